@@ -1,0 +1,51 @@
+"""cxqueue: contact-center telephony and queue-wait optimizer.
+
+Exact analytic queueing models (Erlang B, C, A and X), a discrete-event simulation and
+optimizers for staffing, shifts, phone lines and opening hours. Every duration is in
+seconds (names end in ``_s``); probabilities are fractions.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from cxqueue.exceptions import ConfigError, ConvergenceWarning, CxqueueError, InfeasibleError
+from cxqueue.model import (
+    IVR,
+    Callbacks,
+    Distribution,
+    Forecast,
+    OpeningHours,
+    PriorityClasses,
+    Redials,
+    Scenario,
+    ServiceTarget,
+    ShiftTemplate,
+)
+from cxqueue.units import DAY, HOUR, MINUTE, WEEK, offered_load
+
+try:
+    __version__ = version("cxqueue")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "DAY",
+    "HOUR",
+    "IVR",
+    "MINUTE",
+    "WEEK",
+    "Callbacks",
+    "ConfigError",
+    "ConvergenceWarning",
+    "CxqueueError",
+    "Distribution",
+    "Forecast",
+    "InfeasibleError",
+    "OpeningHours",
+    "PriorityClasses",
+    "Redials",
+    "Scenario",
+    "ServiceTarget",
+    "ShiftTemplate",
+    "__version__",
+    "offered_load",
+]

@@ -1,0 +1,50 @@
+"""Shared fixtures: where the real data and the reference tables live.
+
+Tests that need ../shared/data fail when it is missing under CI=true (CI always has it)
+and skip with that reason elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CXQUEUE_SHARED", REPO.parent / "shared"))
+DATA = Path(os.environ.get("CXQUEUE_DATA", SHARED / "data"))
+REFERENCE = SHARED / "reference"
+
+
+def _need(path: Path, what: str) -> Path:
+    if path.exists():
+        return path
+    msg = f"{what} not found at {path} (set CXQUEUE_DATA / CXQUEUE_SHARED)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """../shared/data (or $CXQUEUE_DATA)."""
+    return _need(DATA, "the shared call-center data")
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """../shared/reference with the published and high-precision values."""
+    return _need(REFERENCE, "the shared reference tables")
+
+
+def read_reference(name: str) -> list[dict[str, str]]:
+    """Rows of ../shared/reference/<name> as dicts (for parametrize at collection time)."""
+    path = REFERENCE / name
+    if not path.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            raise FileNotFoundError(f"reference table {path} is missing in CI")
+        return []
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh))
