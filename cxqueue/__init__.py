@@ -7,6 +7,7 @@ seconds (names end in ``_s``); probabilities are fractions.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from cxqueue.analytic import QueueMetrics, erlang_a, erlang_b, erlang_c, erlang_x
 from cxqueue.exceptions import ConfigError, ConvergenceWarning, CxqueueError, InfeasibleError
 from cxqueue.model import (
     IVR,
@@ -42,10 +43,15 @@ __all__ = [
     "InfeasibleError",
     "OpeningHours",
     "PriorityClasses",
+    "QueueMetrics",
     "Redials",
     "Scenario",
     "ServiceTarget",
     "ShiftTemplate",
     "__version__",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "erlang_x",
     "offered_load",
 ]
