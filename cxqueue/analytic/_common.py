@@ -96,13 +96,15 @@ def fraction(name: str, x) -> np.ndarray:
     return v.fraction_array(name, x)
 
 
-def raise_unreachable(out: np.ndarray, shape, what: str) -> None:
+def raise_unreachable(out: np.ndarray, shape, what: str, **context: np.ndarray) -> None:
+    """Raise InfeasibleError where a search returned -1, naming the first such input."""
     bad = out < 0
     if bad.any():
         flat = int(np.flatnonzero(bad)[0])
         idx = flat if len(shape) <= 1 else tuple(int(i) for i in np.unravel_index(flat, shape))
-        where = "" if len(shape) == 0 else f" ({int(bad.sum())} of {bad.size} values; first at index {idx})"
-        raise InfeasibleError(f"no number of {what} meets the target{where}")
+        where = "" if len(shape) == 0 else f"; {int(bad.sum())} of {bad.size} values (first at index {idx})"
+        ctx = ", ".join(f"{name}={float(arr[flat]):g}" for name, arr in context.items())
+        raise InfeasibleError(f"no number of {what} meets the target at {ctx}{where}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -229,6 +231,22 @@ def queue_metrics(
     )
 
 
+def one_metric(
+    what: int, offered_load, agents_, lines, *, aht_s, mean_patience_s, answer_within_s=0.0, in_seconds=False
+):
+    """One metric without redials, through the lighter single-metric kernel."""
+    A = load(offered_load)
+    c = agents(agents_)
+    n = lines_for(c, lines)
+    shape, f = broadcast(A=A, c=c, n=n, aht=aht(aht_s), pat=patience(mean_patience_s), t=threshold(answer_within_s))
+    K = waiting_places(f["c"], f["n"])
+    out = np.empty(f["A"].size)
+    k.queue_metric_loop(f["A"], f["c"], K, theta(f["aht"], f["pat"]), f["t"] / f["aht"], what, out)
+    if in_seconds:
+        out *= f["aht"]
+    return reshape(out, shape)
+
+
 def agents_for(
     offered_load,
     lines,
@@ -280,6 +298,6 @@ def agents_for(
         guess = np.minimum(guess, cap)
         out = np.empty(f["A"].size, dtype=np.int64)
         k.agents_search_loop(f["A"], lines_flat, th, tt, f["rb"], f["ra"], what, goal, upper, zeros, guess, cap, out)
-        raise_unreachable(out, shape, "agents" if not np.any(lines_flat >= 0) else "agents on these lines")
+        raise_unreachable(out, shape, "agents", offered_load=f["A"], lines=f["n"], target=goal)
         best = np.maximum(best, out)
     return reshape(best, shape)

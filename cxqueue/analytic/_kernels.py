@@ -30,6 +30,7 @@ from numba import njit
 _jit = njit(cache=True, error_model="numpy", nogil=True)
 
 _START_SIGMAS = 7.0  # start the recursion this many sqrt(A) below A
+_CF_LOAD = 2000.0  # above this load, start 3 sqrt(A) below A from the continued fraction
 _BIG = 1e250  # rescale running sums beyond this
 _LOG_BIG = math.log(_BIG)
 _Y_MAX = 1e290  # 1/B beyond this: B underflows, the queue is never reached
@@ -53,30 +54,36 @@ N_METRICS = 13
 
 # --------------------------------------------------------------------------- Erlang B
 @_jit
+def _inv_b_cf(s, x):
+    """1 / B(s - 1, x) = x^(1-s) e^x Gamma(s, x) for x > s + 1, by Legendre's continued
+    fraction Gamma(s, x) = e^-x x^s h (modified Lentz); fast when x - s >~ 2 sqrt(x)."""
+    tiny = 1e-300
+    b = x + 1.0 - s
+    cc = 1.0 / tiny
+    d = 1.0 / b
+    h = d
+    for i in range(1, 100000):
+        an = -i * (i - s)
+        b += 2.0
+        d = an * d + b
+        if abs(d) < tiny:
+            d = tiny
+        cc = b + an / cc
+        if abs(cc) < tiny:
+            cc = tiny
+        d = 1.0 / d
+        delta = d * cc
+        h *= delta
+        if abs(delta - 1.0) < 1e-16:
+            break
+    return x * h
+
+
+@_jit
 def _gamma_upper_frac(s, x):
     """1 / B(s - 1, x) for s in (1, 2): x^(1-s) e^x Gamma(s, x) (x > 0)."""
     if x > s + 1.0:
-        # Legendre continued fraction (modified Lentz): Gamma(s,x) = e^-x x^s h
-        tiny = 1e-300
-        b = x + 1.0 - s
-        cc = 1.0 / tiny
-        d = 1.0 / b
-        h = d
-        for i in range(1, 10000):
-            an = -i * (i - s)
-            b += 2.0
-            d = an * d + b
-            if abs(d) < tiny:
-                d = tiny
-            cc = b + an / cc
-            if abs(cc) < tiny:
-                cc = tiny
-            d = 1.0 / d
-            delta = d * cc
-            h *= delta
-            if abs(delta - 1.0) < 1e-16:
-                break
-        return x * h
+        return _inv_b_cf(s, x)
     # series for the lower function: gamma(s,x) = e^-x x^s sum x^k / (s (s+1) ... (s+k))
     term = 1.0 / s
     total = term
@@ -132,6 +139,12 @@ def inv_erlang_b_from(x, A, k_start, y_start):
 def inv_erlang_b(x, A):
     """(1/B(x, A), 1/B(x-1, A)) for real x >= 0 and A > 0 (second value is 0 for x < 1)."""
     frac = x - math.floor(x)
+    if A > _CF_LOAD:
+        # large loads: an exact start 3 sqrt(A) below the load from the continued fraction
+        m = math.floor(A - 3.0 * math.sqrt(A) - frac)
+        if m + frac < x:
+            ks = m + frac
+            return inv_erlang_b_from(x, A, ks, _inv_b_cf(ks + 1.0, A))
     k0 = A - _START_SIGMAS * math.sqrt(A)
     if k0 > 1.0:
         m = math.floor(k0 - frac)
@@ -143,7 +156,7 @@ def inv_erlang_b(x, A):
         if x == 0.0:
             return 1.0, 0.0
         return inv_erlang_b_from(x, A, 0.0, 1.0)
-    y0 = _gamma_upper_frac(frac + 1.0, A)
+    y0 = max(_gamma_upper_frac(frac + 1.0, A), 1.0)
     if x < 1.0:
         return y0, 0.0
     return inv_erlang_b_from(x, A, frac, y0)
@@ -154,7 +167,7 @@ def erlang_b_scalar(A, x):
     if A == 0.0:
         return 0.0 if x > 0 else 1.0
     y, _ = inv_erlang_b(x, A)
-    return 1.0 / y
+    return min(1.0 / y, 1.0)
 
 
 @_jit
@@ -483,6 +496,105 @@ def _queue_metrics(A, c, K, th, tt, m, tails=False):
 
 
 @_jit
+def _queue_one(A, c, K, th, tt, what):
+    """One metric of M/M/c/(c+K)+M, summing only what that metric needs.
+
+    The same sums as `_queue_metrics` (see there), with one division per waiting position
+    less and only the negative-binomial chain the metric uses: the hot path of the
+    inverses and of the single-metric public functions.
+    """
+    if A == 0.0 or c <= 0.0 or (th == 0.0 and K < 0) or what == M_W_GT_T or what == M_EW_ADMITTED or what == M_EQ:
+        m = np.empty(N_METRICS)
+        _queue_metrics(A, c, K, th, tt, m, what == M_W_GT_T)
+        return m[what]
+    y, yprev = inv_erlang_b(c, A)
+    if not math.isfinite(y) or y > _Y_MAX:
+        if what == M_OCC:
+            return A / c
+        if what == M_ASA or what == M_BLOCK or what == M_WAIT or what == M_ABANDON:
+            return 0.0
+        return 1.0
+    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)
+    need_f1 = what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_ADMITTED
+    need_f0 = what == M_SL_VIRTUAL
+    need_h = what == M_ASA
+    g = -math.expm1(-th * tt) / th if th > 0.0 else tt
+    e = -c * tt - th * tt if need_f1 else -c * tt
+    pm = 1.0
+    f = 0.0
+    fac = math.exp(e)
+    t = 1.0
+    L = 0.0
+    tot = 0.0
+    adm = 0.0
+    srv = 0.0
+    acc = 0.0  # the metric's own sum (SL numerator, abandonment or ASA numerator)
+    h = 0.0
+    tK = 0.0
+    j = 0
+    shift = th if need_f1 else 0.0  # NB(c/th + 1): ratios use c + (j+1) th
+    jf = 0.0  # j + 1 as a float
+    while True:
+        if K >= 0 and j == K:
+            tK = t
+            tot += t
+            break
+        jf += 1.0
+        inv_d = 1.0 / (c + jf * th)
+        s = c * inv_d
+        tot += t
+        adm += t
+        srv += t * s
+        if need_f1:
+            acc += t * s * (1.0 - min((f + pm) * fac, 1.0))
+        elif need_f0:
+            acc += t * (1.0 - min((f + pm) * fac, 1.0))
+        elif need_h:
+            h += inv_d
+            acc += t * s * h
+        if need_f1 or need_f0:
+            f += pm
+            pm *= (c + (jf - 1.0) * th + shift) * g / jf
+            if pm > _BIG:
+                pm /= _BIG
+                f /= _BIG
+                e += _LOG_BIG
+                fac = math.exp(e)
+        ratio = A * inv_d
+        t *= ratio
+        if t > _BIG:
+            t /= _BIG
+            tot /= _BIG
+            adm /= _BIG
+            srv /= _BIG
+            acc /= _BIG
+            L += _LOG_BIG
+        j += 1
+        if K < 0 and (j & 7) == 0 and ratio < 1.0 and t * (j + 2.0) < 1e-17 * tot * (1.0 - ratio):
+            break
+    base = below * math.exp(-L)
+    Z = base + tot
+    served = base + srv
+    if what == M_BLOCK:
+        return tK / Z
+    if what == M_WAIT:
+        return adm / Z
+    if what == M_ABANDON:
+        return (adm - srv) / Z
+    if what == M_SERVED:
+        return served / Z
+    if what == M_OCC:
+        return A * served / Z / c
+    if what == M_SL_OFFERED:
+        return (base + acc) / Z
+    if what == M_SL_ANSWERED:
+        return (base + acc) / served
+    if what == M_SL_ADMITTED or what == M_SL_VIRTUAL:
+        return (base + acc) / (base + adm)
+    return acc / served  # M_ASA
+
+
+@_jit
 def queue_metrics_loop(A, c, K, th, tt, out):
     for i in range(out.shape[0]):
         _queue_metrics(A[i], c[i], K[i], th[i], tt[i], out[i], True)
@@ -490,10 +602,8 @@ def queue_metrics_loop(A, c, K, th, tt, out):
 
 @_jit
 def queue_metric_loop(A, c, K, th, tt, what, out):
-    m = np.empty(N_METRICS)
     for i in range(out.size):
-        _queue_metrics(A[i], c[i], K[i], th[i], tt[i], m, what == M_W_GT_T)
-        out[i] = m[what]
+        out[i] = _queue_one(A[i], c[i], K[i], th[i], tt[i], what)
 
 
 @_jit
@@ -529,18 +639,6 @@ def redial_metrics_loop(A0, c, K, th, tt, rb, ra, tol, max_iter, out, res):
 
 # --------------------------------------------------------------- inverses (A and X)
 @_jit
-def _meets(A, c, K, th, tt, rb, ra, what, goal, upper, m, res):
-    """Does c agents meet the goal?  upper: metric must be <= goal (else >= goal)."""
-    _redial_metrics(A, c, K, th, tt, rb, ra, 1e-12, 500, m, res)
-    if res[3] == 0.0:
-        return False
-    v = m[what]
-    if upper:
-        return v <= goal
-    return v >= goal
-
-
-@_jit
 def _k_of(lines, c):
     """Waiting places for c agents on ``lines`` lines: lines -1 is unlimited (K = -1), -2 none (K = 0)."""
     if lines < -1.5:
@@ -549,50 +647,82 @@ def _k_of(lines, c):
 
 
 @_jit
-def agents_search_scalar(A, lines, th, tt, rb, ra, what, goal, upper, min_agents, guess, cap):
-    """Smallest integer c in [min_agents, cap] meeting the goal, by galloping + bisection.
+def _value(A, c, lines, th, tt, rb, ra, what, m, res):
+    """The metric at c agents (NaN if the redial fixed point does not converge)."""
+    K = _k_of(lines, c)
+    if rb == 0.0 and ra == 0.0:
+        return _queue_one(A, c, K, th, tt, what)
+    _redial_metrics(A, c, K, th, tt, rb, ra, 1e-12, 500, m, res)
+    if res[3] == 0.0:
+        return np.nan
+    return m[what]
 
-    ``lines`` < 0 means unlimited; with lines, K = lines - c. Returns -1 if even ``cap``
-    agents fail. The metric is monotone in c, so the bracket is exact.
+
+@_jit
+def _ok(v, goal, upper):
+    if v != v:
+        return False
+    return v <= goal if upper else v >= goal
+
+
+@_jit
+def agents_search_scalar(A, lines, th, tt, rb, ra, what, goal, upper, min_agents, guess, cap):
+    """Smallest integer c in [min_agents, cap] meeting the goal.
+
+    ``lines`` < 0 means unlimited; with lines, K = lines - c. The metric is monotone in c,
+    so a bracket (lo fails, hi meets) is exact. The guess and its neighbour give a secant
+    estimate of the crossing, which usually brackets the answer at once; galloping and
+    bisection finish otherwise. Returns -1 if even ``cap`` agents fail.
     """
     m = np.empty(N_METRICS)
     res = np.empty(4)
-    lo_ok = math.ceil(min_agents)
+    lo_ok = float(math.ceil(min_agents))
     if A == 0.0:
         return int(lo_ok)
-
-    g = min(max(math.ceil(guess), lo_ok), cap)
-    if _meets(A, g, _k_of(lines, g), th, tt, rb, ra, what, goal, upper, m, res):
-        hi = g
-        step = 1.0
-        lo = g - step
-        while lo >= lo_ok and _meets(A, lo, _k_of(lines, lo), th, tt, rb, ra, what, goal, upper, m, res):
-            hi = lo
-            step *= 2.0
-            lo = hi - step
-        lo = max(lo, lo_ok - 1.0)
+    lo = lo_ok - 1.0  # known to fail (or below the allowed range)
+    hi = -1.0  # known to meet; -1: none yet
+    x1 = min(max(float(math.ceil(guess)), lo_ok), cap)
+    v1 = _value(A, x1, lines, th, tt, rb, ra, what, m, res)
+    if _ok(v1, goal, upper):
+        hi = x1
+        x2 = x1 - 1.0
     else:
-        lo = g
-        step = 1.0
-        hi = g + step
-        while True:
-            if hi >= cap:
-                hi = cap
-                if not _meets(A, hi, _k_of(lines, hi), th, tt, rb, ra, what, goal, upper, m, res):
-                    return -1
-                break
-            if _meets(A, hi, _k_of(lines, hi), th, tt, rb, ra, what, goal, upper, m, res):
-                break
-            lo = hi
-            step *= 2.0
-            hi = lo + step
-    # invariant: hi meets, lo fails (or lo < lo_ok)
-    while hi - lo > 1.0:
-        mid = math.floor((lo + hi) / 2.0)
-        if _meets(A, mid, _k_of(lines, mid), th, tt, rb, ra, what, goal, upper, m, res):
-            hi = mid
+        lo = x1
+        x2 = x1 + 1.0
+    if x2 < lo_ok or x2 > cap:
+        x2 = x1  # no neighbour to take: fall through to bisection/galloping
+        v2 = v1
+    else:
+        v2 = _value(A, x2, lines, th, tt, rb, ra, what, m, res)
+        if _ok(v2, goal, upper):
+            hi = x2 if hi < 0.0 else min(hi, x2)
         else:
-            lo = mid
+            lo = max(lo, x2)
+    step = 1.0
+    while hi < 0.0 or hi - lo > 1.0:
+        # safeguarded secant through the last two points; else gallop up or bisect
+        n = -1.0
+        if x1 != x2 and v1 == v1 and v2 == v2 and v1 != v2:
+            est = x2 + (goal - v2) * (x1 - x2) / (v1 - v2)
+            if est == est:
+                n = float(math.ceil(est))
+        upper_bound = hi if hi >= 0.0 else cap + 1.0
+        if not (lo < n < upper_bound):
+            if hi < 0.0:
+                step *= 2.0
+                n = min(lo + step, cap)
+                if n <= lo:
+                    return -1
+            else:
+                n = math.floor((lo + hi) / 2.0)
+        v = _value(A, n, lines, th, tt, rb, ra, what, m, res)
+        x1, v1, x2, v2 = x2, v2, n, v
+        if _ok(v, goal, upper):
+            hi = n
+        else:
+            lo = n
+            if n >= cap:
+                return -1
     return int(hi)
 
 

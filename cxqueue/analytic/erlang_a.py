@@ -67,7 +67,7 @@ def wait_probability(offered_load, agents, *, aht_s, mean_patience_s):
     >>> round(float(wait_probability(10.0, 14, aht_s=180, mean_patience_s=300)), 5)
     0.14526
     """
-    return metrics(offered_load, agents, aht_s=aht_s, mean_patience_s=mean_patience_s).wait_probability
+    return _x.wait_probability(offered_load, agents, _INF, aht_s=aht_s, mean_patience_s=mean_patience_s)
 
 
 def abandon_probability(offered_load, agents, *, aht_s, mean_patience_s):
@@ -78,7 +78,7 @@ def abandon_probability(offered_load, agents, *, aht_s, mean_patience_s):
     >>> round(float(abandon_probability(10.0, 14, aht_s=180, mean_patience_s=300)), 6)
     0.013984
     """
-    return metrics(offered_load, agents, aht_s=aht_s, mean_patience_s=mean_patience_s).abandon_probability
+    return _x.abandon_probability(offered_load, agents, _INF, aht_s=aht_s, mean_patience_s=mean_patience_s)
 
 
 def service_level(offered_load, agents, *, aht_s, mean_patience_s, answer_within_s, basis="offered"):
@@ -115,7 +115,7 @@ def average_speed_of_answer(offered_load, agents, *, aht_s, mean_patience_s):
     >>> round(float(average_speed_of_answer(10.0, 14, aht_s=180, mean_patience_s=300)), 4)
     3.8785
     """
-    return metrics(offered_load, agents, aht_s=aht_s, mean_patience_s=mean_patience_s).average_speed_of_answer_s
+    return _x.average_speed_of_answer(offered_load, agents, _INF, aht_s=aht_s, mean_patience_s=mean_patience_s)
 
 
 def mean_wait(offered_load, agents, *, aht_s, mean_patience_s):
@@ -126,7 +126,7 @@ def mean_wait(offered_load, agents, *, aht_s, mean_patience_s):
     >>> round(float(mean_wait(10.0, 14, aht_s=180, mean_patience_s=300)), 4)
     4.1951
     """
-    return metrics(offered_load, agents, aht_s=aht_s, mean_patience_s=mean_patience_s).mean_wait_s
+    return _x.mean_wait(offered_load, agents, _INF, aht_s=aht_s, mean_patience_s=mean_patience_s)
 
 
 def occupancy(offered_load, agents, *, aht_s, mean_patience_s):
@@ -137,7 +137,7 @@ def occupancy(offered_load, agents, *, aht_s, mean_patience_s):
     >>> round(float(occupancy(10.0, 14, aht_s=180, mean_patience_s=300)), 6)
     0.704297
     """
-    return metrics(offered_load, agents, aht_s=aht_s, mean_patience_s=mean_patience_s).occupancy
+    return _x.occupancy(offered_load, agents, _INF, aht_s=aht_s, mean_patience_s=mean_patience_s)
 
 
 def agents_for_service_level(

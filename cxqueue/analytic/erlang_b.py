@@ -97,7 +97,7 @@ def lines_for_blocking(offered_load, *, blocking, redial=0.0):
         k.agents_search_loop(
             f["A"], np.full(f["A"].size, -2.0), z, z, f["r"], z, k.M_BLOCK, f["target"], True, z, guess, cap, more
         )
-        cm.raise_unreachable(more, shape, "lines")
+        cm.raise_unreachable(more, shape, "lines", offered_load=f["A"], blocking=f["target"])
         out = np.where(need, more, out)
     return cm.reshape(out, shape)
 

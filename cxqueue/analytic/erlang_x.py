@@ -107,8 +107,33 @@ def metrics(
     )
 
 
-def _one(name, offered_load, agents, lines, **kw):
-    return getattr(metrics(offered_load, agents, lines, **kw), name)
+_KERNEL_INDEX = {
+    "blocking": (k.M_BLOCK, False),
+    "wait_probability": (k.M_WAIT, False),
+    "abandon_probability": (k.M_ABANDON, False),
+    "average_speed_of_answer_s": (k.M_ASA, True),
+    "mean_wait_s": (k.M_EW_ADMITTED, True),
+    "occupancy": (k.M_OCC, False),
+}
+
+
+def _one(name, offered_load, agents, lines, *, aht_s, mean_patience_s, redial_blocked=0.0, redial_abandoned=0.0, **kw):
+    if np.all(np.asarray(redial_blocked) == 0) and np.all(np.asarray(redial_abandoned) == 0):
+        what, in_s = _KERNEL_INDEX[name]
+        return cm.one_metric(
+            what, offered_load, agents, lines, aht_s=aht_s, mean_patience_s=mean_patience_s, in_seconds=in_s, **kw
+        )
+    m = metrics(
+        offered_load,
+        agents,
+        lines,
+        aht_s=aht_s,
+        mean_patience_s=mean_patience_s,
+        redial_blocked=redial_blocked,
+        redial_abandoned=redial_abandoned,
+        **kw,
+    )
+    return getattr(m, name)
 
 
 def blocking_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
@@ -165,6 +190,22 @@ def service_level(
     0.880504
     """
     v.choice("basis", basis, ("offered", "answered", "admitted", "virtual"))
+    if not redials or all(np.all(np.asarray(r) == 0) for r in redials.values()):
+        what = {
+            "offered": k.M_SL_OFFERED,
+            "answered": k.M_SL_ANSWERED,
+            "admitted": k.M_SL_ADMITTED,
+            "virtual": k.M_SL_VIRTUAL,
+        }[basis]
+        return cm.one_metric(
+            what,
+            offered_load,
+            agents,
+            lines,
+            aht_s=aht_s,
+            mean_patience_s=mean_patience_s,
+            answer_within_s=answer_within_s,
+        )
     m = metrics(
         offered_load,
         agents,
@@ -326,5 +367,5 @@ def lines_for_blocking(
     cap = np.ceil(f["c"] + 20.0 * f["A"] + 100.0 * np.sqrt(f["A"]) + 1000.0)
     out = np.empty(f["A"].size, dtype=np.int64)
     k.lines_search_loop(f["A"], f["c"], th, z, f["rb"], f["ra"], f["goal"], cap, out)
-    cm.raise_unreachable(out, shape, "lines")
+    cm.raise_unreachable(out, shape, "lines", offered_load=f["A"], agents=f["c"], blocking=f["goal"])
     return cm.reshape(out, shape)
