@@ -58,7 +58,7 @@ def check(name: str, arr: np.ndarray, ok: np.ndarray, rule: str, hint: str = "")
 
 def as_float_array(name: str, x, *, allow_inf: bool = False) -> np.ndarray:
     """`x` as a float64 array; NaN (and inf unless `allow_inf`) is an error."""
-    if isinstance(x, str | bytes):
+    if x is None or isinstance(x, str | bytes):
         raise ConfigError(f"{name} must be a number or an array of numbers; got {x!r}")
     try:
         arr = np.asarray(x, dtype=np.float64)

@@ -20,12 +20,33 @@ __all__ = ["QueueMetrics", "broadcast", "check_level", "reshape"]
 BASES = {"offered": k.M_SL_OFFERED, "answered": k.M_SL_ANSWERED, "virtual": k.M_SL_VIRTUAL}
 
 
-def broadcast(**arrays: np.ndarray) -> tuple[tuple[int, ...], dict[str, np.ndarray]]:
-    """Broadcast named arrays together; return the shape and flat contiguous copies."""
+#: the caller's names for the short keys the wrappers use internally
+PUBLIC_NAMES = {
+    "A": "offered_load",
+    "x": "agents",
+    "c": "agents",
+    "n": "lines",
+    "aht": "aht_s",
+    "t": "answer_within_s",
+    "pat": "mean_patience_s",
+    "rb": "redial_blocked",
+    "ra": "redial_abandoned",
+    "r": "redial",
+    "occ": "max_occupancy",
+    "target": "blocking",
+}
+
+
+def broadcast(labels: dict | None = None, **arrays: np.ndarray) -> tuple[tuple[int, ...], dict[str, np.ndarray]]:
+    """Broadcast named arrays together; return the shape and flat contiguous copies.
+
+    The error names the caller's parameters (``labels`` overrides `PUBLIC_NAMES`).
+    """
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError as exc:
-        shapes = ", ".join(f"{n}{a.shape}" for n, a in arrays.items())
+        names = {**PUBLIC_NAMES, **(labels or {})}
+        shapes = ", ".join(f"{names.get(n, n)}{a.shape}" for n, a in arrays.items() if a.ndim)
         raise ConfigError(f"inputs must broadcast together; got shapes {shapes}") from exc
     flat = {n: np.ascontiguousarray(np.broadcast_to(a, shape), dtype=np.float64).ravel() for n, a in arrays.items()}
     return shape, flat
@@ -66,7 +87,12 @@ def check_level(x, name: str = "level") -> np.ndarray:
 def lines_for(agents_arr: np.ndarray, lines) -> np.ndarray:
     """Validate lines >= agents (inf allowed: unlimited)."""
     n = v.nonneg_array("lines", lines, allow_inf=True)
-    a, nn = np.broadcast_arrays(agents_arr, n)
+    try:
+        a, nn = np.broadcast_arrays(agents_arr, n)
+    except ValueError as exc:
+        raise ConfigError(
+            f"inputs must broadcast together; got shapes agents{agents_arr.shape}, lines{n.shape}"
+        ) from exc
     ok = nn >= a
     if not np.all(ok):
         flat = int(np.flatnonzero(~ok.ravel())[0])

@@ -137,20 +137,32 @@ def inv_erlang_b_from(x, A, k_start, y_start):
 
 @_jit
 def inv_erlang_b(x, A):
-    """(1/B(x, A), 1/B(x-1, A)) for real x >= 0 and A > 0 (second value is 0 for x < 1)."""
+    """(1/B(x, A), 1/B(x-1, A)) for real x >= 0 and A > 0 (second value is 0 for x < 1).
+
+    Three regimes: (1) x at least one above a moderate load: the recursion starts
+    7 sqrt(A) below the load from the fluid value, whose error is damped by
+    P(Poisson(A) <= k0) / P(Poisson(A) <= x) < 2e-11; (2) x below the load, or a large
+    load: an exact start from Legendre's continued fraction 3 sqrt(A) below the load (or
+    at x itself when x lies lower), since there the damping argument fails; (3) small
+    loads: the exact recursion from 0 (or from the fractional part, by the incomplete
+    gamma function).
+    """
     frac = x - math.floor(x)
-    if A > _CF_LOAD:
-        # large loads: an exact start 3 sqrt(A) below the load from the continued fraction
+    if A > 9.0 and (x < A + 1.0 or A > _CF_LOAD):
         m = math.floor(A - 3.0 * math.sqrt(A) - frac)
-        if m + frac < x:
+        if m >= 0.0:
+            if m + frac >= x:
+                # x itself lies well below the load, where the fraction converges fast
+                yprev = _inv_b_cf(x, A) if x >= 1.0 else 0.0
+                return _inv_b_cf(x + 1.0, A), yprev
             ks = m + frac
             return inv_erlang_b_from(x, A, ks, _inv_b_cf(ks + 1.0, A))
     k0 = A - _START_SIGMAS * math.sqrt(A)
-    if k0 > 1.0:
+    if x >= A + 1.0 and k0 > 1.0:
         m = math.floor(k0 - frac)
-        if m >= 1.0 and m + frac < x:
+        if m >= 1.0:
             ks = m + frac
-            ys = A / (A - ks)  # fluid start; its error is forgotten (see module docstring)
+            ys = A / (A - ks)  # fluid start; its error is forgotten (see the docstring)
             return inv_erlang_b_from(x, A, ks, ys)
     if frac == 0.0:
         if x == 0.0:
@@ -181,13 +193,16 @@ def lines_for_blocking_scalar(A, target):
     """Smallest integer N with B(N, A) <= target (target in (0, 1])."""
     if A == 0.0 or target >= 1.0:
         return 0
+    goal = 1.0 / target
     n = 0.0
     y = 1.0
-    k0 = A - _START_SIGMAS * math.sqrt(A)
-    if k0 > 1.0:
-        n = math.floor(k0)
-        y = A / (A - n)
-    goal = 1.0 / target
+    if A > 9.0:
+        # exact start 3 sqrt(A) below the load, unless that many lines already suffice
+        n0 = math.floor(A - 3.0 * math.sqrt(A))
+        y0 = _inv_b_cf(n0 + 1.0, A)
+        if y0 < goal:
+            n = n0
+            y = y0
     while y < goal:
         n += 1.0
         y = 1.0 + n / A * y
@@ -338,13 +353,12 @@ def _queue_metrics(A, c, K, th, tt, m, tails=False):
         # nobody is ever answered; with lines every line fills, without them callers wait
         if K == 0:
             m[M_BLOCK] = 1.0
-            m[M_SL_ANSWERED] = 1.0
             return
         if th == 0.0:
             m[M_BLOCK] = 1.0 if K > 0 else 0.0
             m[M_WAIT] = 0.0 if K > 0 else 1.0
             m[M_EW_ADMITTED] = np.inf
-            m[M_ASA] = np.nan
+            m[M_ASA] = np.inf
             m[M_EQ] = K if K > 0 else np.inf
             m[M_W_GT_T] = 0.0 if K > 0 else 1.0
             return
@@ -485,12 +499,12 @@ def _queue_metrics(A, c, K, th, tt, m, tails=False):
     served = base + srv
     m[M_SERVED] = served / Z
     m[M_SL_OFFERED] = (base + sloff) / Z
-    m[M_SL_ANSWERED] = (base + sloff) / served if served > 0.0 else 1.0
-    m[M_SL_VIRTUAL] = (base + svirt) / adm_all if adm_all > 0.0 else 1.0
-    m[M_SL_ADMITTED] = (base + sloff) / adm_all if adm_all > 0.0 else 1.0
+    m[M_SL_ANSWERED] = (base + sloff) / served if served > 0.0 else 0.0
+    m[M_SL_VIRTUAL] = (base + svirt) / adm_all if adm_all > 0.0 else 0.0
+    m[M_SL_ADMITTED] = (base + sloff) / adm_all if adm_all > 0.0 else 0.0
     m[M_W_GT_T] = wgt / Z
     m[M_EW_ADMITTED] = ew / adm_all if adm_all > 0.0 else 0.0
-    m[M_ASA] = ews / served if served > 0.0 else np.nan
+    m[M_ASA] = ews / served if served > 0.0 else np.inf
     m[M_EQ] = eq / Z
     m[M_OCC] = A * m[M_SERVED] / c if c > 0.0 else 0.0
 

@@ -16,6 +16,7 @@ Service levels, for a threshold t (../shared/reference/README.md):
 
 from __future__ import annotations
 
+from cxqueue import _validation as v
 from cxqueue.analytic import erlang_x as _x
 from cxqueue.analytic._common import QueueMetrics
 
@@ -103,7 +104,7 @@ def service_level(offered_load, agents, *, aht_s, mean_patience_s, answer_within
         aht_s=aht_s,
         answer_within_s=answer_within_s,
         mean_patience_s=mean_patience_s,
-        basis=basis if basis != "admitted" else "__bad__",
+        basis=v.choice("basis", basis, ("offered", "answered", "virtual")),
     )
 
 

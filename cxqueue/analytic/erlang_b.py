@@ -52,7 +52,7 @@ def blocking_probability(offered_load, lines):
     >>> blocking_probability(1.0, [1, 2]).tolist()
     [0.5, 0.2]
     """
-    shape, f = cm.broadcast(A=cm.load(offered_load), x=cm.agents(lines, "lines"))
+    shape, f = cm.broadcast({"x": "lines"}, A=cm.load(offered_load), x=cm.agents(lines, "lines"))
     out = np.empty(f["A"].size)
     k.erlang_b_loop(f["A"], f["x"], out)
     return cm.reshape(out, shape)
@@ -125,7 +125,7 @@ def load_for_blocking(lines, *, blocking):
     """
     x = cm.agents(lines, "lines")
     target = v.fraction_array("blocking", blocking, open_low=True, open_high=True)
-    shape, f = cm.broadcast(x=x, target=target)
+    shape, f = cm.broadcast({"x": "lines"}, x=x, target=target)
     out = np.empty(f["x"].size)
     k.load_for_blocking_loop(f["x"], f["target"], out)
     return cm.reshape(out, shape)
@@ -176,7 +176,9 @@ def extended_blocking(offered_load, lines, *, redial, tol=1e-12, max_iter=1000):
     >>> round(float(r.blocking), 4), round(float(r.retrial_load), 4), bool(r.converged)
     (0.1518, 0.8214, True)
     """
-    shape, f = cm.broadcast(A=cm.load(offered_load), x=cm.agents(lines, "lines"), r=v.fraction_array("redial", redial))
+    shape, f = cm.broadcast(
+        {"x": "lines"}, A=cm.load(offered_load), x=cm.agents(lines, "lines"), r=v.fraction_array("redial", redial)
+    )
     if not (tol > 0):
         raise ConfigError(f"tol must be > 0; got {tol!r}")
     max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
