@@ -1,0 +1,145 @@
+"""Reader for interval-count CSVs: one row per interval with its start time and its calls.
+
+The shape of ../shared/data/us-bank-calls-2003/bank_calls.csv (``rownames,DateTime,Calls``
+in five-minute steps) and of most ACD exports. Columns are matched case-insensitively:
+the start time (``datetime``, ``timestamp``, ``time``, ``start``, ``interval_start``,
+``interval``), the calls (``calls``, ``count``, ``volume``, ``offered``, ``arrivals``) and,
+optionally, the mean handle time in seconds (``aht_s``, ``aht``, ``handle_time_s``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cxqueue import _validation as v
+from cxqueue.data._csvtable import find_column, read_table, read_times
+from cxqueue.data._parse import parse_float
+from cxqueue.data.history import IntervalCounts, missing_dates
+from cxqueue.exceptions import ConfigError
+from cxqueue.units import DAY
+
+__all__ = ["read_interval_csv"]
+
+TIME_NAMES = ("datetime", "date_time", "timestamp", "time", "start", "interval_start", "interval", "period")
+CALL_NAMES = ("calls", "count", "volume", "offered", "arrivals", "n_calls")
+AHT_NAMES = ("aht_s", "aht", "handle_time_s", "mean_handle_s")
+
+
+def _infer_interval(start_ms: np.ndarray) -> float:
+    """The most common step between consecutive starts on the same day, in seconds."""
+    if start_ms.size < 2:
+        return 900.0
+    day = start_ms.astype("datetime64[D]")
+    step = np.diff(start_ms).astype("timedelta64[ms]").astype(np.int64) / 1000.0
+    step = step[(day[1:] == day[:-1]) & (step > 0)]
+    if step.size == 0:
+        return 900.0
+    values, counts = np.unique(step, return_counts=True)
+    return float(values[np.argmax(counts)])
+
+
+def read_interval_csv(
+    path,
+    *,
+    time: str | None = None,
+    calls: str | None = None,
+    aht: str | None = None,
+    interval_s: float | None = None,
+    delimiter: str | None = None,
+) -> IntervalCounts:
+    """Read an interval-count CSV into IntervalCounts.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (delimiter guessed from the header).
+    time, calls, aht : str, optional
+        Column names when the defaults do not match; the AHT column is optional.
+    interval_s : float, optional
+        Interval length in seconds; by default the most common step between rows of a day.
+
+    Returns
+    -------
+    IntervalCounts
+        Sorted by start; ``report`` lists dropped rows (bad times, bad or negative counts,
+        repeated interval starts), repairs (rows out of order) and flags (unreadable AHT,
+        starts off the interval grid); its notes say how many intervals are missing inside
+        the observed days and which dates are absent.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing or empty, a column is not found, or `interval_s` is not > 0.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "counts.csv"
+    >>> _ = p.write_text("DateTime,Calls\\n2003-03-03T07:00:00Z,111\\n2003-03-03T07:05:00Z,-4\\n"
+    ...                  "2003-03-03T07:10:00Z,76\\n2003-03-03T07:15:00Z,82\\n")
+    >>> ic = read_interval_csv(p)
+    >>> ic.calls.tolist(), ic.interval_s, ic.report.count("bad_calls")
+    ([111.0, 76.0, 82.0], 300.0, 1)
+    """
+    if interval_s is not None:
+        interval_s = float(v.positive_array("interval_s", interval_s))
+    source, header, rows, table, rep, rows_read = read_table(path, "interval csv", delimiter)
+    i_t = find_column(source, header, time, TIME_NAMES, param="time")
+    i_c = find_column(source, header, calls, CALL_NAMES, param="calls")
+    i_a = find_column(source, header, aht, AHT_NAMES, param="aht", required=False)
+    if i_t == i_c:
+        raise ConfigError(f"{source}: the time and calls columns must differ; both are {header[i_t]!r}")
+    t, ok_t, _, kind = read_times(table[:, i_t], "1970-01-05")
+    keep = ok_t & (kind == "timestamp")
+    rep.add("bad_time", "dropped", rows[~keep], "interval start is not an ISO date-time")
+    n_calls, ok_c = parse_float(table[:, i_c])
+    ok_c &= n_calls >= 0
+    rep.add("bad_calls", "dropped", rows[keep & ~ok_c], "calls is empty, not a number or negative")
+    keep &= ok_c
+    if i_a is not None:
+        aht_s, ok_a = parse_float(table[:, i_a])
+        ok_a &= aht_s > 0
+        empty = np.char.strip(table[:, i_a]) == ""
+        rep.add("bad_aht", "flagged", rows[keep & ~ok_a & ~empty], "AHT is not a positive number; read as unknown")
+        aht_s = np.where(ok_a, aht_s, np.nan)
+    else:
+        aht_s = np.full(rows.size, np.nan)
+
+    idx = np.flatnonzero(keep)
+    order = idx[np.argsort(t[idx], kind="stable")]
+    if np.any(np.diff(t[idx].astype(np.int64)) < 0):
+        unsorted = np.zeros(rows.size, dtype=bool)
+        unsorted[idx[np.flatnonzero(np.diff(t[idx].astype(np.int64)) < 0) + 1]] = True
+        rep.add("out_of_order", "repaired", rows[unsorted], "interval start earlier than the row before; rows sorted")
+    ts = t[order]
+    repeat = np.zeros(order.size, dtype=bool)
+    repeat[1:] = ts[1:] == ts[:-1]
+    rep.add(
+        "duplicate_interval", "dropped", rows[order[repeat]], "the same interval start as an earlier row (first kept)"
+    )
+    order = order[~repeat]
+    start = t[order]
+    step = interval_s if interval_s is not None else _infer_interval(start)
+    sec_of_day = (start - start.astype("datetime64[D]")).astype("timedelta64[ms]").astype(np.int64) / 1000.0
+    off_grid = np.abs(sec_of_day / step - np.round(sec_of_day / step)) > 1e-6
+    rep.add("off_grid", "flagged", rows[order[off_grid]], f"interval start not on the {step:g} s grid from midnight")
+
+    dates = np.unique(start.astype("datetime64[D]"))
+    if dates.size:
+        per_day = np.bincount(np.searchsorted(dates, start.astype("datetime64[D]")), minlength=dates.size)
+        first, last = sec_of_day.min(), sec_of_day.max()
+        expected = round((last - first) / step) + 1 if step <= DAY else 1
+        short = per_day < expected
+        if short.any():
+            rep.notes.append(
+                f"{int((expected - per_day[short]).sum())} intervals missing on {int(short.sum())} of {dates.size} "
+                f"days (a day spans {expected} intervals); missing intervals count as zero calls"
+            )
+        gaps = missing_dates(dates)
+        if gaps:
+            rep.notes.append(
+                f"{len(gaps)} dates without rows between the first and the last (e.g. {', '.join(gaps[:5])})"
+            )
+    return IntervalCounts(
+        start.astype("datetime64[s]"), n_calls[order], aht_s[order], step, rep.build(rows_read, order.size), source
+    )
