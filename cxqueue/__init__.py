@@ -21,6 +21,8 @@ from cxqueue.model import (
     ServiceTarget,
     ShiftTemplate,
 )
+from cxqueue.sim import SimulationResult, simulate
+from cxqueue.sweep import run_sweep
 from cxqueue.units import DAY, HOUR, MINUTE, WEEK, offered_load
 
 try:
@@ -48,10 +50,13 @@ __all__ = [
     "Scenario",
     "ServiceTarget",
     "ShiftTemplate",
+    "SimulationResult",
     "__version__",
     "erlang_a",
     "erlang_b",
     "erlang_c",
     "erlang_x",
     "offered_load",
+    "run_sweep",
+    "simulate",
 ]

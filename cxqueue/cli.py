@@ -214,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-occupancy", dest="max_occupancy", type=float, default=None)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_staff)
+
+    from cxqueue.sweep.cli import add_parsers as add_sweep_parsers
+
+    add_sweep_parsers(sub)
     return parser
 
 

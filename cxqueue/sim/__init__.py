@@ -1,0 +1,26 @@
+"""Discrete-event simulation of a contact center: lines, IVR, queue, agents on shifts,
+opening hours, abandonment, redials and callbacks.
+
+`simulate` runs replications with common random numbers on one of two engines that
+implement the same model on the same pre-sampled callers: ``"simpy"`` (the readable
+reference, `cxqueue.sim.engine`) and ``"fast"`` (a numba event loop,
+`cxqueue.sim.fast`). Results are `SimulationResult` objects (`cxqueue.sim.kpis`); the
+call log uses `CALL_DTYPE` and `Outcome` codes (`cxqueue.sim.records`).
+"""
+
+from cxqueue.sim.arrivals import Callers, sample_callers
+from cxqueue.sim.kpis import Backlog, Estimate, KPIs, SimulationResult
+from cxqueue.sim.records import CALL_DTYPE, Outcome
+from cxqueue.sim.runner import simulate
+
+__all__ = [
+    "CALL_DTYPE",
+    "Backlog",
+    "Callers",
+    "Estimate",
+    "KPIs",
+    "Outcome",
+    "SimulationResult",
+    "sample_callers",
+    "simulate",
+]

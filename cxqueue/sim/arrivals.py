@@ -1,0 +1,232 @@
+"""The callers of one replication, drawn before the simulation runs (common random numbers).
+
+Everything random about a caller is sampled here from streams split by purpose
+(`cxqueue._rng.purpose_streams`), independently of what happens in the center: the first
+arrival times (a non-homogeneous Poisson process, exact for a piecewise-constant rate,
+times a gamma day factor), the priority class, and for each attempt the handle time (unit
+mean; the engine scales it by the AHT of the attempt's interval), the patience, the IVR
+time and self-service draw, the redial draws and delays, and the callback draws. Two
+scenarios that differ only in agents or lines therefore see exactly the same callers, and
+both engines consume the same `Callers`.
+
+Attribute tables have one row per customer and one column per attempt
+(``redials.max_attempts`` columns when redials are on, else one); a table a scenario does
+not need is a 1 x 1 dummy and its flag in `Callers.uses` is False.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxqueue import _rng
+from cxqueue.model import Distribution, Scenario
+from cxqueue.units import DAY, WEEK
+
+__all__ = ["Callers", "open_windows", "sample_callers"]
+
+_BLOCK = 1 << 20  # rows sampled at a time, to bound temporary memory
+
+_TABLES = (
+    "handle_unit",
+    "patience_s",
+    "ivr_s",
+    "ivr_u",
+    "redial_u",
+    "delay_blocked_s",
+    "delay_abandoned_s",
+    "delay_closed_s",
+    "callback_accept_u",
+    "callback_reach_u",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Callers:
+    """Pre-sampled callers of one replication; times in seconds since the horizon start.
+
+    ``arrival_s`` (sorted) and ``cls`` have one entry per customer (``cls`` is a 1-entry
+    dummy with a single class); each table in ``_TABLES`` has shape (customers, attempts)
+    or (1, 1) when unused (``uses[name]`` False).
+    """
+
+    arrival_s: np.ndarray
+    cls: np.ndarray
+    handle_unit: np.ndarray
+    patience_s: np.ndarray
+    ivr_s: np.ndarray
+    ivr_u: np.ndarray
+    redial_u: np.ndarray
+    delay_blocked_s: np.ndarray
+    delay_abandoned_s: np.ndarray
+    delay_closed_s: np.ndarray
+    callback_accept_u: np.ndarray
+    callback_reach_u: np.ndarray
+    uses: dict
+    attempts: int
+
+    @property
+    def n(self) -> int:
+        return int(self.arrival_s.size)
+
+    def tables(self) -> tuple[np.ndarray, ...]:
+        return tuple(getattr(self, name) for name in _TABLES)
+
+
+def _day_factors(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """Gamma(mean 1, cv) busyness factor of the calendar day of each interval."""
+    f = scenario.forecast
+    day = np.floor(f.interval_starts_s / DAY).astype(np.int64)
+    day -= day[0] if day.size else 0
+    cv = scenario.day_factor_cv
+    if cv == 0 or day.size == 0:
+        return np.ones(f.n_intervals)
+    k = 1.0 / cv**2
+    factors = rng.gamma(k, 1.0 / k, size=int(day[-1]) + 1)
+    return factors[day]
+
+
+def _arrival_times(scenario: Scenario, streams) -> np.ndarray:
+    """Exact NHPP with a constant rate per interval: Poisson counts, then sorted uniform
+    times inside each interval from exponential spacings (no sort needed)."""
+    f = scenario.forecast
+    mean_calls = f.calls * _day_factors(scenario, streams["day_factor"])
+    rng = streams["arrivals"]
+    counts = rng.poisson(mean_calls)
+    starts = f.interval_s * np.arange(f.n_intervals, dtype=np.float64)
+    out = np.empty(int(counts.sum()), dtype=np.float64)
+    pos = 0
+    i = 0
+    # blocks of whole intervals holding about _BLOCK calls each
+    while i < f.n_intervals:
+        j, m = i, 0
+        while j < f.n_intervals and (m == 0 or m + counts[j] <= _BLOCK):
+            m += int(counts[j])
+            j += 1
+        c = counts[i:j]
+        e = rng.standard_exponential(m + c.size)
+        cs = np.cumsum(e)
+        ends = np.cumsum(c + 1) - 1  # index of the closing spacing of each interval
+        base = np.concatenate(([0.0], cs[ends[:-1]]))
+        total = cs[ends] - base
+        keep = np.ones(cs.size, dtype=bool)
+        keep[ends] = False
+        seg = np.repeat(np.arange(c.size), c)
+        u = (cs[keep] - base[seg]) / total[seg]
+        out[pos : pos + m] = starts[i:j][seg] + u * f.interval_s
+        pos += m
+        i = j
+    return out
+
+
+def _table(dist: Distribution, rng: np.random.Generator, n: int, attempts: int, *, unit: bool) -> np.ndarray:
+    out = np.empty((n, attempts), dtype=np.float64)
+    for a in range(0, n, _BLOCK):
+        b = min(n, a + _BLOCK)
+        out[a:b] = dist.sample(rng, (b - a, attempts), mean_s=1.0 if unit else None)
+    return out
+
+
+def _uniform(rng: np.random.Generator, n: int, attempts: int) -> np.ndarray:
+    return rng.random((n, attempts))
+
+
+_DUMMY = np.zeros((1, 1))
+
+
+def sample_callers(scenario: Scenario, seed) -> Callers:
+    """Draw every caller of one replication of ``scenario``.
+
+    Parameters
+    ----------
+    scenario : cxqueue.model.Scenario
+    seed : int, SeedSequence, Generator or None
+        The replication's seed; it is split into purpose streams.
+
+    Returns
+    -------
+    Callers
+        Times in seconds since the start of the horizon.
+
+    Examples
+    --------
+    >>> from cxqueue.model import Forecast, Scenario
+    >>> s = Scenario(Forecast(calls=[100.0] * 4, aht_s=180.0, interval_s=900.0), agents=12)
+    >>> c = sample_callers(s, 1)
+    >>> c.n > 300, bool(np.all(np.diff(c.arrival_s) >= 0)), c.handle_unit.shape[1]
+    (True, True, 1)
+    """
+    streams = _rng.purpose_streams(seed)
+    arrival = _arrival_times(scenario, streams)
+    n = arrival.size
+    red = scenario.redials
+    attempts = int(red.max_attempts) if red.enabled else 1
+    prio = scenario.priority
+    if len(prio.shares) > 1:
+        cls = streams["priority"].choice(len(prio.shares), size=n, p=np.asarray(prio.shares)).astype(np.int64)
+    else:
+        cls = np.zeros(1, dtype=np.int64)
+    uses = dict.fromkeys(_TABLES, False)
+    tab = dict.fromkeys(_TABLES, _DUMMY)
+    uses["handle_unit"] = True
+    tab["handle_unit"] = _table(scenario.handle, streams["handle"], n, attempts, unit=True)
+    if not scenario.patience.is_none:
+        uses["patience_s"] = True
+        tab["patience_s"] = _table(scenario.patience, streams["patience"], n, attempts, unit=False)
+    if scenario.ivr.enabled:
+        uses["ivr_s"] = uses["ivr_u"] = True
+        tab["ivr_s"] = _table(scenario.ivr.time, streams["ivr"], n, attempts, unit=False)
+        tab["ivr_u"] = _uniform(streams["ivr"], n, attempts)
+    if red.enabled:
+        rng = streams["redial"]
+        uses["redial_u"] = True
+        tab["redial_u"] = _uniform(rng, n, attempts)
+        for name, p, dist in (
+            ("delay_blocked_s", red.blocked, red.blocked_delay),
+            ("delay_abandoned_s", red.abandoned, red.abandoned_delay),
+            ("delay_closed_s", red.closed, red.closed_delay),
+        ):
+            if p > 0:
+                uses[name] = True
+                tab[name] = _table(dist, rng, n, attempts, unit=False)
+    if scenario.callbacks is not None:
+        rng = streams["callback"]
+        uses["callback_accept_u"] = uses["callback_reach_u"] = True
+        tab["callback_accept_u"] = _uniform(rng, n, attempts)
+        tab["callback_reach_u"] = _uniform(rng, n, attempts)
+    return Callers(arrival_s=arrival, cls=cls, uses=uses, attempts=attempts, **tab)
+
+
+def open_windows(scenario: Scenario) -> np.ndarray:
+    """Opening windows as (open, close) pairs in seconds since the horizon start, sorted,
+    merged, covering one week before to one week after the horizon; shape (k, 2).
+
+    Always open gives a single window (-inf, inf); never open gives shape (0, 2).
+
+    >>> from cxqueue.model import Forecast, OpeningHours, Scenario
+    >>> f = Forecast(calls=[1.0] * 4, aht_s=60.0, interval_s=3600.0, start_s=7 * 3600.0)
+    >>> s = Scenario(f, agents=1, hours=OpeningHours.daily(8 * 3600, 20 * 3600))
+    >>> w = open_windows(s)
+    >>> (w[w[:, 1] > 0][0] / 3600).tolist()
+    [1.0, 13.0]
+    """
+    hours = scenario.hours
+    if hours.is_always_open:
+        return np.array([[-math.inf, math.inf]])
+    edges = hours.week_edges_s()
+    if edges.size == 0:
+        return np.zeros((0, 2))
+    f = scenario.forecast
+    w0 = math.floor(f.start_s / WEEK) - 1
+    w1 = math.floor(f.end_s / WEEK) + 1
+    spans = [(w * WEEK + o, w * WEEK + c) for w in range(w0, w1 + 1) for o, c in edges]
+    spans.sort()
+    merged: list[list[float]] = []
+    for o, c in spans:
+        if merged and o <= merged[-1][1] + 1e-9:
+            merged[-1][1] = max(merged[-1][1], c)
+        else:
+            merged.append([o, c])
+    return np.asarray(merged, dtype=np.float64) - f.start_s

@@ -1,0 +1,8 @@
+"""``python -m cxqueue.sweep sweep SPEC.toml ...`` and ``... plot RESULTS ...``."""
+
+import sys
+
+from cxqueue.sweep.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
