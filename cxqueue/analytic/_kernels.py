@@ -684,59 +684,82 @@ def agents_search_scalar(A, lines, th, tt, rb, ra, what, goal, upper, min_agents
     """Smallest integer c in [min_agents, cap] meeting the goal.
 
     ``lines`` < 0 means unlimited; with lines, K = lines - c. The metric is monotone in c,
-    so a bracket (lo fails, hi meets) is exact. The guess and its neighbour give a secant
-    estimate of the crossing, which usually brackets the answer at once; galloping and
-    bisection finish otherwise. Returns -1 if even ``cap`` agents fail.
+    so a bracket (lo fails, hi meets) is exact. The first probe is the guess (the Erlang C
+    answer); when it meets the goal the second probe goes 70 % of the way down to the
+    load (abandonment lowers the need); then regula falsi on the bracket, with a
+    bisection whenever the same end moved twice, or a secant gallop while no probe has
+    met the goal. About four evaluations on typical loads. Returns -1 if even ``cap``
+    agents fail.
     """
     m = np.empty(N_METRICS)
     res = np.empty(4)
     lo_ok = float(math.ceil(min_agents))
     if A == 0.0:
         return int(lo_ok)
-    lo = lo_ok - 1.0  # known to fail (or below the allowed range)
-    hi = -1.0  # known to meet; -1: none yet
-    x1 = min(max(float(math.ceil(guess)), lo_ok), cap)
-    v1 = _value(A, x1, lines, th, tt, rb, ra, what, m, res)
-    if _ok(v1, goal, upper):
-        hi = x1
-        x2 = x1 - 1.0
+    lo = lo_ok - 1.0  # fails (or lies below the allowed range)
+    vlo = np.nan
+    hi = -1.0  # meets; -1: none yet
+    vhi = np.nan
+    x = min(max(float(math.ceil(guess)), lo_ok), cap)
+    v = _value(A, x, lines, th, tt, rb, ra, what, m, res)
+    if _ok(v, goal, upper):
+        hi = x
+        vhi = v
+        n = max(lo_ok, x - max(1.0, math.floor(0.7 * (x - A) + 0.5)))
+        if n >= hi:
+            n = hi - 1.0
     else:
-        lo = x1
-        x2 = x1 + 1.0
-    if x2 < lo_ok or x2 > cap:
-        x2 = x1  # no neighbour to take: fall through to bisection/galloping
-        v2 = v1
-    else:
-        v2 = _value(A, x2, lines, th, tt, rb, ra, what, m, res)
-        if _ok(v2, goal, upper):
-            hi = x2 if hi < 0.0 else min(hi, x2)
-        else:
-            lo = max(lo, x2)
+        lo = x
+        vlo = v
+        n = x + 1.0
+    px = x
+    pv = v
     step = 1.0
+    last = 0  # which end moved last: 1 lo, 2 hi
+    repeat = 0
     while hi < 0.0 or hi - lo > 1.0:
-        # safeguarded secant through the last two points; else gallop up or bisect
-        n = -1.0
-        if x1 != x2 and v1 == v1 and v2 == v2 and v1 != v2:
-            est = x2 + (goal - v2) * (x1 - x2) / (v1 - v2)
-            if est == est:
-                n = float(math.ceil(est))
-        upper_bound = hi if hi >= 0.0 else cap + 1.0
-        if not (lo < n < upper_bound):
-            if hi < 0.0:
-                step *= 2.0
-                n = min(lo + step, cap)
-                if n <= lo:
-                    return -1
-            else:
+        if n > cap:
+            if hi >= 0.0:
                 n = math.floor((lo + hi) / 2.0)
+            else:
+                n = cap
+        if n <= lo:
+            n = lo + 1.0
+        if hi >= 0.0 and n >= hi:
+            n = hi - 1.0
+        if n > cap:
+            return -1
         v = _value(A, n, lines, th, tt, rb, ra, what, m, res)
-        x1, v1, x2, v2 = x2, v2, n, v
         if _ok(v, goal, upper):
             hi = n
+            vhi = v
+            repeat = repeat + 1 if last == 2 else 0
+            last = 2
         else:
             lo = n
+            vlo = v
+            repeat = repeat + 1 if last == 1 else 0
+            last = 1
             if n >= cap:
                 return -1
+        if hi >= 0.0 and hi - lo <= 1.0:
+            break
+        est = np.nan
+        if hi >= 0.0 and lo >= lo_ok and vhi == vhi and vlo == vlo and vhi != vlo:
+            est = lo + (goal - vlo) * (hi - lo) / (vhi - vlo)  # regula falsi on the bracket
+        elif pv == pv and v == v and pv != v and px != n:
+            est = n + (goal - v) * (n - px) / (v - pv)  # secant through the last two probes
+        px = n
+        pv = v
+        if hi >= 0.0 and (repeat >= 1 or est != est):
+            n = math.floor((lo + hi) / 2.0)
+            repeat = 0
+        elif hi < 0.0:
+            step *= 2.0
+            n = max(float(math.ceil(est)), lo + 1.0) if est == est else lo + step
+            n = min(n, lo + 64.0 * step)
+        else:
+            n = float(math.ceil(est))
     return int(hi)
 
 
