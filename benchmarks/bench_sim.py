@@ -129,13 +129,13 @@ from cxqueue.sim import simulate
 n = 365 * 96
 hod = (np.arange(n) % 96) / 4
 open_ = (hod >= 8) & (hod < 20)
-f = Forecast(calls=np.where(open_, 2700.0, 0.0), aht_s=300.0, interval_s=900.0)
+f = Forecast(calls=np.where(open_, 2850.0, 0.0), aht_s=300.0, interval_s=900.0)
 sc = Scenario(f, agents=np.where(open_, 1000, 0), hours=OpeningHours.daily(8 * 3600, 20 * 3600))
 t0 = time.perf_counter()
 res = simulate(sc, replications=1, seed=1, engine="fast")
 dt = time.perf_counter() - t0
 calls = float(res.totals.offered.mean)
-assert 0.85 < float(res.totals.occupancy.mean) < 0.95 and float(res.totals.sl_offered.mean) > 0.5
+assert 0.9 < float(res.totals.occupancy.mean) < 0.99 and float(res.totals.sl_offered.mean) > 0.5
 print(json.dumps({"calls": calls, "seconds": dt, "calls_per_s": calls / dt,
                   "sl_offered": float(res.totals.sl_offered.mean), "occupancy": float(res.totals.occupancy.mean),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

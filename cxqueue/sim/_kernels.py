@@ -1,6 +1,6 @@
 """The numba event loop of the fast engine (all numba code of cxqueue.sim lives here).
 
-One replication, one function (`run`), no Python per event. State:
+One replication per call of `run`, no Python per event. State:
 
 - call slots (``SI`` int columns, ``SF`` float columns) with a free-list stack; a slot
   holds one attempt from its arrival until it leaves (and an abandoned caller's "ghost"
@@ -12,6 +12,11 @@ One replication, one function (`run`), no Python per event. State:
   head with the smallest (queue entry time - head start, queue number);
 - the first attempts come from the sorted pre-sampled arrival array; interval
   boundaries (staffing changes) are the third event source.
+
+`run` allocates and grows the arrays; `_loop` processes events and never rebinds an
+array (numba reference-counts a rebound array at every use, which tripled the cost per
+call); when an array may run out of room `_loop` saves its scalars and returns, `run`
+doubles the array and calls it again.
 
 Ties at one instant: interval boundary first, then heap events by insertion order,
 then first arrivals. The semantics are those of ``engine.py`` (the simpy reference),
