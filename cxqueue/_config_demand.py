@@ -1,0 +1,217 @@
+"""How `cxqueue.config` turns the ``[demand]`` table into a Forecast.
+
+A shipped profile (`cxqueue.data.load_profile`), history files (`cxqueue.data.read_history`
+then `fit_history` or `estimate_forecast`; ``$CXQUEUE_DATA`` expanded; a fallback profile
+when the files are missing), a CSV with a ``calls`` column, or inline ``calls``; with
+``days``, a one-day pattern repeated over the week. Counts are calls offered to agents;
+`DemandReader.scale` turns them into calls entering the IVR.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import numpy as np
+
+from cxqueue import _config_schema as S
+from cxqueue.exceptions import ConfigError
+from cxqueue.model import IVR, WEEKDAYS, Forecast
+from cxqueue.units import DAY
+
+__all__ = ["DemandReader"]
+
+
+class _Missing(Exception):
+    """A history file that is not there (a fallback profile may stand in)."""
+
+
+def _hhmm(s: float) -> str:
+    return f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}"
+
+
+class DemandReader:
+    """The ``[demand]`` part of the config builder; `fail` names the config file.
+
+    >>> f, fit, what = DemandReader("x.toml", Path(".")).demand(
+    ...     S.read_table("x.toml", "demand", {"calls": [1, 2], "aht_min": 3}, S.SCHEMA["demand"]))
+    >>> f.aht_s.tolist(), fit, what
+    ([180.0, 180.0], None, '2 intervals inline')
+    """
+
+    def __init__(self, source: str, base: Path):
+        self.source, self.base = source, base
+        self.notes: list[str] = []
+
+    def fail(self, msg: str):
+        raise ConfigError(f"{self.source}: {msg}")
+
+    def demand(self, t: S.Table):
+        given = [k for k in ("profile", "history", "csv", "calls") if k in t.values]
+        if len(given) != 1:
+            got = "none" if not given else ", ".join(t.where(k) for k in given)
+            self.fail(f"[demand] needs exactly one of profile, history, csv or calls; got {got}")
+        kind = given[0]
+        if "fallback_profile" in t.values and kind != "history":
+            self.fail(f"{t.where('fallback_profile')} is only used with [demand].history; got {t.where(kind)}")
+        for k in ("start", "weekday", "days"):
+            if k in t.values and kind not in ("calls", "csv"):
+                self.fail(f"{t.where(k)} applies to [demand].calls or [demand].csv only; got {t.where(kind)}")
+        if kind == "profile":
+            return self.profile(t, t.values["profile"], "profile")
+        if kind == "history":
+            return self.history(t)
+        interval_s = t.get("interval_s", 900.0)
+        start_s = WEEKDAYS.index(t.get("weekday", "monday")) * DAY + t.get("start", 0.0)
+        if kind == "calls":
+            calls = np.asarray(t.values["calls"], dtype=np.float64)
+            if calls.size == 0:
+                self.fail(f"{t.where('calls')} must hold at least one interval; got []")
+            if "aht_s" not in t.values:
+                self.fail("[demand].aht_s is required with [demand].calls (give aht_s, aht_min or aht_h)")
+            aht, what = t.values["aht_s"], f"{calls.size} intervals inline"
+        else:
+            calls, aht, what = self.csv(t)
+        if "days" in t.values:
+            return self.week(t, np.asarray(calls, dtype=np.float64), aht, interval_s), None, what
+        forecast = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=start_s)
+        return forecast, None, what
+
+    def week(self, t: S.Table, calls: np.ndarray, aht, interval_s: float) -> Forecast:
+        """One week from Monday 00:00 with the one-day pattern on each of ``[demand].days``."""
+        if "weekday" in t.values:
+            self.fail(f"give {t.where('weekday')} or {t.where('days')}, not both")
+        per_day = DAY / interval_s
+        start = t.get("start", 0.0)
+        if abs(per_day - round(per_day)) > 1e-9:
+            self.fail(
+                f"{t.where('interval_s')} must divide a day (86400 s) to use [demand].days; got {t.raw('interval_s')}"
+            )
+        if abs(start / interval_s - round(start / interval_s)) > 1e-9:
+            self.fail(f"{t.where('start')} must fall on the interval grid to use [demand].days; got {t.raw('start')}")
+        per_day, first = round(per_day), round(start / interval_s)
+        if first + calls.size > per_day:
+            self.fail(
+                f"[demand] with days: the pattern must fit in one day; {calls.size} intervals of {interval_s:g} s "
+                f"from {_hhmm(start)} run past midnight"
+            )
+        aht = np.broadcast_to(np.asarray(aht, dtype=np.float64), calls.shape)
+        mean = float(np.average(aht, weights=calls)) if calls.sum() > 0 else float(aht.mean())
+        week_calls, week_aht = np.zeros(7 * per_day), np.full(7 * per_day, mean)
+        for d in t.values["days"]:
+            i = d * per_day + first
+            week_calls[i : i + calls.size] = calls
+            week_aht[i : i + calls.size] = aht
+        return Forecast(calls=week_calls, aht_s=week_aht, interval_s=interval_s, start_s=0.0)
+
+    def profile(self, t: S.Table, name: str, key: str):
+        from cxqueue.data import available_profiles, load_profile
+
+        if name not in available_profiles():
+            names = ", ".join(f'"{n}"' for n in available_profiles())
+            self.fail(f"{t.where(key)} must be a profile shipped with cxqueue ({names}); got {S.show(name)}")
+        fit = load_profile(name)
+        if "interval_s" in t.values and t.values["interval_s"] != fit.forecast.interval_s:
+            self.fail(
+                f"{t.where('interval_s')} must be {fit.forecast.interval_s:g} s (the interval of profile "
+                f'"{name}") or unset; got {t.raw("interval_s")}'
+            )
+        return self.with_aht(t, fit.forecast), fit, fit.source
+
+    def with_aht(self, t: S.Table, f: Forecast) -> Forecast:
+        if "aht_s" not in t.values:
+            return f
+        return Forecast(calls=f.calls, aht_s=t.values["aht_s"], interval_s=f.interval_s, start_s=f.start_s)
+
+    def resolve(self, t: S.Table, key: str, text: str) -> Path:
+        if "$CXQUEUE_DATA" in text or "${CXQUEUE_DATA}" in text:
+            root = os.environ.get("CXQUEUE_DATA")
+            if not root:
+                raise _Missing(
+                    f"{t.where(key)} uses $CXQUEUE_DATA but that environment variable is not set; set it to the "
+                    f"folder holding the data (e.g. ../shared/data); got {S.show(text)}"
+                )
+            text = text.replace("${CXQUEUE_DATA}", root).replace("$CXQUEUE_DATA", root)
+        p = Path(text).expanduser()
+        return p if p.is_absolute() else self.base / p
+
+    def history(self, t: S.Table):
+        from cxqueue.data import concat_histories, estimate_forecast, fit_history, read_history
+        from cxqueue.data.history import CallHistory
+
+        try:
+            paths = [self.resolve(t, "history", s) for s in t.values["history"]]
+            for s, p in zip(t.values["history"], paths, strict=True):
+                if not p.is_file():
+                    raise _Missing(f"{t.where('history')} file not found: {p} (from {S.show(s)})")
+        except _Missing as exc:
+            if "fallback_profile" not in t.values:
+                self.fail(str(exc) + "; or add [demand].fallback_profile")
+            self.notes.append(f"{exc}; used the shipped profile {t.values['fallback_profile']!r} instead")
+            return self.profile(t, t.values["fallback_profile"], "fallback_profile")
+        interval_s = t.get("interval_s", 900.0)
+        try:
+            hs = [read_history(p) for p in paths]
+            if all(isinstance(h, CallHistory) for h in hs):
+                fit = fit_history(concat_histories(hs) if len(hs) > 1 else hs[0], interval_s=interval_s)
+                return self.with_aht(t, fit.forecast), fit, f"history {' + '.join(p.name for p in paths)}"
+            if len(hs) > 1:
+                self.fail(f"{t.where('history')} may list several call logs, but only one interval-count file")
+            if not hs[0].has_aht and "aht_s" not in t.values:
+                self.fail(
+                    f"[demand].aht_s is required: {paths[0].name} counts calls without handle times "
+                    "(give aht_s, aht_min or aht_h)"
+                )
+            f = estimate_forecast(hs[0], interval_s=interval_s, aht_s=t.values.get("aht_s"))
+        except ConfigError as exc:
+            if str(exc).startswith(self.source):
+                raise
+            self.fail(f"{t.where('history')}: {exc}")
+        return self.with_aht(t, f), None, f"interval counts {paths[0].name}"
+
+    def csv(self, t: S.Table):
+        if len(t.values["csv"]) != 1:
+            self.fail(f"{t.where('csv')} must name one file; got {S.show(t.raw('csv'))}")
+        text = t.values["csv"][0]
+        p = self.resolve(t, "csv", text)
+        if not p.is_file():
+            self.fail(f"{t.where('csv')} file not found: {p} (from {S.show(text)})")
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+            fields = [c.strip() for c in (rows[0].keys() if rows else [])]
+        if "calls" not in fields:
+            self.fail(f"{t.where('csv')}: {p.name} needs a 'calls' column; found columns {fields}")
+        aht_col = next((c for c in ("aht_s", "aht") if c in fields), None)
+        calls, aht = [], []
+        for line, row in enumerate(rows, start=2):
+            row = {(k or "").strip(): (val or "").strip() for k, val in row.items()}
+            try:
+                calls.append(float(row["calls"]))
+                if aht_col and "aht_s" not in t.values:
+                    aht.append(float(row[aht_col]))
+            except ValueError:
+                self.fail(f"{t.where('csv')}: {p.name}, line {line}: calls and aht_s must be numbers; got {row}")
+        if not calls:
+            self.fail(f"{t.where('csv')}: {p.name} has no rows")
+        if "aht_s" in t.values:
+            aht = t.values["aht_s"]
+        elif not aht_col:
+            self.fail(f"{t.where('csv')}: {p.name} has no aht_s column; add one or give [demand].aht_s")
+        try:
+            Forecast(calls=calls, aht_s=aht)
+        except ConfigError as exc:
+            self.fail(f"{t.where('csv')}: {p.name}: {exc}")
+        return np.asarray(calls), aht, f"{p.name} ({len(calls)} intervals)"
+
+    def scale(self, f: Forecast, t: S.Table, ivr: IVR) -> Forecast:
+        factor = t.get("scale", 1.0)
+        if ivr.self_service > 0:
+            factor /= 1.0 - ivr.self_service
+            self.notes.append(
+                f"calls divided by 1 - [ivr].self_service = {1 - ivr.self_service:.4g}: the demand counts calls "
+                "offered to agents, the simulation needs the calls entering the IVR"
+            )
+        if factor == 1.0:
+            return f
+        return Forecast(calls=f.calls * factor, aht_s=f.aht_s, interval_s=f.interval_s, start_s=f.start_s)
