@@ -1,0 +1,356 @@
+"""One plan for a center: hours -> requirements -> shifts -> lines -> simulation, repeated.
+
+`optimize_plan` joins the optimizers. The analytic requirement per interval is met by a
+shift schedule; the phone lines are sized for the scheduled agents; the simulation
+(fast engine, common random numbers) then checks the plan as a whole, with lognormal
+handle times, redials and the real opening hours the formulas do not see. Where the
+simulated service level falls short of the target *with 95 % confidence* (the upper end
+of its interval is below the target), one agent is added to that interval's requirement
+and the schedule is solved again, until no interval falls short and the service level
+over the horizon meets the target with 95 % confidence, or the iteration cap is reached
+(the result says which).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cxqueue import _validation as v
+from cxqueue.analytic import erlang_x
+from cxqueue.analytic._common import QueueMetrics
+from cxqueue.exceptions import ConfigError
+from cxqueue.model import OpeningHours, Scenario, ShiftTemplate
+from cxqueue.optimize.shifts import ShiftSchedule, schedule_shifts
+from cxqueue.units import WEEK
+
+__all__ = ["PlanResult", "PlanSettings", "optimize_plan"]
+
+MODELS = ("erlang_c", "erlang_a", "erlang_x")
+METHODS = ("sipp", "lag_sipp", "isa")
+OBJECTIVES = ("cover", "global_service_level")
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """How `optimize_plan` works: the model, the schedule objective, lines, simulation.
+
+    ``line_blocking`` is the busy-signal target for line sizing (default: the target's
+    ``max_blocking``, else 0.01); ``lines`` fixes the number of lines instead.
+    """
+
+    model: str = "erlang_a"
+    method: str = "sipp"
+    objective: str = "cover"
+    line_blocking: float | None = None
+    lines: int | None = None
+    replications: int = 10
+    seed: int = 20261122
+    engine: str = "fast"
+    warmup_s: float = 0.0
+    max_iter: int = 6
+    shift_time_limit_s: float = 60.0
+    mip_rel_gap: float = 0.005
+    min_agents: int = 0
+    max_agents: int | None = None
+
+    def __post_init__(self):
+        v.choice("model", self.model, MODELS)
+        v.choice("method", self.method, METHODS)
+        v.choice("objective", self.objective, OBJECTIVES)
+        v.choice("engine", self.engine, ("fast", "simpy"))
+        if self.line_blocking is not None:
+            v.fraction_array("line_blocking", self.line_blocking, open_low=True)
+        if self.lines is not None:
+            v.integer_scalar("lines", self.lines, minimum=1)
+        v.integer_scalar("replications", self.replications, minimum=2)
+        v.integer_scalar("max_iter", self.max_iter, minimum=1)
+        v.positive_array("shift_time_limit_s", self.shift_time_limit_s)
+        v.integer_scalar("min_agents", self.min_agents, minimum=0)
+        if self.max_agents is not None:
+            v.integer_scalar("max_agents", self.max_agents, minimum=max(1, self.min_agents))
+
+
+@dataclass(frozen=True, eq=False)
+class PlanResult:
+    """A plan and the evidence for it.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The planned center: agents on duty per interval, lines and hours.
+    required : ndarray of int64
+        Agents on duty each interval needs (analytic, plus what the simulation added).
+    added : ndarray of int64
+        Agents the simulation check added to the analytic requirement.
+    schedule : ShiftSchedule
+        The shifts (paid agents, before shrinkage).
+    lines : int
+        Phone lines.
+    analytic : QueueMetrics
+        Steady-state KPIs per interval at the planned agents and lines.
+    simulation : cxqueue.sim.SimulationResult
+        The simulation of the final plan (KPIs with 95 % intervals).
+    failing : ndarray of int64
+        Intervals whose simulated service level is below target with 95 % confidence.
+    iterations, converged, history, message, elapsed_s
+        How the loop went; ``history`` holds (iteration, cost, failing intervals,
+        simulated service level over the horizon) per iteration.
+    """
+
+    scenario: Scenario
+    settings: PlanSettings
+    required: np.ndarray
+    added: np.ndarray
+    schedule: ShiftSchedule
+    lines: int
+    analytic: QueueMetrics
+    simulation: object
+    failing: np.ndarray
+    iterations: int
+    converged: bool
+    history: tuple = field(default_factory=tuple)
+    message: str = ""
+    elapsed_s: float = 0.0
+
+    @property
+    def cost(self) -> float:
+        return float(self.schedule.cost)
+
+    def summary(self) -> dict:
+        """The headline numbers of the plan, as plain Python values."""
+        sim = self.simulation.totals
+        basis = self.scenario.target.basis
+        sl = getattr(sim, f"sl_{basis}")
+        f = self.scenario.forecast
+        return {
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "message": self.message,
+            "cost": self.cost,
+            "shifts": self.schedule.n_agents,
+            "agent_hours_on_duty": float(self.scenario.agents.sum() * f.interval_s / 3600.0),
+            "lines": self.lines,
+            "calls": float(f.calls.sum()),
+            "target_level": self.scenario.target.level,
+            "answer_within_s": self.scenario.target.answer_within_s,
+            "basis": basis,
+            "simulated_service_level": float(sl.mean),
+            "simulated_service_level_ci": [float(sl.low), float(sl.high)],
+            "simulated_asa_s": float(sim.asa_s.mean),
+            "simulated_abandon_fraction": float(sim.abandon_fraction.mean),
+            "simulated_blocking_fraction": float(sim.blocking_fraction.mean),
+            "failing_intervals": [int(i) for i in self.failing],
+            "agents_added_by_simulation": int(self.added.sum()),
+            "replications": self.simulation.replications,
+            "elapsed_s": self.elapsed_s,
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "summary": self.summary(),
+            "required": self.required.tolist(),
+            "added": self.added.tolist(),
+            "agents": self.scenario.agents.tolist(),
+            "schedule": self.schedule.to_dict(),
+            "analytic": self.analytic.to_dict(),
+            "simulation": self.simulation.to_dict(),
+            "history": [list(h) for h in self.history],
+        }
+
+
+def _patience_s(scenario: Scenario) -> float:
+    return math.inf if scenario.patience.is_none else float(scenario.patience.mean_s)
+
+
+def _requirements(scenario: Scenario, settings: PlanSettings, is_open: np.ndarray) -> np.ndarray:
+    from cxqueue.optimize.requirements import staffing_requirements
+
+    req = staffing_requirements(
+        scenario.forecast,
+        scenario.target,
+        model=settings.model,
+        method=settings.method,
+        mean_patience_s=_patience_s(scenario),
+        seed=settings.seed,
+    )
+    agents = np.asarray(req.agents, dtype=np.int64)
+    busy = is_open & (scenario.forecast.calls > 0)
+    agents = np.maximum(agents, np.where(busy, settings.min_agents, 0))
+    if settings.max_agents is not None:
+        agents = np.minimum(agents, settings.max_agents)
+    return np.where(is_open, agents, 0)
+
+
+def _size_lines(scenario: Scenario, settings: PlanSettings, on_duty: np.ndarray) -> int:
+    if settings.lines is not None:
+        return int(settings.lines)
+    blocking = settings.line_blocking or scenario.target.max_blocking or 0.01
+    f = scenario.forecast
+    busy = f.calls > 0
+    if not busy.any():
+        return max(1, int(on_duty.max(initial=0)))
+    lines = erlang_x.lines_for_blocking(
+        f.offered_load[busy],
+        on_duty[busy].astype(np.float64),
+        aht_s=f.aht_s[busy],
+        blocking=blocking,
+        mean_patience_s=_patience_s(scenario),
+        redial_blocked=scenario.redials.blocked,
+        redial_abandoned=scenario.redials.abandoned,
+    )
+    return max(1, int(np.max(lines)), int(on_duty.max(initial=0)))
+
+
+def optimize_plan(
+    scenario: Scenario,
+    templates: list[ShiftTemplate] | tuple[ShiftTemplate, ...],
+    *,
+    settings: PlanSettings | None = None,
+    hours: OpeningHours | None = None,
+    progress=None,
+) -> PlanResult:
+    """Plan agents, shifts and lines for ``scenario`` and confirm the plan by simulation.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The center: forecast, distributions, hours, redials, target (its ``agents`` and
+        ``lines`` are ignored: they are what is planned).
+    templates : sequence of ShiftTemplate
+        The shifts the schedule may use.
+    settings : PlanSettings, optional
+        Model, schedule objective, lines, simulation and iteration cap.
+    hours : OpeningHours, optional
+        Opening hours to plan for (default: the scenario's), e.g. from
+        `cxqueue.optimize.hours.search_opening_hours`.
+    progress : callable, optional
+        Called with one line of text per step.
+
+    Returns
+    -------
+    PlanResult
+        ``converged`` says whether the simulation met the target; ``message`` says
+        what is wrong and where if it did not.
+    """
+    from cxqueue.sim import simulate
+
+    t0 = time.perf_counter()
+    settings = settings or PlanSettings()
+    if not isinstance(scenario, Scenario):
+        raise ConfigError(f"scenario must be a cxqueue.model.Scenario; got {type(scenario).__name__}")
+    templates = tuple(templates)
+    if not templates:
+        raise ConfigError("templates must hold at least one ShiftTemplate; got none")
+    say = progress or (lambda msg: None)
+    hours = hours or scenario.hours
+    f = scenario.forecast
+    target = scenario.target
+    is_open = hours.open_mask(f.interval_starts_s, f.interval_s)
+    keep = 1.0 - target.shrinkage
+    # a forecast of exactly one week is a typical week: shifts wrap around its end
+    # (Sunday's night shift covers Monday's first hours)
+    weekly = abs(f.n_intervals * f.interval_s - WEEK) < 1e-6
+
+    say(f"requirements ({settings.model}, {settings.method}) for {f.n_intervals} intervals")
+    base = _requirements(scenario.replace(hours=hours), settings, is_open)
+    added = np.zeros_like(base)
+    history = []
+    result = None
+    basis = target.basis
+    for it in range(1, settings.max_iter + 1):
+        need = base + added
+        paid = np.ceil(need / keep - 1e-9)
+        say(f"iteration {it}: scheduling shifts for {int(need.sum())} agent-intervals")
+        sched = schedule_shifts(
+            paid,
+            templates,
+            interval_s=f.interval_s,
+            start_s=f.start_s,
+            hours=hours,
+            time_limit_s=settings.shift_time_limit_s,
+            mip_rel_gap=settings.mip_rel_gap,
+            wrap=weekly,
+        )
+        on_duty = np.floor(np.asarray(sched.agents) * keep + 1e-9)
+        lines = _size_lines(scenario, settings, on_duty)
+        planned = scenario.replace(agents=on_duty, lines=lines, hours=hours)
+        say(f"iteration {it}: cost {sched.cost:.1f}, {lines} lines; simulating {settings.replications} replications")
+        sim = simulate(
+            planned,
+            replications=settings.replications,
+            seed=settings.seed,
+            engine=settings.engine,
+            warmup_s=settings.warmup_s,
+        )
+        sl = getattr(sim.intervals, f"sl_{basis}")
+        offered = np.asarray(sim.intervals.offered.mean)
+        high = np.asarray(sl.mean) + np.nan_to_num(np.asarray(sl.half_width), nan=0.0)
+        failing = np.flatnonzero(is_open & (offered > 0) & (high < target.level))
+        total = getattr(sim.totals, f"sl_{basis}")
+        total_ok = float(total.mean) - float(np.nan_to_num(total.half_width, nan=0.0)) >= target.level
+        history.append((it, float(sched.cost), int(failing.size), float(total.mean)))
+        result = (sched, lines, planned, sim, failing)
+        if failing.size == 0 and total_ok:
+            break
+        added[failing] += 1
+        if not total_ok:
+            # the horizon as a whole is short: raise every interval whose estimate misses
+            below = np.flatnonzero(is_open & (offered > 0) & (np.asarray(sl.mean) < target.level))
+            added[np.setdiff1d(below, failing)] += 1
+    sched, lines, planned, sim, failing = result
+    total = getattr(sim.totals, f"sl_{basis}")
+    total_ok = float(total.mean) - float(np.nan_to_num(total.half_width, nan=0.0)) >= target.level
+    converged = failing.size == 0 and total_ok
+    if converged:
+        msg = (
+            f"the simulation meets the target ({target.level:g} within {target.answer_within_s:g} s, "
+            f"{basis}) in every interval and over the horizon ({float(total.mean):.3f} "
+            f"+- {float(np.nan_to_num(total.half_width)):.3f}) after {len(history)} iteration(s)"
+        )
+    else:
+        where = ", ".join(_when(f.start_s + i * f.interval_s) for i in failing[:8])
+        more = f" and {failing.size - 8} more" if failing.size > 8 else ""
+        msg = (
+            f"not converged after {settings.max_iter} iterations: the simulated service level over the horizon is "
+            f"{float(total.mean):.3f} (target {target.level:g}); {failing.size} interval(s) below target with 95 % "
+            f"confidence{': ' + where + more if failing.size else ''}"
+        )
+    analytic = erlang_x.metrics(
+        f.offered_load,
+        planned.agents,
+        float(lines),
+        aht_s=f.aht_s,
+        mean_patience_s=_patience_s(scenario),
+        answer_within_s=target.answer_within_s,
+        redial_blocked=scenario.redials.blocked,
+        redial_abandoned=scenario.redials.abandoned,
+    )
+    return PlanResult(
+        scenario=planned,
+        settings=settings,
+        required=(base + added).astype(np.int64),
+        added=added.astype(np.int64),
+        schedule=sched,
+        lines=int(lines),
+        analytic=analytic,
+        simulation=sim,
+        failing=failing.astype(np.int64),
+        iterations=len(history),
+        converged=bool(converged),
+        history=tuple(history),
+        message=msg,
+        elapsed_s=time.perf_counter() - t0,
+    )
+
+
+def _when(t_s: float) -> str:
+    from cxqueue.model import WEEKDAYS
+
+    t = t_s % (7 * 86400)
+    d = int(t // 86400)
+    s = int(t % 86400)
+    return f"{WEEKDAYS[d]} {s // 3600:02d}:{s % 3600 // 60:02d}"

@@ -1,0 +1,132 @@
+"""The command line: staff and plan, exit codes and messages."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import numpy as np
+import pytest
+
+from cxqueue import erlang_a, erlang_c
+from cxqueue.cli import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE, main, read_interval_table
+
+
+def run(argv):
+    out = io.StringIO()
+    code = main(argv, out=out)
+    return code, out.getvalue()
+
+
+def test_staff_numbers_match_the_library():
+    code, text = run(["staff", "--calls", "100", "250", "--aht-s", "180", "--interval-s", "1800", "--json"])
+    assert code == EXIT_OK
+    rows = json.loads(text)["intervals"]
+    want = erlang_c.agents_for_service_level([10.0, 25.0], aht_s=180, answer_within_s=20, level=0.8)
+    assert [r["agents"] for r in rows] == want.tolist()
+    assert all(r["service_level"] >= 0.8 for r in rows)
+
+
+def test_staff_erlang_a_below_the_load():
+    # the issue's example: 300 Erlangs, patience 5 min, AHT 3 min, 80/20 -> 294 agents
+    code, text = run(
+        [
+            "staff",
+            "--calls",
+            "6000",
+            "--aht-s",
+            "180",
+            "--interval-s",
+            "3600",
+            "--model",
+            "erlang_a",
+            "--mean-patience-s",
+            "300",
+            "--json",
+        ]
+    )
+    assert code == EXIT_OK
+    assert json.loads(text)["intervals"][0]["agents"] == 294
+    assert (
+        int(erlang_a.agents_for_service_level(300.0, aht_s=180, mean_patience_s=300, answer_within_s=20, level=0.8))
+        == 294
+    )
+
+
+def test_staff_csv_table(tmp_path):
+    p = tmp_path / "day.csv"
+    p.write_text("interval,calls,aht_s\n08:00,50,200\n08:15,80,220\n")
+    code, text = run(["staff", str(p)])
+    assert code == EXIT_OK
+    assert "08:15" in text and "agent-intervals" in text
+    labels, calls, aht = read_interval_table(p)
+    assert labels == ["08:00", "08:15"] and calls.tolist() == [50.0, 80.0] and aht.tolist() == [200.0, 220.0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["staff", "--calls", "100", "--aht-s", "180", "--level", "80"], EXIT_USAGE, "pass 0.8 for 80%"),
+        (["staff"], EXIT_USAGE, "staff needs a CSV of intervals, or --calls and --aht-s"),
+        (["staff", "--calls", "-5", "--aht-s", "180"], EXIT_USAGE, "calls must be >= 0"),
+        (
+            [
+                "staff",
+                "--calls",
+                "100",
+                "--aht-s",
+                "180",
+                "--model",
+                "erlang_x",
+                "--lines",
+                "12",
+                "--level",
+                "0.99",
+                "--interval-s",
+                "1800",
+            ],
+            EXIT_INFEASIBLE,
+            "no number of agents meets the target",
+        ),
+        (["staff", "/nonexistent/file.csv"], EXIT_USAGE, "cannot read the interval CSV"),
+        (["nosuchcommand"], EXIT_USAGE, "invalid choice"),
+    ],
+)
+def test_staff_errors(argv, code, message, capsys):
+    got, _ = run(argv)
+    assert got == code
+    assert message in capsys.readouterr().err
+
+
+def test_staff_csv_without_calls_column(tmp_path, capsys):
+    p = tmp_path / "bad.csv"
+    p.write_text("when,volume\n1,2\n")
+    assert run(["staff", str(p)])[0] == EXIT_USAGE
+    assert f"{p}: needs a 'calls' column; found columns ['when', 'volume']" in capsys.readouterr().err
+
+
+def test_staff_lines_metrics_consistent():
+    code, text = run(
+        [
+            "staff",
+            "--calls",
+            "100",
+            "--aht-s",
+            "180",
+            "--interval-s",
+            "1800",
+            "--model",
+            "erlang_x",
+            "--lines",
+            "20",
+            "--mean-patience-s",
+            "300",
+            "--json",
+        ]
+    )
+    assert code == EXIT_OK
+    row = json.loads(text)["intervals"][0]
+    assert row["agents"] <= 20 and row["service_level"] >= 0.8
+    assert math.isfinite(row["asa_s"]) and 0 <= row["abandon_probability"] < 0.2
+    assert np.isclose(row["offered_load"], 10.0)
