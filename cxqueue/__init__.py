@@ -5,9 +5,17 @@ optimizers for staffing, shifts, phone lines and opening hours. Every duration i
 seconds (names end in ``_s``); probabilities are fractions.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
+
+try:
+    __version__ = _version("cxqueue")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
 
 from cxqueue.analytic import QueueMetrics, erlang_a, erlang_b, erlang_c, erlang_x
+from cxqueue.config import PlanConfig, load_scenario
 from cxqueue.exceptions import ConfigError, ConvergenceWarning, CxqueueError, InfeasibleError
 from cxqueue.model import (
     IVR,
@@ -21,14 +29,10 @@ from cxqueue.model import (
     ServiceTarget,
     ShiftTemplate,
 )
+from cxqueue.optimize.plan import PlanResult, PlanSettings, optimize_plan
 from cxqueue.sim import SimulationResult, simulate
 from cxqueue.sweep import run_sweep
 from cxqueue.units import DAY, HOUR, MINUTE, WEEK, offered_load
-
-try:
-    __version__ = version("cxqueue")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 __all__ = [
     "DAY",
@@ -44,6 +48,9 @@ __all__ = [
     "Forecast",
     "InfeasibleError",
     "OpeningHours",
+    "PlanConfig",
+    "PlanResult",
+    "PlanSettings",
     "PriorityClasses",
     "QueueMetrics",
     "Redials",
@@ -56,7 +63,9 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "erlang_x",
+    "load_scenario",
     "offered_load",
+    "optimize_plan",
     "run_sweep",
     "simulate",
 ]

@@ -1,0 +1,34 @@
+"""The top-level namespace: explicit re-exports only (as SimPy checks its own)."""
+
+import cxqueue
+
+
+def test_all_names_exist_and_are_unique():
+    assert len(set(cxqueue.__all__)) == len(cxqueue.__all__)
+    for name in cxqueue.__all__:
+        assert hasattr(cxqueue, name), name
+
+
+def test_public_names_are_in_all():
+    public = {n for n in vars(cxqueue) if not n.startswith("_")}
+    modules = {
+        "analytic",
+        "config",
+        "exceptions",
+        "model",
+        "optimize",
+        "sim",
+        "sweep",
+        "units",
+        "data",
+        "report",
+        "planner",
+        "plots",
+        "plan_plots",
+        "cli",
+    }
+    assert public - modules - set(cxqueue.__all__) == set()
+
+
+def test_version_is_a_string():
+    assert isinstance(cxqueue.__version__, str) and cxqueue.__version__
