@@ -1,5 +1,7 @@
 """The top-level namespace: explicit re-exports only (as SimPy checks its own)."""
 
+import types
+
 import cxqueue
 
 
