@@ -63,6 +63,22 @@ def metrics(offered_load, agents, *, aht_s, mean_patience_s, answer_within_s=0.0
 def wait_probability(offered_load, agents, *, aht_s, mean_patience_s):
     """Probability that a call waits (> 0 s).
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
+
     Examples
     --------
     >>> round(float(wait_probability(10.0, 14, aht_s=180, mean_patience_s=300)), 5)
@@ -73,6 +89,22 @@ def wait_probability(offered_load, agents, *, aht_s, mean_patience_s):
 
 def abandon_probability(offered_load, agents, *, aht_s, mean_patience_s):
     """Probability that a call hangs up before it is answered.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
 
     Examples
     --------
@@ -111,6 +143,22 @@ def service_level(offered_load, agents, *, aht_s, mean_patience_s, answer_within
 def average_speed_of_answer(offered_load, agents, *, aht_s, mean_patience_s):
     """Mean wait of answered calls, seconds.
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
+
     Examples
     --------
     >>> round(float(average_speed_of_answer(10.0, 14, aht_s=180, mean_patience_s=300)), 4)
@@ -122,6 +170,22 @@ def average_speed_of_answer(offered_load, agents, *, aht_s, mean_patience_s):
 def mean_wait(offered_load, agents, *, aht_s, mean_patience_s):
     """Mean wait of all calls, answered or abandoned, seconds (abandonment probability x mean patience).
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
+
     Examples
     --------
     >>> round(float(mean_wait(10.0, 14, aht_s=180, mean_patience_s=300)), 4)
@@ -132,6 +196,22 @@ def mean_wait(offered_load, agents, *, aht_s, mean_patience_s):
 
 def occupancy(offered_load, agents, *, aht_s, mean_patience_s):
     """Carried load over agents.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
 
     Examples
     --------
@@ -145,6 +225,28 @@ def agents_for_service_level(
     offered_load, *, aht_s, mean_patience_s, answer_within_s, level, basis="offered", max_occupancy=None
 ):
     """Fewest agents reaching ``level`` on ``basis``; may be below the load.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    answer_within_s : array_like of float
+        Service-level threshold, seconds.
+    level : array_like of float
+        Target fraction in [0, 1): pass 0.8 for 80 %.
+    basis : {"offered", "answered", "virtual"}
+        Which service level (see the module docstring).
+    max_occupancy : array_like of float, optional
+        Occupancy cap in (0, 1].
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest agents; 0 where the load is 0.
 
     Examples
     --------
@@ -166,6 +268,24 @@ def agents_for_service_level(
 def agents_for_asa(offered_load, *, aht_s, mean_patience_s, max_asa_s, max_occupancy=None):
     """Fewest agents whose mean wait of answered calls is at most ``max_asa_s`` seconds.
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    max_asa_s : array_like of float
+        Largest mean wait of answered calls, seconds.
+    max_occupancy : array_like of float, optional
+        Occupancy cap in (0, 1].
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest agents; 0 where the load is 0.
+
     Examples
     --------
     >>> int(agents_for_asa(10.0, aht_s=180, mean_patience_s=300, max_asa_s=10))
@@ -183,6 +303,24 @@ def agents_for_asa(offered_load, *, aht_s, mean_patience_s, max_asa_s, max_occup
 
 def agents_for_abandon_rate(offered_load, *, aht_s, mean_patience_s, max_abandon, max_occupancy=None):
     """Fewest agents whose abandonment probability is at most ``max_abandon``.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    max_abandon : array_like of float
+        Largest fraction of calls that hang up.
+    max_occupancy : array_like of float, optional
+        Occupancy cap in (0, 1].
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest agents; 0 where the load is 0.
 
     Examples
     --------

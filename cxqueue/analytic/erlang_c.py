@@ -91,6 +91,20 @@ def average_speed_of_answer(offered_load, agents, *, aht_s):
 
     Returns inf where agents <= offered_load.
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    aht_s : array_like of float
+        Mean handle time, seconds.
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
+
     Examples
     --------
     >>> round(float(average_speed_of_answer(10.0, 14, aht_s=180)), 3)
@@ -101,6 +115,18 @@ def average_speed_of_answer(offered_load, agents, *, aht_s):
 
 def occupancy(offered_load, agents):
     """Fraction of agent time spent on calls: ``min(load / agents, 1)``.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
 
     Examples
     --------
@@ -153,6 +179,22 @@ def agents_for_service_level(offered_load, *, aht_s, answer_within_s, level, max
 
 def agents_for_asa(offered_load, *, aht_s, max_asa_s, max_occupancy=None):
     """Fewest agents whose average speed of answer is at most ``max_asa_s`` seconds.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    max_asa_s : array_like of float
+        Largest mean wait of answered calls, seconds.
+    max_occupancy : array_like of float, optional
+        Occupancy cap in (0, 1].
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest agents; 0 where the load is 0.
 
     Examples
     --------

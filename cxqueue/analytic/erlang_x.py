@@ -141,6 +141,26 @@ def blocking_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=
 
     With ``lines == agents`` and no patience this is Erlang B.
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
+
     Examples
     --------
     >>> round(float(blocking_probability(10.0, 10, 10, aht_s=300)), 6)
@@ -151,6 +171,26 @@ def blocking_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=
 
 def wait_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Probability that an offered call gets a line and waits (> 0 s) for an agent.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
 
     Examples
     --------
@@ -164,6 +204,26 @@ def wait_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF
 
 def abandon_probability(offered_load, agents, lines, *, aht_s, mean_patience_s, **redials):
     """Probability that an offered call hangs up while waiting.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
 
     Examples
     --------
@@ -183,6 +243,30 @@ def service_level(
     ``basis``: "offered" (over every offered call; busy signals and hang-ups are misses),
     "answered" (over answered calls), "admitted" (over calls that got a line) or
     "virtual" (P(wait <= t) of a caller who would never hang up, over admitted calls).
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    answer_within_s : array_like of float
+        Service-level threshold, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    basis : {"offered", "answered", "virtual"}
+        Which service level (see the module docstring).
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
 
     Examples
     --------
@@ -221,6 +305,26 @@ def service_level(
 def average_speed_of_answer(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Mean wait of answered calls, seconds (not counting abandoned or blocked calls).
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
+
     Examples
     --------
     >>> round(float(average_speed_of_answer(10.0, 10, 20, aht_s=300, mean_patience_s=600)), 3)
@@ -240,6 +344,26 @@ def average_speed_of_answer(offered_load, agents, lines, *, aht_s, mean_patience
 def mean_wait(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Mean wait of every admitted call, answered or abandoned, seconds.
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
+
     Examples
     --------
     >>> round(float(mean_wait(10.0, 10, 20, aht_s=300, mean_patience_s=600)), 3)
@@ -250,6 +374,26 @@ def mean_wait(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **red
 
 def occupancy(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Carried load over agents (answered calls only).
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of float64
+        Broadcast over the inputs (0-d for scalars).
 
     Examples
     --------
@@ -277,6 +421,34 @@ def agents_for_service_level(
     The search may go below the load: with abandonment fewer agents than Erlangs can
     meet a target. Raises `InfeasibleError` where even ``lines`` agents fall short.
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    answer_within_s : array_like of float
+        Service-level threshold, seconds.
+    level : array_like of float
+        Target fraction in [0, 1): pass 0.8 for 80 %.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    basis : {"offered", "answered", "virtual"}
+        Which service level (see the module docstring).
+    max_occupancy : array_like of float, optional
+        Occupancy cap in (0, 1].
+    redial_blocked : array_like of float, optional
+        Fraction of blocked attempts that call again.
+    redial_abandoned : array_like of float, optional
+        Fraction of abandoned attempts that call again.
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest agents; 0 where the load is 0.
+
     Examples
     --------
     >>> int(agents_for_service_level(10.0, 20, aht_s=300, answer_within_s=20, level=0.8, mean_patience_s=120))
@@ -300,6 +472,28 @@ def agents_for_service_level(
 def agents_for_asa(offered_load, lines, *, aht_s, max_asa_s, mean_patience_s=_INF, max_occupancy=None, **redials):
     """Fewest agents whose mean wait of answered calls is at most ``max_asa_s``.
 
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    max_asa_s : array_like of float
+        Largest mean wait of answered calls, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    max_occupancy : array_like of float, optional
+        Occupancy cap in (0, 1].
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest agents; 0 where the load is 0.
+
     Examples
     --------
     >>> int(agents_for_asa(10.0, 20, aht_s=300, max_asa_s=15, mean_patience_s=120))
@@ -320,6 +514,28 @@ def agents_for_asa(offered_load, lines, *, aht_s, max_asa_s, mean_patience_s=_IN
 
 def agents_for_abandon_rate(offered_load, lines, *, aht_s, mean_patience_s, max_abandon, max_occupancy=None, **redials):
     """Fewest agents whose abandonment probability is at most ``max_abandon``.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    lines : array_like of float
+        Phone lines, at least the agents (inf: unlimited).
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    max_abandon : array_like of float
+        Largest fraction of calls that hang up.
+    max_occupancy : array_like of float, optional
+        Occupancy cap in (0, 1].
+    **redials : keyword arguments
+        ``redial_blocked`` and ``redial_abandoned`` fractions (see `metrics`).
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest agents; 0 where the load is 0.
 
     Examples
     --------
@@ -343,6 +559,28 @@ def lines_for_blocking(
     offered_load, agents, *, aht_s, blocking, mean_patience_s=_INF, redial_blocked=0.0, redial_abandoned=0.0
 ):
     """Fewest lines (>= agents) whose busy-signal probability is at most ``blocking``.
+
+    Parameters
+    ----------
+    offered_load : array_like of float
+        Offered traffic in Erlangs (calls per second times AHT).
+    agents : array_like of float
+        Agents; non-integers use the continuous extension.
+    aht_s : array_like of float
+        Mean handle time, seconds.
+    blocking : array_like of float
+        Largest fraction of calls that hear a busy signal.
+    mean_patience_s : array_like of float
+        Mean of the exponential patience, seconds (inf: nobody hangs up).
+    redial_blocked : array_like of float, optional
+        Fraction of blocked attempts that call again.
+    redial_abandoned : array_like of float, optional
+        Fraction of abandoned attempts that call again.
+
+    Returns
+    -------
+    ndarray of int64
+        The fewest lines.
 
     Examples
     --------
