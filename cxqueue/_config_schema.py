@@ -271,6 +271,16 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("horizon_s", "duration", "time simulated after the warm-up; unset: the whole forecast", UNLIMITED,
             low=0.0, low_open=True),
     )),
+    ("validation", (
+        Key("history", "paths", "call log(s) to replay with the center's own staffing before the plan is trusted; "
+            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable; missing files skip the "
+            "check with a note"),
+        Key("staffing", "choice", "which agents the log shows per interval: on duty (`staffed`), answering "
+            "calls (`serving`) or busy (`busy`)", "staffed", choices=("staffed", "serving", "busy")),
+        Key("agent_factor", "float", "share of those agents who take calls (fit it on other months with "
+            "`cxqueue.validate.fit_agent_factor`)", 1.0, low=0.0, low_open=True),
+        Key("replications", "int", "replications of the replay", 20, low=2),
+    )),
     ("output", (
         Key("folder", "str", "output folder, relative to the current directory", "plans/<name>"),
         Key("formats", "choices", "files to write", ("csv", "json", "html"), choices=("csv", "json", "html")),
@@ -304,6 +314,9 @@ TABLE_DOCS: dict[str, str] = {
     "callbacks": "Virtual hold. Without this table there are no callbacks.",
     "priority": "Caller classes and their head start in the queue.",
     "simulation": "The simulation that checks the plan.",
+    "validation": "Replay a call history with its real arrivals and staffing and compare the simulated service "
+    "level, ASA and abandonment per interval with the log (`cxqueue.validate.replay_history`); the plan's "
+    "summary reports the errors. Optional.",
     "output": "What `cxqueue plan` writes.",
 }
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from cxqueue import _config_schema as S
-from cxqueue._config_demand import DemandReader, _hhmm
+from cxqueue._config_demand import DemandReader, _hhmm, _Missing
 from cxqueue.exceptions import ConfigError
 from cxqueue.model import (
     IVR,
@@ -102,6 +102,20 @@ class SimulationSettings:
 
 
 @dataclass(frozen=True)
+class ValidationSettings:
+    """A call history to replay with its observed staffing (paths resolved; may be missing)."""
+
+    history: tuple[Path, ...] = ()
+    staffing: str = "staffed"
+    agent_factor: float = 1.0
+    replications: int = 20
+    missing: str = ""
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "history": [str(p) for p in self.history]}
+
+
+@dataclass(frozen=True)
 class OutputSettings:
     """Output folder (relative to the current directory), file formats and figures."""
 
@@ -145,6 +159,7 @@ class PlanConfig:
     hours_search: HoursSearch | None = None
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
     output: OutputSettings = field(default_factory=OutputSettings)
+    validation: ValidationSettings | None = None
     history_fit: object | None = None
     notes: tuple[str, ...] = ()
 
@@ -307,7 +322,7 @@ class _Builder(DemandReader):
     """Turns the parsed TOML document into a PlanConfig, table by table."""
 
     PLAIN = ("center", "demand", "handle", "patience", "ivr", "lines", "hours_search", "target", "staffing",
-             "redials", "callbacks", "priority", "simulation", "output")  # fmt: skip
+             "redials", "callbacks", "priority", "simulation", "output", "validation")  # fmt: skip
 
     def build(self, doc: dict) -> PlanConfig:
         for key, val in doc.items():
@@ -351,8 +366,31 @@ class _Builder(DemandReader):
                 formats=tuple(out.get("formats", ("csv", "json", "html"))),
                 figures=out.get("figures", True),
             ),
+            validation=self.validation(t.get("validation")),
             history_fit=fit,
             notes=tuple(self.notes),
+        )
+
+    def validation(self, t: S.Table | None) -> ValidationSettings | None:
+        if t is None:
+            return None
+        if "history" not in t.values:
+            self.fail("[validation].history is required: the call log(s) to replay")
+        paths, missing = [], ""
+        for text in t.values["history"]:
+            try:
+                p = self.resolve(t, "history", text)
+                if not p.is_file():
+                    missing = f"{t.where('history')} file not found: {p}"
+            except _Missing as exc:
+                missing, p = str(exc), Path(text)
+            paths.append(p)
+        return ValidationSettings(
+            history=tuple(paths),
+            staffing=t.get("staffing", "staffed"),
+            agent_factor=t.get("agent_factor", 1.0),
+            replications=t.get("replications", 20),
+            missing=missing,
         )
 
     # distributions ------------------------------------------------------------------

@@ -68,6 +68,7 @@ def run_plan(
         raise ConfigError(f"output folder {folder} exists; pass --force to replace it")
     settings = plan_settings(cfg, quick=quick)
     result = optimize_plan(cfg.scenario(0.0), cfg.shifts, settings=settings, progress=progress)
+    replay, replay_note = _validate(cfg, quick=quick, progress=progress)
     extra = {
         "name": cfg.name,
         "description": cfg.description,
@@ -77,6 +78,8 @@ def run_plan(
         "notes": list(cfg.notes),
         "settings": {k: v for k, v in settings.__dict__.items()},
     }
+    if cfg.validation is not None:
+        extra["validation"] = validation_summary(replay) if replay is not None else {"skipped": replay_note}
     folder = write_plan_report(
         result,
         folder,
@@ -84,5 +87,82 @@ def run_plan(
         figures=cfg.output.figures if figures is None else figures,
         title=f"cxqueue plan: {cfg.name}",
         extra=extra,
+        tables={"validation.csv": validation_table(replay)} if replay is not None else None,
     )
     return result, folder
+
+
+def _validate(cfg, *, quick: bool, progress):
+    """Replay the config's validation history, or say why it was skipped."""
+    v = cfg.validation
+    if v is None:
+        return None, ""
+    if v.missing:
+        note = f"validation skipped: {v.missing}"
+        if progress:
+            progress(note)
+        return None, note
+    from cxqueue.data import concat_histories, read_bank_log
+    from cxqueue.validate import replay_history
+
+    if progress:
+        names = ", ".join(p.name for p in v.history)
+        progress(f"validation: replaying {names} with the {v.staffing} agents x {v.agent_factor:g}")
+    hs = [read_bank_log(p) for p in v.history]
+    history = concat_histories(hs) if len(hs) > 1 else hs[0]
+    replay = replay_history(
+        history,
+        fit=cfg,
+        staffing=v.staffing,
+        agent_factor=v.agent_factor,
+        replications=min(v.replications, 4) if quick else v.replications,
+        seed=cfg.simulation.seed,
+        threshold_s=cfg.target.answer_within_s,
+    )
+    if progress:
+        for line in replay.summary().splitlines():
+            progress(f"validation: {line}")
+    return replay, ""
+
+
+def validation_summary(replay) -> dict:
+    """Per KPI: observed and simulated totals and the per-interval errors (calls-weighted)."""
+    out = {
+        "staffing": replay.staffing,
+        "agent_factor": replay.agent_factor,
+        "replications": replay.replications,
+        "intervals": int(replay.compared.sum()),
+    }
+    for k in replay.kpis:
+        o = k.overall
+        out[k.name] = {
+            "observed": k.total_observed,
+            "simulated": k.total_simulated,
+            "half_width": k.total_half_width,
+            "agrees": k.total_agrees,
+            "mae": o.mae,
+            "bias": o.bias,
+            "rmse": o.rmse,
+            "coverage": o.coverage,
+            "noise_mae": o.noise_mae,
+        }
+    return out
+
+
+def validation_table(replay) -> tuple[list[str], list[list]]:
+    """Per interval of the replayed history: agents, calls, observed and simulated KPIs."""
+    header = ["interval_start_s", "hour", "agents", "offered"]
+    for k in replay.kpis:
+        header += [f"{k.name}_observed", f"{k.name}_simulated", f"{k.name}_half_width"]
+    rows = []
+    for i in range(replay.offered.size):
+        row = [
+            float(replay.interval_starts_s[i]),
+            int(replay.hour[i]),
+            float(replay.agents[i]),
+            float(replay.offered[i]),
+        ]
+        for k in replay.kpis:
+            row += [float(k.observed[i]), float(k.simulated[i]), float(k.simulated_half_width[i])]
+        rows.append(row)
+    return header, rows

@@ -217,7 +217,14 @@ th{{background:#f4f4f4}}img{{max-width:100%}}figcaption{{color:#555;font-size:.9
 
 
 def write_plan_report(
-    result, folder, *, force: bool = False, figures: bool = True, title: str | None = None, extra: dict | None = None
+    result,
+    folder,
+    *,
+    force: bool = False,
+    figures: bool = True,
+    title: str | None = None,
+    extra: dict | None = None,
+    tables: dict | None = None,
 ) -> Path:
     """Write a plan's output folder atomically and return its path.
 
@@ -234,6 +241,8 @@ def write_plan_report(
         Title of report.html.
     extra : dict, optional
         More entries for summary.json (e.g. the config file and settings).
+    tables : dict, optional
+        More CSV files: ``{file name: (header, rows)}`` (e.g. validation.csv).
     """
     folder = Path(folder)
     if folder.exists() and not force:
@@ -261,6 +270,8 @@ def write_plan_report(
             ["template", "weekday", "day", "start_s", "end_s", "start", "breaks", "count"],
             shift_rows,
         )
+        for name, (head, body) in (tables or {}).items():
+            _write_csv(tmp / name, head, body)
         summary = result.summary()
         summary["cxqueue_version"] = __version__
         if extra:
