@@ -239,6 +239,9 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("min_agents", "int", "fewest agents on duty while open", 0, low=0),
         Key("max_agents", "int", "most agents on duty at once (positions, seats); unset: no limit", UNLIMITED,
             low=1),
+        Key("objective", "choice", "shift schedule: meet the target in every interval (`cover`) or over the "
+            "whole horizon at least cost (`global_service_level`)", "cover",
+            choices=("cover", "global_service_level")),
     )),
     ("redials", (
         Key("blocked", "fraction", "share of busy-signal callers who call again", 0.0),

@@ -64,6 +64,7 @@ class StaffingSettings:
     method: str = "sipp"
     min_agents: int = 0
     max_agents: int | None = None
+    objective: str = "cover"
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -29,6 +29,7 @@ def plan_settings(cfg, *, quick: bool = False) -> PlanSettings:
         seed=sim.seed,
         engine=sim.engine,
         warmup_s=sim.warmup_s,
+        objective=cfg.staffing.objective,
         min_agents=cfg.staffing.min_agents,
         max_agents=cfg.staffing.max_agents,
     )
