@@ -1,0 +1,598 @@
+"""Opening hours: search each weekday's opening and closing time against a latent demand.
+
+Model. ``latent_demand`` gives the calls per slot of the week by preferred calling time.
+A plan opens each weekday once, ``[open_s, close_s)``, or keeps it closed. A fraction
+``carry_over`` of the calls preferred while closed calls at the next opening, spread over
+the first ``spread_s`` seconds of that day's window (``"uniform"``: equal weights per slot;
+``"geometric"``: weight ``2 ** (-k * interval_s / 3600)`` for slot ``k``; renormalised over
+the window when it is shorter); the rest is lost. The week is a cycle: Sunday night's
+callers reach Monday's opening (or the next open day's). Each open slot gets the fewest
+agents meeting ``target`` (analytic inverse of Erlang C/A/X; at least ``min_agents``; paid
+agents ``agents / (1 - shrinkage)``), and Erlang X gives its answered, abandoned and blocked
+calls. Cost is ``agent_hour_cost`` times paid agent-hours (or a week of shifts, below); lost
+calls are latent minus answered (closed-lost, abandoned, blocked); service level is the
+fraction of latent callers answered within the threshold; net value is
+``value_per_answered * answered - penalty_per_lost * lost - cost``.
+
+Search. A day's demand depends on its window and, through the carry-over, on the closing
+time of the previous open day: the days form a cycle coupled only through "the last closing
+time". `search_opening_hours` solves it exactly by dynamic programming over days with that
+time as the state; the cycle is cut by fixing the week's last closing time (each candidate in
+turn) and requiring the path to end there. Each state keeps a Pareto set of labels, so the
+result is the exact Pareto set (``pareto="full"``: over cost, lost calls and calls answered
+within the threshold; ``"cost_lost"``: over cost and lost calls, ties to the higher service
+level, which holds the best plan for every budget since net value falls with both). With
+``cost_resolution`` / ``calls_resolution`` above 0 labels closer than that merge (each day
+adds at most one step of error): faster, approximate.
+
+With ``cost_model="shifts"`` the programme prunes with agent-hour costs, then up to
+``max_schedules`` of its Pareto plans are scheduled with `cxqueue.optimize.shifts.schedule_shifts`
+(cyclic week, shifts inside the hours) and the Pareto set and best plan are taken over their
+shift costs: an approximation, as a plan dominated in agent-hours is never scheduled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxqueue import _validation as v
+from cxqueue.analytic import erlang_x
+from cxqueue.exceptions import ConfigError, InfeasibleError
+from cxqueue.model import WEEKDAYS, OpeningHours, ServiceTarget
+from cxqueue.units import DAY, HOUR
+
+__all__ = ["HoursPlan", "HoursSearch", "evaluate_opening_hours", "search_opening_hours"]
+
+_INF = math.inf
+SPREADS = ("uniform", "geometric")
+COST_MODELS = ("agent_hours", "shifts")
+PARETO = ("cost_lost", "full")
+
+
+def _hm(s: float) -> str:
+    h, m = divmod(round(s / 60), 60)
+    return f"{h:02d}" if m == 0 else f"{h:02d}:{m:02d}"
+
+
+@dataclass(frozen=True, eq=False)
+class HoursPlan:
+    """One week of opening hours and what it costs and serves (calls per week).
+
+    ``windows_s[d]`` is ``(open_s, close_s)`` of weekday ``d`` (Monday = 0) or None when
+    closed. ``arrivals`` (calls reaching the open center) and ``agents`` (paid) have one value
+    per slot of the week. ``schedule_cost`` is the shift schedule's cost (``cost_model="shifts"``).
+    """
+
+    windows_s: tuple[tuple[float, float] | None, ...]
+    cost: float
+    agent_hours: float
+    lost_calls: float
+    lost_closed: float
+    abandoned: float
+    blocked: float
+    answered: float
+    answered_within: float
+    offered: float
+    latent: float
+    net_value: float
+    arrivals: np.ndarray
+    agents: np.ndarray
+    interval_s: float
+    schedule_cost: float | None = None
+
+    @property
+    def hours(self) -> OpeningHours:
+        return OpeningHours(tuple(() if w is None else (w,) for w in self.windows_s))
+
+    @property
+    def service_level(self) -> float:
+        """Latent callers answered within the threshold, a fraction."""
+        return self.answered_within / self.latent if self.latent > 0 else 1.0
+
+    @property
+    def offered_service_level(self) -> float:
+        """Calls reaching an open center answered within the threshold, a fraction."""
+        return self.answered_within / self.offered if self.offered > 0 else 1.0
+
+    def describe(self) -> str:
+        """``"mon 07-24, ..., sat closed"``."""
+        return ", ".join(f"{WEEKDAYS[d][:3]} " + ("closed" if w is None else f"{_hm(w[0])}-{_hm(w[1])}")
+                         for d, w in enumerate(self.windows_s))
+
+    def to_dict(self) -> dict:
+        d = {k: (val.tolist() if isinstance(val, np.ndarray) else val) for k, val in self.__dict__.items()}
+        d["windows_s"] = [None if w is None else list(w) for w in self.windows_s]
+        d["service_level"], d["offered_service_level"] = self.service_level, self.offered_service_level
+        return d
+
+
+@dataclass(frozen=True, eq=False)
+class HoursSearch:
+    """The result of `search_opening_hours`.
+
+    ``pareto``: the non-dominated plans by cost (in cost and lost calls, or with the service
+    level too: ``pareto_kind``); ``best``: highest net value within ``budget`` (None when the
+    budget is below every plan: ``message`` says so with ``cheapest``'s cost); ``n_plans``:
+    plans in the search space; ``exact``: False when resolutions merged labels.
+    """
+
+    pareto: tuple[HoursPlan, ...]
+    best: HoursPlan | None
+    cheapest: HoursPlan
+    budget: float | None
+    cost_model: str
+    pareto_kind: str
+    exact: bool
+    n_plans: int
+    message: str
+
+    def to_dict(self) -> dict:
+        d = {k: (val.to_dict() if isinstance(val, HoursPlan) else val) for k, val in self.__dict__.items()}
+        d["pareto"] = [p.to_dict() for p in self.pareto]
+        return d
+
+
+@dataclass(frozen=True, eq=False)
+class _Model:
+    latent: np.ndarray  # calls per slot of the week
+    aht_s: np.ndarray  # per slot
+    interval_s: float
+    n: int  # slots per day
+    target: ServiceTarget
+    patience_s: float
+    lines: float
+    min_agents: float
+    carry: float
+    spread: np.ndarray  # raw weights of the first slots after an opening
+    price: float
+    value: float
+    penalty: float
+
+    def weights(self, length: int) -> np.ndarray:
+        return self.spread[: max(min(length, self.spread.size), 1)] / self.spread[: max(length, 1)].sum()
+
+    def slots(self, lam: np.ndarray, slot: np.ndarray):
+        """Paid agents, answered within, abandoned and blocked calls of slots with `lam` calls."""
+        lam, aht, t = np.asarray(lam, dtype=np.float64), self.aht_s[slot], self.target
+        load, kw = lam * aht / self.interval_s, dict(aht_s=aht, mean_patience_s=self.patience_s)
+        try:
+            a = _agents(load, self.lines, t, kw)
+        except InfeasibleError:  # some slots miss the target even with every line staffed: staff every line
+            a = np.array([_agents(x, self.lines, t, dict(aht_s=h, mean_patience_s=self.patience_s), True)
+                          for x, h in zip(load.ravel(), np.broadcast_to(aht, load.shape).ravel(), strict=True)],
+                         dtype=np.float64).reshape(load.shape)
+        a = np.maximum(a, self.min_agents)
+        m = erlang_x.metrics(load, a, self.lines, answer_within_s=t.answer_within_s, **kw)
+        return a / (1.0 - t.shrinkage), lam * m.service_level_offered, lam * m.abandon_probability, lam * m.blocking
+
+
+def _agents(load, lines, t: ServiceTarget, kw, fallback=False):
+    if fallback:
+        try:
+            return float(_agents(load, lines, t, kw))
+        except InfeasibleError:
+            return float(lines)
+    a = erlang_x.agents_for_service_level(load, lines, answer_within_s=t.answer_within_s, level=t.level,
+                                          basis=t.basis, max_occupancy=t.max_occupancy, **kw)
+    if t.max_asa_s is not None:
+        a = np.maximum(a, erlang_x.agents_for_asa(load, lines, max_asa_s=t.max_asa_s, **kw))
+    if t.max_abandon is not None and math.isfinite(kw["mean_patience_s"]):
+        a = np.maximum(a, erlang_x.agents_for_abandon_rate(load, lines, max_abandon=t.max_abandon, **kw))
+    return np.asarray(a, dtype=np.float64)
+
+
+def _windows_of(model: _Model, day: int, w) -> tuple[int, int] | None:
+    if w is None:
+        return None
+    o, c = (float(x) for x in w)
+    so, sc = o / model.interval_s, c / model.interval_s
+    if not (0 <= o < c <= DAY) or abs(so - round(so)) > 1e-9 or abs(sc - round(sc)) > 1e-9:
+        raise ConfigError(f"hours.{WEEKDAYS[day]}: need 0 <= open_s < close_s <= 86400 on the slot grid "
+                          f"({model.interval_s:g} s); got ({o:g}, {c:g})")
+    return round(so), round(sc)
+
+
+def _evaluate(model: _Model, wins: Sequence[tuple[int, int] | None]) -> HoursPlan:
+    """The plan's week, slot by slot: the oracle the dynamic programme must match."""
+    n, W, L = model.n, 7 * model.n, model.latent
+    open_days = [d for d in range(7) if wins[d] is not None]
+    arrivals, agents, lost_closed = np.zeros(W), np.zeros(W), 0.0
+    for i, d in enumerate(open_days):
+        o, c = wins[d]
+        pd = open_days[i - 1]  # the previous open day, cyclically (itself when only one is open)
+        prev_close = pd * n + wins[pd][1] - (W if pd >= d else 0)
+        closed = float(L[np.arange(prev_close, d * n + o) % W].sum())
+        lost_closed += (1.0 - model.carry) * closed
+        arrivals[d * n + o: d * n + c] = L[d * n + o: d * n + c]
+        w = model.weights(c - o)
+        arrivals[d * n + o: d * n + o + w.size] += model.carry * closed * w
+    if not open_days:
+        lost_closed = float(L.sum())
+    idx = np.concatenate([np.arange(d * n + wins[d][0], d * n + wins[d][1]) for d in open_days] or [[]]).astype(int)
+    paid, within, ab, bl = model.slots(arrivals[idx], idx)
+    agents[idx] = paid
+    hours = float(paid.sum()) * model.interval_s / HOUR
+    offered, cost = float(arrivals.sum()), model.price * hours
+    answered = offered - float(ab.sum()) - float(bl.sum())
+    lost = float(L.sum()) - answered
+    return HoursPlan(
+        windows_s=tuple(None if w is None else (w[0] * model.interval_s, w[1] * model.interval_s) for w in wins),
+        cost=cost, agent_hours=hours, lost_calls=lost, lost_closed=lost_closed, abandoned=float(ab.sum()),
+        blocked=float(bl.sum()), answered=answered, answered_within=float(within.sum()), offered=offered,
+        latent=float(L.sum()), net_value=model.value * answered - model.penalty * lost - cost, arrivals=arrivals,
+        agents=agents, interval_s=model.interval_s)
+
+
+def _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
+              agent_hour_cost, value_per_answered, penalty_per_lost) -> _Model:
+    L = v.nonneg_array("latent_demand", latent_demand)
+    if L.ndim != 1 or L.size == 0 or L.size % 7 or (DAY / (L.size // 7)) % 1:
+        raise ConfigError("latent_demand must be a 1-d array covering one week from Monday 00:00 in equal slots "
+                          f"that divide a day (168 for hours); got shape {L.shape}")
+    n = L.size // 7
+    interval_s = DAY / n
+    aht = v.positive_array("aht_s", aht_s)
+    if aht.ndim > 1 or (aht.ndim == 1 and aht.size != L.size):
+        raise ConfigError(f"aht_s must be a scalar or have one value per slot ({L.size}); got shape {aht.shape}")
+    target = ServiceTarget() if target is None else target
+    if not isinstance(target, ServiceTarget):
+        raise ConfigError(f"target must be a ServiceTarget; got {type(target).__name__}")
+    patience = float(v.positive_array("mean_patience_s", mean_patience_s, allow_inf=True))
+    lines_f = _INF if lines is None else float(v.integer_scalar("lines", lines, minimum=1))
+    v.choice("spread", spread, SPREADS)
+    k = np.arange(max(round(float(v.positive_array("spread_s", spread_s)) / interval_s), 1), dtype=np.float64)
+    weights = np.ones(k.size) if spread == "uniform" else 2.0 ** (-k * interval_s / HOUR)
+    names = ("min_agents", "agent_hour_cost", "value_per_answered", "penalty_per_lost")
+    nonneg = [float(v.nonneg_array(k, x)) for k, x in zip(names, (min_agents, agent_hour_cost, value_per_answered,
+                                                                  penalty_per_lost), strict=True)]
+    return _Model(L, np.broadcast_to(aht, L.shape).astype(np.float64), interval_s, n, target, patience, lines_f,
+                  nonneg[0], float(v.fraction_array("carry_over", carry_over)), weights, *nonneg[1:])
+
+
+def evaluate_opening_hours(
+    latent_demand, hours: OpeningHours, *, aht_s, target: ServiceTarget | None = None, mean_patience_s=_INF,
+    lines=None, min_agents=1.0, carry_over=0.5, spread="geometric", spread_s=7200.0, agent_hour_cost=1.0,
+    value_per_answered=0.0, penalty_per_lost=0.0,
+) -> HoursPlan:
+    """Cost, lost calls and service level of given opening hours (the model of `search_opening_hours`).
+
+    Parameters
+    ----------
+    latent_demand : array_like of float, shape (7 * slots_per_day,)
+        Calls per slot of the week by preferred time from Monday 00:00 (168 hourly values, ...).
+    hours : OpeningHours
+        At most one window per weekday, on the slot grid.
+    aht_s : float or array_like
+        Mean handle time in seconds (scalar or one per slot).
+    target : ServiceTarget, optional
+        Each open slot's staffing goal (default 80 % in 20 s): level, threshold, basis, the
+        ASA, abandonment and occupancy caps, shrinkage.
+    mean_patience_s : float
+        Mean exponential patience in seconds (inf: Erlang C).
+    lines : int, optional
+        Phone lines (None: unlimited). A slot missing the target with every line staffed
+        gets as many agents as lines; the miss shows in its metrics.
+    min_agents, carry_over, spread, spread_s
+        Agents in every open slot (default 1); fraction of closed-time calls carried to the
+        next opening (0.5), "geometric" or "uniform" spread over ``spread_s`` seconds (7200).
+    agent_hour_cost, value_per_answered, penalty_per_lost : float
+        Cost per paid agent-hour, value per answered call, penalty per lost call.
+
+    Returns
+    -------
+    HoursPlan
+
+    Examples
+    --------
+    Ten calls an hour all week, open 08:00-20:00 on weekdays: 0.5 of the 12 + 60 closed hours'
+    calls come back at the opening, the other half is lost:
+
+    >>> h = OpeningHours.daily(8 * 3600, 20 * 3600, days=range(5))
+    >>> p = evaluate_opening_hours([10.0] * 168, h, aht_s=180, target=ServiceTarget(0.8, 20))
+    >>> p.describe()
+    'mon 08-20, tue 08-20, wed 08-20, thu 08-20, fri 08-20, sat closed, sun closed'
+    >>> round(p.lost_closed, 1), round(p.offered, 1), round(p.agent_hours, 1)
+    (540.0, 1140.0, 158.0)
+    """
+    model = _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
+                      agent_hour_cost, value_per_answered, penalty_per_lost)
+    if not isinstance(hours, OpeningHours):
+        raise ConfigError(f"hours must be an OpeningHours; got {type(hours).__name__}")
+    bad = next((d for d, day in enumerate(hours.windows) if len(day) > 1), None)
+    if bad is not None:
+        raise ConfigError(f"hours.{WEEKDAYS[bad]}: one window per day is supported; got {len(hours.windows[bad])}")
+    return _evaluate(model, [_windows_of(model, d, day[0]) if day else None for d, day in enumerate(hours.windows)])
+
+
+def _per_day(name, x, *, allow_inf=False) -> np.ndarray:
+    arr = v.nonneg_array(name, x, allow_inf=allow_inf)
+    if arr.ndim > 1 or (arr.ndim == 1 and arr.size != 7):
+        raise ConfigError(f"{name} must be a scalar or have one value per weekday (7); got shape {arr.shape}")
+    return np.broadcast_to(arr, (7,)).astype(np.float64)
+
+
+def _weekdays(name, days) -> frozenset[int]:
+    out = set()
+    for d in days:
+        if isinstance(d, str) and d.lower() in WEEKDAYS:
+            d = WEEKDAYS.index(d.lower())
+        if isinstance(d, bool) or not isinstance(d, int | np.integer) or not 0 <= int(d) <= 6:
+            raise ConfigError(f"{name} must hold weekday numbers 0 (Monday) .. 6 or names; got {d!r}")
+        out.add(int(d))
+    return frozenset(out)
+
+
+def _choices(model: _Model, earliest, latest, min_open, max_open, step_s, must_open, must_close, windows):
+    """Candidate windows per day (slot pairs) and whether the day may close."""
+    mo, mc = _weekdays("must_open", must_open), _weekdays("must_close", must_close)
+    if mo & mc:
+        raise ConfigError(f"must_open and must_close must not share a day; both hold {WEEKDAYS[min(mo & mc)]}")
+    e, la = _per_day("earliest_open_s", earliest), _per_day("latest_close_s", latest)
+    lo, hi = _per_day("min_open_s", min_open), _per_day("max_open_s", max_open)
+    step = float(v.positive_array("step_s", step_s))
+    if abs(step / model.interval_s - round(step / model.interval_s)) > 1e-9:
+        raise ConfigError(f"step_s must be a multiple of the slot length {model.interval_s:g} s; got {step:g}")
+    out = []
+    for d in range(7):
+        if d in mc:
+            cand, may_close = [], True
+        elif windows is not None:
+            cand = [_windows_of(model, d, w) for w in windows[d] if w is not None]
+            may_close = d not in mo and (any(w is None for w in windows[d]) or not cand)
+        else:
+            grid = np.arange(0.0, DAY + 1e-6, step)
+            cand = [_windows_of(model, d, (o, c)) for o in grid for c in grid
+                    if e[d] - 1e-9 <= o < c <= la[d] + 1e-9 and lo[d] - 1e-9 <= c - o <= hi[d] + 1e-9]
+            may_close = d not in mo
+        if not cand and not may_close:
+            why = (f"windows[{d}] holds none" if windows is not None else f"no window fits earliest_open_s={e[d]:g}, "
+                   f"latest_close_s={la[d]:g}, min_open_s={lo[d]:g}, max_open_s={hi[d]:g}, step_s={step:g}")
+            raise ConfigError(f"{WEEKDAYS[d]} must open but {why}; widen the limits")
+        out.append((sorted(set(cand)), may_close))
+    if all(not c for c, _ in out):
+        raise ConfigError("no day can open: every day is in must_close or has no window within the limits")
+    return out
+
+
+def _day_table(model: _Model, d: int, prior: np.ndarray, wins, base):
+    """(cost, lost, within) of opening day `d` in each window after a closing at each `prior` slot."""
+    n, W, m = model.n, 7 * model.n, model.spread.size
+    o, c = np.array(wins).T
+    ext = np.concatenate(([0.0], np.cumsum(np.concatenate((model.latent, model.latent)))))
+    closed = ext[(d * n + o)[None, :] + W] - ext[prior[:, None] + W]  # (T, J)
+    ell = np.minimum(c - o, m)
+    wts = np.zeros((len(wins), m))
+    for j, length in enumerate(ell):
+        wts[j, :length] = model.weights(length)
+    slot = d * n + o[:, None] + np.arange(m)[None, :]  # (J, m)
+    valid = np.arange(m)[None, :] < ell[:, None]
+    slot_v = np.where(valid, slot, d * n)
+    lam = model.latent[slot_v][None] + model.carry * closed[:, :, None] * wts[None]  # (T, J, m)
+    paid, within, ab, bl = model.slots(lam, np.broadcast_to(slot_v, lam.shape))
+    mask = valid[None]
+    head = [np.where(mask, x, 0.0).sum(axis=2) for x in (paid, within, ab + bl)]
+    cum = base[d]  # cumulative (paid, within, ab + bl) over the day's slots at latent demand
+    tail = [cum[q][c] - cum[q][o + ell] for q in range(3)]
+    lost = (1.0 - model.carry) * closed + head[2] + tail[2]
+    return model.price * (head[0] + tail[0]) * model.interval_s / HOUR, lost, head[1] + tail[1]
+
+
+def _pareto(cost, lost, within, res_c=0.0, res_n=0.0, full=True) -> np.ndarray:
+    """Indices of the non-dominated points (min cost, min lost, max within); one per tie.
+
+    ``full=False``: non-dominated in (cost, lost) only, ties broken by the larger within.
+    """
+    c, lo, wi = (np.round(np.asarray(x, dtype=np.float64), 6) for x in (cost, lost, within))
+    n = c.size
+    if n < 2_000_000:  # one int64 key of the three ranks sorts ~3x faster than lexsort
+        rc, rl, rw = (np.unique(x, return_inverse=True)[1].astype(np.int64).ravel() for x in (c, lo, -wi))
+        order = np.argsort((rc * n + rl) * n + rw, kind="stable")
+    else:
+        order = np.lexsort((-wi, lo, c))
+    if res_c > 0 or res_n > 0:
+        key = np.stack([np.floor(c / res_c) if res_c > 0 else c, np.floor(lo / res_n) if res_n > 0 else lo,
+                        np.floor(wi / res_n) if res_n > 0 else wi], axis=1)[order]
+        if not full:
+            key = key[:, :2]
+        _, first = np.unique(key, axis=0, return_index=True)
+        order = order[np.sort(first)]
+    if not full:
+        ls = lo[order]
+        best_before = np.concatenate(([np.inf], np.minimum.accumulate(ls)[:-1]))
+        return order[ls < best_before]
+    kept: list[int] = []
+    kl, kw = np.empty(0), np.empty(0)
+    for b in range(0, order.size, 256):
+        blk = order[b: b + 256]
+        bl, bw = lo[blk], wi[blk]
+        dom = ((kl[None, :] <= bl[:, None]) & (kw[None, :] >= bw[:, None])).any(axis=1)
+        inner = (bl[None, :] <= bl[:, None]) & (bw[None, :] >= bw[:, None]) & np.tri(blk.size, k=-1, dtype=bool)
+        keep = ~dom & ~inner.any(axis=1)
+        kept.extend(blk[keep].tolist())
+        kl, kw = np.concatenate((kl, bl[keep])), np.concatenate((kw, bw[keep]))
+    return np.array(kept, dtype=np.int64)
+
+
+def _search(model: _Model, choices, res_c, res_n, full):
+    """Exact label-setting DP over days; returns (cost, lost, within, plans) of the Pareto plans."""
+    n, W = model.n, 7 * model.n  # states are absolute slots of the last closing (previous week: negative)
+    closes = [sorted({c for _, c in wins}) for wins, _ in choices]
+    prev_week = np.array([d * n + c - W for d in range(7) for c in closes[d]], dtype=np.int64)
+    paid, within, ab, bl = (x.reshape(7, n) for x in model.slots(model.latent, np.arange(W)))
+    base = [[np.concatenate(([0.0], np.cumsum(x[d]))) for x in (paid, within, ab + bl)] for d in range(7)]
+    tables = []
+    for d in range(7):
+        prior = np.concatenate((prev_week, [e * n + c for e in range(d) for c in closes[e]])).astype(np.int64)
+        tab = _day_table(model, d, prior, choices[d][0], base) if choices[d][0] else None
+        tables.append(({int(t): i for i, t in enumerate(prior)}, tab))
+    by_close = [{cc: np.array([j for j, w in enumerate(wins) if w[1] == cc], dtype=np.int64) for cc in closes[d]}
+                for d, (wins, _) in enumerate(choices)]
+    found = []
+    for D in range(7):
+        if any(not choices[e][1] for e in range(D + 1, 7)):
+            continue  # a later day must open: D is not the week's last open day
+        for cD in closes[D]:
+            states = {D * n + cD - W: (np.zeros(1), np.zeros(1), np.zeros(1), np.full((1, 7), -1, np.int16))}
+            for d in range(D + 1):
+                may_close, (rows, tab) = choices[d][1], tables[d]
+                new: dict[int, list] = {}
+                for t, lab in states.items():
+                    if may_close and d < D:
+                        new.setdefault(t, []).append(lab)
+                    if tab is None:
+                        continue
+                    r = rows[t]
+                    for cc in ([cD] if d == D else closes[d]):
+                        js = by_close[d][cc]
+                        plans = np.repeat(lab[3], js.size, axis=0)
+                        plans[:, d] = np.tile(js, lab[0].size)
+                        sums = [(lab[q][:, None] + tab[q][r, js][None, :]).ravel() for q in range(3)]
+                        new.setdefault(d * n + cc, []).append((*sums, plans))
+                states = {}
+                for t, parts in new.items():
+                    cat = [np.concatenate([p[q] for p in parts]) for q in range(4)]
+                    keep = _pareto(cat[0], cat[1], cat[2], res_c, res_n, full)
+                    states[t] = tuple(x[keep] for x in cat)
+            if D * n + cD in states:
+                found.append(states[D * n + cD])
+    cat = [np.concatenate([f[q] for f in found]) for q in range(4)]
+    keep = _pareto(cat[0], cat[1], cat[2], res_c, res_n, full)
+    return [x[keep] for x in cat]
+
+
+def _schedule_costs(model: _Model, plans: list[HoursPlan], templates, schedule_kw) -> tuple[list, list[str]]:
+    from cxqueue.optimize.shifts import schedule_shifts
+
+    out, notes = [], []
+    for p in plans:
+        try:
+            cost = float(schedule_shifts(p.agents, templates, interval_s=model.interval_s, start_s=0.0,
+                                         hours=p.hours, wrap=True, **(schedule_kw or {})).cost)
+        except InfeasibleError as exc:
+            cost = _INF
+            notes.append(f"{p.describe()}: no shift schedule ({str(exc).split(';')[0]})")
+        out.append(dataclasses.replace(p, cost=cost, net_value=p.net_value + p.cost - cost, schedule_cost=cost))
+    return out, notes
+
+
+def _pick(plans: list[HoursPlan], budget, model: _Model) -> HoursPlan | None:
+    ok = [p for p in plans if budget is None or p.cost <= budget + 1e-9]
+    rank = (lambda p: (-p.net_value, p.lost_calls, p.cost)) if model.value + model.penalty > 0 else (
+        lambda p: (p.lost_calls, p.cost))
+    return min(ok, key=rank) if ok else None
+
+
+def search_opening_hours(
+    latent_demand, *, aht_s, target: ServiceTarget | None = None, mean_patience_s=_INF, lines=None,
+    min_agents=1.0, carry_over=0.5, spread="geometric", spread_s=7200.0, agent_hour_cost=1.0,
+    value_per_answered=0.0, penalty_per_lost=0.0, budget=None, earliest_open_s=0.0, latest_close_s=DAY,
+    min_open_s=HOUR, max_open_s=DAY, step_s=HOUR, must_open=(), must_close=(), windows=None,
+    cost_model="agent_hours", templates=None, max_schedules=20, schedule_kw=None, pareto="cost_lost",
+    cost_resolution=0.0, calls_resolution=0.0,
+) -> HoursSearch:
+    """Opening and closing time of each weekday: the Pareto set over (cost, lost calls, service level).
+
+    Parameters
+    ----------
+    latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s
+        The demand and service model, as in `evaluate_opening_hours` (see the module docstring).
+    agent_hour_cost, value_per_answered, penalty_per_lost : float
+        Cost per paid agent-hour; value per answered and penalty per lost call: they rank
+        plans within the budget by net value.
+    budget : float, optional
+        Largest acceptable cost; ``best`` has the highest net value within it (with no value
+        or penalty: the fewest lost calls, then the cheapest).
+    earliest_open_s, latest_close_s, min_open_s, max_open_s, step_s : float or sequence of 7
+        Limits per weekday (seconds since midnight; open time), on a grid of ``step_s``
+        (default 3600, a multiple of the slot length).
+    must_open, must_close : iterable of int or str
+        Weekdays (0 = Monday, or names) that must open, or stay closed.
+    windows : sequence of 7 sequences, optional
+        Explicit candidate ``(open_s, close_s)`` windows per weekday (None in a list: may
+        close) instead of the grid; must_open / must_close still apply.
+    cost_model : {"agent_hours", "shifts"}
+        Cost of a plan: paid agent-hours, or a week of shifts from ``templates`` (see the
+        module docstring for how the two combine).
+    templates, max_schedules, schedule_kw
+        Shift templates; how many Pareto plans to schedule (half spread over the costs, half
+        the best by net value within the budget in agent-hour costs); `schedule_shifts` keywords.
+    pareto : {"cost_lost", "full"}
+        "cost_lost" (default, fast): non-dominated in (cost, lost calls), ties to the higher
+        service level; it holds the best plan for every budget, value and penalty. "full":
+        non-dominated in (cost, lost calls, service level); exact, slower on large spaces.
+    cost_resolution, calls_resolution : float
+        Merge labels closer than this in cost and in calls (0: exact).
+
+    Returns
+    -------
+    HoursSearch
+        ``pareto`` (by cost), ``best`` within the budget (None and a message naming the
+        cheapest plan's cost when the budget is below every plan), ``cheapest``.
+
+    Raises
+    ------
+    ConfigError
+        Bad input, or limits that leave a must-open day no window; the message names it.
+
+    Examples
+    --------
+    Demand from 08:00 to 20:00 on three days (the others stay closed), windows on a 4-hour grid:
+
+    >>> lam = np.zeros(168); lam[[d * 24 + h for d in range(3) for h in range(8, 20)]] = 30.0
+    >>> r = search_opening_hours(lam, aht_s=240, target=ServiceTarget(0.8, 20), carry_over=0.5,
+    ...                          must_close=range(3, 7), step_s=4 * 3600, min_open_s=8 * 3600,
+    ...                          agent_hour_cost=25.0, penalty_per_lost=10.0, budget=3000)
+    >>> r.n_plans, len(r.pareto), r.cheapest.cost
+    (4096, 10, 1275.0)
+    >>> r.best.describe()
+    'mon 08-20, tue 08-20, wed closed, thu closed, fri closed, sat closed, sun closed'
+    >>> r.best.cost, r.best.lost_calls, round(r.best.service_level, 3)
+    (2775.0, 180.0, 0.713)
+    """
+    model = _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
+                      agent_hour_cost, value_per_answered, penalty_per_lost)
+    if windows is not None and (not isinstance(windows, Sequence) or len(windows) != 7):
+        raise ConfigError(f"windows must be a sequence of 7 lists of (open_s, close_s) windows; got {windows!r}")
+    choices = _choices(model, earliest_open_s, latest_close_s, min_open_s, max_open_s, step_s, must_open, must_close,
+                       windows)
+    v.choice("cost_model", cost_model, COST_MODELS)
+    if cost_model == "shifts" and not templates:
+        raise ConfigError("cost_model='shifts' needs templates (a sequence of ShiftTemplate); got none")
+    max_schedules = v.integer_scalar("max_schedules", max_schedules, minimum=1)
+    full = (pareto_kind := v.choice("pareto", pareto, PARETO)) == "full"
+    res_c, res_n = (float(v.nonneg_array(k, x)) for k, x in (("cost_resolution", cost_resolution),
+                                                              ("calls_resolution", calls_resolution)))
+    budget = None if budget is None else float(v.nonneg_array("budget", budget))
+    n_plans = math.prod(len(w) + int(c) for w, c in choices)
+    _, _, _, plans = _search(model, choices, res_c, res_n, full)
+    found = [_evaluate(model, [None if j < 0 else choices[d][0][j] for d, j in enumerate(row)]) for row in plans]
+    notes: list[str] = []
+    if cost_model == "shifts":
+        found.sort(key=lambda p: p.cost)  # half spread over the costs, half the best by net value within budget
+        top = sorted((i for i, p in enumerate(found) if budget is None or p.cost <= budget), key=lambda i: (
+            -found[i].net_value, found[i].lost_calls))[: max_schedules - max_schedules // 2]
+        pick = {*np.linspace(0, len(found) - 1, max(max_schedules // 2, 2)).round().astype(int).tolist(), *top}
+        found, notes = _schedule_costs(model, [found[i] for i in sorted(pick)], templates, schedule_kw)
+        found = [p for p in found if math.isfinite(p.cost)]
+        if not found:
+            raise InfeasibleError("no Pareto plan has a shift schedule: " + "; ".join(notes[:3]))
+    keep = _pareto([p.cost for p in found], [p.lost_calls for p in found], [p.answered_within for p in found],
+                   full=full)
+    pareto = sorted((found[i] for i in keep), key=lambda p: (p.cost, p.lost_calls))
+    cheapest, best, how = pareto[0], _pick(pareto, budget, model), "exact" if res_c == res_n == 0 else "merged labels"
+    msg = [f"{len(pareto)} Pareto plans of {n_plans} ({pareto_kind}, {how}, {cost_model}); "
+           f"cheapest {cheapest.cost:.6g} ({cheapest.describe()})"]
+    if best is None:
+        msg.append(f"the budget {budget:.6g} is below every plan: the cheapest plan costs {cheapest.cost:.6g}; "
+                   "raise the budget, lower min_agents or the target, or relax must_open and the hour limits")
+    else:
+        msg.append(f"best{'' if budget is None else f' within {budget:.6g}'}: {best.describe()}, cost "
+                   f"{best.cost:.6g}, lost {best.lost_calls:.6g} calls, service level {best.service_level:.4f}")
+    msg.extend(notes[:5])
+    return HoursSearch(tuple(pareto), best, cheapest, budget, cost_model, pareto_kind, res_c == res_n == 0,
+                       n_plans, "; ".join(msg))
