@@ -207,23 +207,24 @@ def _sl_curve(scenario: Scenario, settings: PlanSettings, keep: float, k_max: in
 
 
 def _size_lines(scenario: Scenario, settings: PlanSettings, on_duty: np.ndarray) -> int:
+    """One number of lines for the horizon: `size_lines` per interval, the largest."""
+    from cxqueue.optimize.trunks import size_lines
+
     if settings.lines is not None:
         return int(settings.lines)
-    blocking = settings.line_blocking or scenario.target.max_blocking or 0.01
     f = scenario.forecast
-    busy = f.calls > 0
-    if not busy.any():
+    if not (f.calls > 0).any():
         return max(1, int(on_duty.max(initial=0)))
-    lines = erlang_x.lines_for_blocking(
-        f.offered_load[busy],
-        on_duty[busy].astype(np.float64),
-        aht_s=f.aht_s[busy],
-        blocking=blocking,
+    plan = size_lines(
+        f,
+        on_duty,
+        blocking=settings.line_blocking or scenario.target.max_blocking or 0.01,
         mean_patience_s=_patience_s(scenario),
         redial_blocked=scenario.redials.blocked,
         redial_abandoned=scenario.redials.abandoned,
+        per="horizon",
     )
-    return max(1, int(np.max(lines)), int(on_duty.max(initial=0)))
+    return max(1, int(np.max(plan.lines)), int(on_duty.max(initial=0)))
 
 
 def optimize_plan(
