@@ -260,8 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_staff)
 
+    from cxqueue._cli_more import add_parsers as add_more_parsers
     from cxqueue.sweep.cli import add_parsers as add_sweep_parsers
 
+    add_more_parsers(sub)
     add_sweep_parsers(sub)
     return parser
 

@@ -130,3 +130,41 @@ def test_staff_lines_metrics_consistent():
     assert row["agents"] <= 20 and row["service_level"] >= 0.8
     assert math.isfinite(row["asa_s"]) and 0 <= row["abandon_probability"] < 0.2
     assert np.isclose(row["offered_load"], 10.0)
+
+
+CONFIGS = __import__("pathlib").Path(__file__).resolve().parents[1] / "configs"
+
+
+def test_import_writes_a_profile_that_loads(tmp_path):
+    from cxqueue.data import load_profile
+
+    log = tmp_path / "calls.csv"
+    # three calls: two answered (waits 10 s and 40 s), one abandoned after 30 s
+    log.write_text("arrival,answer,end,agent\n0,10,190,A\n60,100,400,B\n120,,150,\n")
+    code, text = run(["import", str(log), "--out", str(tmp_path / "p"), "--name", "toy", "--json"])
+    assert code == EXIT_OK
+    fit = load_profile("toy", directory=tmp_path / "p")
+    # patience MLE from censored waits: 30 s observed abandonment + 10 + 40 s censored
+    # over 1 abandonment = 80 s (the exponential MLE: total wait / abandonments)
+    assert fit.patience.mean_s == pytest.approx(80.0)
+    assert json.loads(text)["name"] == "toy"
+
+
+def test_simulate_lines_hours_commands():
+    code, text = run(["simulate", str(CONFIGS / "default.toml"), "--replications", "2", "--json"])
+    assert code == EXIT_OK
+    totals = json.loads(text)["totals"]
+    assert 0.0 < totals["sl_offered"]["mean"] <= 1.0
+    assert totals["answered"]["mean"] <= totals["offered"]["mean"]
+
+    code, text = run(["lines", str(CONFIGS / "default.toml"), "--per", "day", "--json"])
+    assert code == EXIT_OK
+    lines = json.loads(text)
+    assert len(lines["period_labels"]) == 7 and min(lines["period_lines"]) >= 1
+
+    code, text = run(["hours", str(CONFIGS / "evening-callers.toml"), "--json"])
+    assert code == EXIT_OK
+    res = json.loads(text)
+    # within the current hours' cost the best plan loses no more calls than the current one
+    assert res["best"]["cost"] <= res["current"]["cost"] + 1e-6
+    assert res["best"]["lost_calls"] <= res["current"]["lost_calls"] + 1e-6

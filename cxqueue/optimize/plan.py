@@ -23,7 +23,7 @@ from cxqueue import _validation as v
 from cxqueue.analytic import erlang_x
 from cxqueue.analytic._common import QueueMetrics
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import OpeningHours, Scenario, ShiftTemplate
+from cxqueue.model import Forecast, OpeningHours, Scenario, ShiftTemplate
 from cxqueue.optimize.shifts import ShiftSchedule, schedule_shifts
 from cxqueue.units import WEEK
 
@@ -213,6 +213,9 @@ def _size_lines(scenario: Scenario, settings: PlanSettings, on_duty: np.ndarray)
     if settings.lines is not None:
         return int(settings.lines)
     f = scenario.forecast
+    # calls while closed hear the closed message and hold no line
+    is_open = scenario.hours.open_mask(f.interval_starts_s, f.interval_s)
+    f = Forecast(calls=np.where(is_open, f.calls, 0.0), aht_s=f.aht_s, interval_s=f.interval_s, start_s=f.start_s)
     if not (f.calls > 0).any():
         return max(1, int(on_duty.max(initial=0)))
     plan = size_lines(
@@ -317,7 +320,7 @@ def optimize_plan(
         else:
             sched = schedule_shifts(paid, templates, **shift_kw)
         on_duty = np.floor(np.asarray(sched.agents) * keep + 1e-9)
-        lines = _size_lines(scenario, settings, on_duty)
+        lines = _size_lines(scenario.replace(hours=hours), settings, on_duty)
         planned = scenario.replace(agents=on_duty, lines=lines, hours=hours)
         say(f"iteration {it}: cost {sched.cost:.1f}, {lines} lines; simulating {settings.replications} replications")
         sim = simulate(
