@@ -15,6 +15,13 @@ agents after shrinkage. Three methods:
 * ``"isa"``: the iterative staffing algorithm of Feldman, Mandelbaum, Massey & Whitt (2008),
   which simulates the center (fast engine) and sets each interval's staffing from the
   simulated number in system until the staffing stops changing (`cxqueue.optimize.isa`).
+  A delay-probability target P(wait > 0) <= alpha (``level = 1 - alpha``,
+  ``answer_within_s = 0``) is their rule ``min{s : P(N(t) >= s) <= alpha}``; a service
+  level within ``answer_within_s > 0`` (any basis), the ASA and the abandonment caps use
+  the same simulated N(t) with the exact conditional wait of a caller who finds N in the
+  system (exponential service and patience). The occupancy and busy-signal caps come
+  from the stationary answer on ``m(t)``; the KPIs reported are analytic on ``m(t)``,
+  next to the simulated delay probability and service level.
 
 A target that no staffing meets in some intervals (a service level of 1, too few lines
 for the level or the busy-signal cap, an occupancy cap above the line count) is not an
@@ -226,9 +233,6 @@ class _Model:
 
     def __init__(self, name, patience, lines):
         self.name, self.patience, self.lines = name, patience, lines
-
-    def _kw(self):
-        return {} if self.name == "erlang_c" else {"mean_patience_s": self.patience}
 
     def sl_inverse(self, load, aht, lines, target):
         if self.name == "erlang_c":
@@ -545,9 +549,20 @@ def _run_isa(
         replications=replications, seed=seed, max_iter=max_iter, rounding=rounding,
     )  # fmt: skip
     new = res.agents.copy()
-    caps = np.isin(binding, ("occupancy", "blocking")) & (agents > new)
-    new[caps] = agents[caps]
-    new_binding = np.where(caps | ~feasible, binding, res.binding)
+    new_binding = res.binding.astype(binding.dtype)
+    lines_arr = m.lines
+    caps = {}
+    if target.max_occupancy is not None:
+        caps["occupancy"] = np.minimum(np.ceil(load / target.max_occupancy - 1e-9), lines_arr)
+    if target.max_blocking is not None and lines is not None:
+        bl = _blocking_minimum(m, load, forecast.aht_s, lines_arr, target.max_blocking)
+        caps["blocking"] = np.where(bl < 0, lines_arr, bl)
+    for name, need in caps.items():  # caps that ISA does not simulate: their stationary minimum on m(t)
+        need = need.astype(np.int64)
+        raise_it = need > new
+        new[raise_it] = need[raise_it]
+        new_binding[raise_it] = name
+    new_binding[~feasible] = binding[~feasible]
     msgs = list(messages)
     if res.cycle:
         msgs.append(
@@ -570,4 +585,4 @@ def _run_isa(
         "simulated_delay_probability": res.delay_probability,
         "simulated_service_level": res.service_level,
     }
-    return new, new_binding.astype(str), feasible, tuple(msgs), extra
+    return new, new_binding, feasible, tuple(msgs), extra
