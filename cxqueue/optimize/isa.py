@@ -136,7 +136,8 @@ def infinite_server_load(forecast: Forecast, *, handle: Distribution | None = No
         hk = h[k]
         second_diff = h1((lag + 1) * dt / hk) - 2.0 * h1(lag * dt / hk) + h1((lag - 1) * dt / hk)
         m[lag:] += lam[k] * hk * hk * second_diff / dt
-    return m
+    # the second differences cancel to a few ulps after a busy stretch ends: no negative load
+    return np.maximum(m, 0.0)
 
 
 # --------------------------------------------------------------------------------------
