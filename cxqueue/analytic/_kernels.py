@@ -510,7 +510,7 @@ def _queue_metrics(A, c, K, th, tt, m, tails=False):
 
 
 @_jit
-def _queue_one(A, c, K, th, tt, what):
+def _queue_one(A, c, K, th, tt, what, tol=1e-17):
     """One metric of M/M/c/(c+K)+M, summing only what that metric needs.
 
     The same sums as `_queue_metrics` (see there), with one division per waiting position
@@ -554,7 +554,9 @@ def _queue_one(A, c, K, th, tt, what):
             tot += t
             break
         jf += 1.0
-        inv_d = 1.0 / (c + jf * th)
+        d = c + jf * th
+        r = 1.0 / (d * jf)  # one division gives both 1/d and 1/jf
+        inv_d = jf * r
         s = c * inv_d
         tot += t
         adm += t
@@ -568,7 +570,7 @@ def _queue_one(A, c, K, th, tt, what):
             acc += t * s * h
         if need_f1 or need_f0:
             f += pm
-            pm *= (c + (jf - 1.0) * th + shift) * g / jf
+            pm *= (c + (jf - 1.0) * th + shift) * g * (d * r)
             if pm > _BIG:
                 pm /= _BIG
                 f /= _BIG
@@ -584,7 +586,7 @@ def _queue_one(A, c, K, th, tt, what):
             acc /= _BIG
             L += _LOG_BIG
         j += 1
-        if K < 0 and (j & 7) == 0 and ratio < 1.0 and t * (j + 2.0) < 1e-17 * tot * (1.0 - ratio):
+        if K < 0 and (j & 7) == 0 and ratio < 1.0 and t * (j + 2.0) < tol * tot * (1.0 - ratio):
             break
     base = below * math.exp(-L)
     Z = base + tot
@@ -661,11 +663,16 @@ def _k_of(lines, c):
 
 
 @_jit
-def _value(A, c, lines, th, tt, rb, ra, what, m, res):
+def _value(A, c, lines, th, tt, rb, ra, what, m, res, goal):
     """The metric at c agents (NaN if the redial fixed point does not converge)."""
     K = _k_of(lines, c)
     if rb == 0.0 and ra == 0.0:
-        return _queue_one(A, c, K, th, tt, what)
+        # a sum cut at 1e-12 decides almost every comparison with the goal (16 % fewer terms);
+        # a value within 1e-9 of it is summed again to full precision
+        v = _queue_one(A, c, K, th, tt, what, 1e-12)
+        if abs(v - goal) <= 1e-9 * max(1.0, abs(goal)):
+            v = _queue_one(A, c, K, th, tt, what)
+        return v
     _redial_metrics(A, c, K, th, tt, rb, ra, 1e-12, 500, m, res)
     if res[3] == 0.0:
         return np.nan
@@ -701,7 +708,7 @@ def agents_search_scalar(A, lines, th, tt, rb, ra, what, goal, upper, min_agents
     hi = -1.0  # meets; -1: none yet
     vhi = np.nan
     x = min(max(float(math.ceil(guess)), lo_ok), cap)
-    v = _value(A, x, lines, th, tt, rb, ra, what, m, res)
+    v = _value(A, x, lines, th, tt, rb, ra, what, m, res, goal)
     if _ok(v, goal, upper):
         hi = x
         vhi = v
@@ -729,7 +736,7 @@ def agents_search_scalar(A, lines, th, tt, rb, ra, what, goal, upper, min_agents
             n = hi - 1.0
         if n > cap:
             return -1
-        v = _value(A, n, lines, th, tt, rb, ra, what, m, res)
+        v = _value(A, n, lines, th, tt, rb, ra, what, m, res, goal)
         if _ok(v, goal, upper):
             hi = n
             vhi = v
