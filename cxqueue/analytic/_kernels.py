@@ -510,7 +510,7 @@ def _queue_metrics(A, c, K, th, tt, m, tails=False):
 
 
 @_jit
-def _queue_one(A, c, K, th, tt, what, tol=1e-17):
+def _queue_one(A, c, K, th, tt, what, tol=1e-17, ks=-1.0, yks=0.0):
     """One metric of M/M/c/(c+K)+M, summing only what that metric needs.
 
     The same sums as `_queue_metrics` (see there), with one division per waiting position
@@ -521,7 +521,11 @@ def _queue_one(A, c, K, th, tt, what, tol=1e-17):
         m = np.empty(N_METRICS)
         _queue_metrics(A, c, K, th, tt, m, what == M_W_GT_T)
         return m[what]
-    y, yprev = inv_erlang_b(c, A)
+    if ks >= 0.0 and c > ks and c == math.floor(c):
+        # an exact 1/B at ks (continued fraction, computed once per search) is carried up to c
+        y, yprev = inv_erlang_b_from(c, A, ks, yks)
+    else:
+        y, yprev = inv_erlang_b(c, A)
     if not math.isfinite(y) or y > _Y_MAX:
         if what == M_OCC:
             return A / c
@@ -663,15 +667,15 @@ def _k_of(lines, c):
 
 
 @_jit
-def _value(A, c, lines, th, tt, rb, ra, what, m, res, goal):
+def _value(A, c, lines, th, tt, rb, ra, what, m, res, goal, ks, yks):
     """The metric at c agents (NaN if the redial fixed point does not converge)."""
     K = _k_of(lines, c)
     if rb == 0.0 and ra == 0.0:
         # a sum cut at 1e-12 decides almost every comparison with the goal (16 % fewer terms);
         # a value within 1e-9 of it is summed again to full precision
-        v = _queue_one(A, c, K, th, tt, what, 1e-12)
+        v = _queue_one(A, c, K, th, tt, what, 1e-12, ks, yks)
         if abs(v - goal) <= 1e-9 * max(1.0, abs(goal)):
-            v = _queue_one(A, c, K, th, tt, what)
+            v = _queue_one(A, c, K, th, tt, what, 1e-17, ks, yks)
         return v
     _redial_metrics(A, c, K, th, tt, rb, ra, 1e-12, 500, m, res)
     if res[3] == 0.0:
@@ -703,12 +707,18 @@ def agents_search_scalar(A, lines, th, tt, rb, ra, what, goal, upper, min_agents
     lo_ok = float(math.ceil(min_agents))
     if A == 0.0:
         return int(lo_ok)
+    # one exact Erlang B start 3 sqrt(A) below the load serves every probe of this search
+    ks = -1.0
+    yks = 0.0
+    if A > 9.0:
+        ks = math.floor(A - 3.0 * math.sqrt(A))
+        yks = _inv_b_cf(ks + 1.0, A)
     lo = lo_ok - 1.0  # fails (or lies below the allowed range)
     vlo = np.nan
     hi = -1.0  # meets; -1: none yet
     vhi = np.nan
     x = min(max(float(math.ceil(guess)), lo_ok), cap)
-    v = _value(A, x, lines, th, tt, rb, ra, what, m, res, goal)
+    v = _value(A, x, lines, th, tt, rb, ra, what, m, res, goal, ks, yks)
     if _ok(v, goal, upper):
         hi = x
         vhi = v
@@ -736,7 +746,7 @@ def agents_search_scalar(A, lines, th, tt, rb, ra, what, goal, upper, min_agents
             n = hi - 1.0
         if n > cap:
             return -1
-        v = _value(A, n, lines, th, tt, rb, ra, what, m, res, goal)
+        v = _value(A, n, lines, th, tt, rb, ra, what, m, res, goal, ks, yks)
         if _ok(v, goal, upper):
             hi = n
             vhi = v
