@@ -262,6 +262,12 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("accept", "fraction", "share of callers offered a callback who take it", 0.5),
         Key("reach", "fraction", "share of callbacks that reach the customer", 0.9),
     )),
+    ("reserve", (
+        Key("agents", "float", "reserve agents (blended or back-office staff) who answer calls only while the "
+            "queue is long", 1.0, low=0.0),
+        Key("queue_threshold", "int", "callers waiting (the one to be answered included) that call the reserve "
+            "in when every agent on duty is busy", 3, low=1),
+    )),
     ("priority", (
         Key("shares", "fractions", "share of calls in each class; adds up to 1", (1.0,)),
         Key("head_start_s", "durations", "head start of each class in the queue", (0.0,), low=0.0),
@@ -281,7 +287,7 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("staffing", "choice", "which agents the log shows per interval: on duty (`staffed`), answering "
             "calls (`serving`) or busy (`busy`)", "staffed", choices=("staffed", "serving", "busy")),
         Key("agent_factor", "float", "share of those agents who take calls (fit it on other months with "
-            "`cxqueue.validate.fit_agent_factor`)", 1.0, low=0.0, low_open=True),
+            "`cxqueue.calibrate.fit_agent_factor`)", 1.0, low=0.0, low_open=True),
         Key("replications", "int", "replications of the replay", 20, low=2),
     )),
     ("output", (
@@ -315,6 +321,11 @@ TABLE_DOCS: dict[str, str] = {
     "staffing": "How agents per interval are computed.",
     "redials": "Callers who try again.",
     "callbacks": "Virtual hold. Without this table there are no callbacks.",
+    "reserve": "Reserve agents who help while the queue is long (`cxqueue.model.Reserve`): in intervals with "
+    "agents on duty, while all of them are busy and at least `queue_threshold` callers wait, up to `agents` "
+    "reserve agents take the queue head; after a call a reserve agent takes the next only if that still "
+    "holds. They are not scheduled or costed (another team's staff); the analytic models ignore them and the "
+    "simulation includes them. Without this table there is no reserve.",
     "priority": "Caller classes and their head start in the queue.",
     "simulation": "The simulation that checks the plan.",
     "validation": "Replay a call history with its real arrivals and staffing and compare the simulated service "

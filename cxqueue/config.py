@@ -35,6 +35,7 @@ from cxqueue.model import (
     OpeningHours,
     PriorityClasses,
     Redials,
+    Reserve,
     Scenario,
     ServiceTarget,
     ShiftTemplate,
@@ -133,8 +134,8 @@ class PlanConfig:
     """Everything a plan needs, read from one config; seconds everywhere.
 
     The `Scenario` parts (``forecast``, ``handle``, ``patience``, ``ivr``, ``lines``,
-    ``hours``, ``redials``, ``callbacks``, ``priority``, ``day_factor_cv``, ``target``)
-    become a `Scenario` with `scenario` once the agents are known. ``max_blocking`` (the
+    ``hours``, ``redials``, ``callbacks``, ``priority``, ``day_factor_cv``, ``target``,
+    ``reserve``) become a `Scenario` with `scenario` once the agents are known. ``max_blocking`` (the
     line-sizing target) is ``target.max_blocking``. ``history_fit`` is the
     `cxqueue.data.HistoryFit` behind the demand (None for a CSV or inline calls);
     ``notes`` say what the loader decided for the user (a fallback profile, scaled calls).
@@ -163,6 +164,7 @@ class PlanConfig:
     validation: ValidationSettings | None = None
     history_fit: object | None = None
     notes: tuple[str, ...] = ()
+    reserve: Reserve | None = None
 
     @property
     def max_blocking(self) -> float | None:
@@ -189,7 +191,21 @@ class PlanConfig:
             priority=self.priority,
             day_factor_cv=self.day_factor_cv,
             target=self.target,
+            reserve=self.reserve_for(agents),
         )
+
+    def reserve_for(self, agents) -> Reserve | None:
+        """The config's reserve in the intervals where ``agents`` > 0 (None without a reserve).
+
+        >>> cfg = loads_scenario('[demand]\\ncalls = [10, 20]\\naht_s = 180\\n[reserve]\\nagents = 2\\n')
+        >>> cfg.reserve_for([0, 3]).agents.tolist(), cfg.reserve.queue_threshold
+        ([0.0, 2.0], 3)
+        """
+        r = self.reserve
+        if r is None:
+            return None
+        on = np.broadcast_to(np.asarray(agents, dtype=np.float64), self.forecast.calls.shape) > 0
+        return Reserve(np.where(on, np.broadcast_to(r.agents, on.shape), 0.0), r.queue_threshold)
 
     def to_dict(self) -> dict:
         def conv(x):
@@ -323,7 +339,7 @@ class _Builder(DemandReader):
     """Turns the parsed TOML document into a PlanConfig, table by table."""
 
     PLAIN = ("center", "demand", "handle", "patience", "ivr", "lines", "hours_search", "target", "staffing",
-             "redials", "callbacks", "priority", "simulation", "output", "validation")  # fmt: skip
+             "redials", "callbacks", "reserve", "priority", "simulation", "output", "validation")  # fmt: skip
 
     def build(self, doc: dict) -> PlanConfig:
         for key, val in doc.items():
@@ -355,6 +371,7 @@ class _Builder(DemandReader):
             hours=hours,
             redials=self.redials(t.get("redials"), fit),
             callbacks=self.callbacks(t.get("callbacks")),
+            reserve=self.reserve(t.get("reserve")),
             priority=self.priority(t.get("priority")),
             target=target,
             day_factor_cv=t["demand"].get("day_factor_cv", 0.0),
@@ -570,6 +587,11 @@ class _Builder(DemandReader):
         if t is None or not t.get("enabled", True):
             return None
         return Callbacks(t.get("threshold_s", 120.0), t.get("accept", 0.5), t.get("reach", 0.9))
+
+    def reserve(self, t: S.Table | None) -> Reserve | None:
+        if t is None:
+            return None
+        return Reserve(t.get("agents", 1.0), t.get("queue_threshold", 3))
 
     def priority(self, t: S.Table | None) -> PriorityClasses:
         if t is None:

@@ -26,6 +26,7 @@ __all__ = [
     "OpeningHours",
     "PriorityClasses",
     "Redials",
+    "Reserve",
     "Scenario",
     "ServiceTarget",
     "ShiftTemplate",
@@ -501,12 +502,45 @@ class PriorityClasses:
 
 
 @dataclass(frozen=True, eq=False)
+class Reserve:
+    """Reserve agents (blended or back-office staff) who answer calls only while the queue is long.
+
+    While every agent on duty is busy and at least ``queue_threshold`` callers wait on the
+    line (the one to be answered included), up to ``agents`` reserve agents take the
+    queue head, one by one. A reserve agent who finishes a call takes the next only if
+    that still holds; otherwise it goes back to its other work. Agents on duty always go
+    first. ``agents`` is a number or one value per forecast interval (rounded to whole
+    agents, like `Scenario.agents`).
+
+    Examples
+    --------
+    >>> Reserve(agents=2, queue_threshold=3).queue_threshold
+    3
+    """
+
+    agents: float | np.ndarray = 1.0
+    queue_threshold: int = 1
+
+    def __post_init__(self):
+        a = np.array(v.nonneg_array("reserve.agents", self.agents), dtype=np.float64)
+        a.setflags(write=False)
+        object.__setattr__(self, "agents", a)
+        k = v.integer_scalar("reserve.queue_threshold", self.queue_threshold, minimum=1)
+        object.__setattr__(self, "queue_threshold", k)
+
+    def to_dict(self) -> dict:
+        a = self.agents
+        return {"agents": float(a) if a.ndim == 0 else a.tolist(), "queue_threshold": self.queue_threshold}
+
+
+@dataclass(frozen=True, eq=False)
 class Scenario:
     """Everything the simulation needs about one center over one horizon.
 
     ``agents`` has one value per forecast interval (agents on duty, after shrinkage);
     ``lines`` is the number of phone lines (None = unlimited). Handle times follow
-    ``handle`` in shape with the interval's ``forecast.aht_s`` as mean.
+    ``handle`` in shape with the interval's ``forecast.aht_s`` as mean. ``reserve``
+    (optional) adds agents who help only while the queue is long (`Reserve`).
     """
 
     forecast: Forecast
@@ -521,6 +555,7 @@ class Scenario:
     priority: PriorityClasses = field(default_factory=PriorityClasses)
     day_factor_cv: float = 0.0
     target: ServiceTarget = field(default_factory=ServiceTarget)
+    reserve: Reserve | None = None
 
     def __post_init__(self):
         a = v.nonneg_array("agents", self.agents)
@@ -537,6 +572,15 @@ class Scenario:
             lines = v.integer_scalar("lines", self.lines, minimum=1)
             object.__setattr__(self, "lines", lines)
         object.__setattr__(self, "day_factor_cv", float(v.nonneg_array("day_factor_cv", self.day_factor_cv)))
+        r = self.reserve
+        if r is not None:
+            if not isinstance(r, Reserve):
+                raise ConfigError(f"reserve must be a Reserve or None; got {type(r).__name__}")
+            if r.agents.ndim and r.agents.shape != self.forecast.calls.shape:
+                raise ConfigError(
+                    f"reserve.agents must be one number or one value per interval ({self.forecast.n_intervals}); "
+                    f"got shape {r.agents.shape}"
+                )
 
     def replace(self, **changes) -> Scenario:
         import dataclasses

@@ -131,6 +131,10 @@ def validation_summary(replay) -> dict:
     out = {
         "staffing": replay.staffing,
         "agent_factor": replay.agent_factor,
+        "arrivals": replay.arrivals,
+        "agent_rounding": replay.agent_rounding,
+        "reserve_agents": float(replay.reserve_agents.max()) if replay.reserve_threshold else 0.0,
+        "reserve_threshold": replay.reserve_threshold,
         "replications": replay.replications,
         "intervals": int(replay.compared.sum()),
     }

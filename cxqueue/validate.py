@@ -1,12 +1,11 @@
 """Does the model reproduce history? Replay a call log through the simulation and compare.
 
-`replay_history` takes a call history (e.g. the bank's October 1999), its real arrivals
-per interval (``estimate_forecast(by="date")``: the calls that actually came, and the
-actual AHT of each interval), the bank's staffing per interval as the log shows it, and
-fitted handle-time, patience, IVR and priority parameters (from another history, e.g.
-January and February, or from the same one). It simulates that history and compares,
-interval by interval, what the simulation says callers experienced with what the log
-says they did:
+`replay_history` takes a call history (e.g. the bank's October 1999), its real arrivals,
+the actual AHT of each interval (``estimate_forecast(by="date")``), the bank's staffing
+per interval as the log shows it, and fitted handle-time, patience, IVR and priority
+parameters (from another history, e.g. January and February, or from the same one). It
+simulates that history and compares, interval by interval, what the simulation says
+callers experienced with what the log says they did:
 
 - service level on the bank's definition (`cxqueue.data.observed_kpis`): calls answered
   within ``threshold_s`` over calls offered to agents, abandoned calls count as misses
@@ -14,21 +13,43 @@ says they did:
 - ASA, the mean wait of answered calls, in seconds;
 - abandonment share, abandoned over offered-to-agent calls.
 
-Errors are simulated minus observed, weighted by the observed calls of the interval
-(offered calls; answered calls for ASA). An interval *agrees* when the observed value
-lies in the 95 % prediction interval of one simulated day, ``mean +- t * sd *
-sqrt(1 + 1/R)`` over ``R`` replications: the simulation's confidence interval widened
-by the sampling noise of one realization of the interval (the spread of single
+Arrivals (``arrivals=``): ``"trace"`` (default) replays the log's own arrival times,
+trace-driven (`cxqueue.sim.simulate` with ``arrival_s``): every call that entered the
+system (IVR-only callers included when the IVR is modelled, since the simulated IVR
+decides who self-serves; only the calls offered to agents when it is not), the same in
+every replication; handle, patience, IVR and priority class are drawn per replication.
+``"poisson"`` draws Poisson counts around each interval's observed calls (divided by the
+IVR's keep share) with uniform times inside the interval; the extra arrival noise makes
+waits longer (queues are convex in the load).
+
+Per interval, the simulated value is the mean over replications of the interval's ratio
+(e.g. waits over answered calls of that interval in one replication), compared with the
+one observed day. Errors are simulated minus observed, weighted by the observed calls of
+the interval (offered calls; answered calls for ASA). An interval *agrees* when the
+observed value lies in the 95 % prediction interval of one simulated day, ``mean +- t *
+sd * sqrt(1 + 1/R)`` over ``R`` replications: the simulation's confidence interval
+widened by the sampling noise of one realization of the interval (the spread of single
 simulated days; it holds the within-interval correlation of waits that a binomial
-formula would miss, and the Poisson noise of the arrivals, which makes it a little
-conservative since the observed counts are given).
+formula would miss; with Poisson arrivals also their noise, a little conservative since
+the observed counts are given). ``noise_mae`` is the mean absolute deviation of single
+replications from their mean: the per-interval MAE a right model would show.
+
+Totals over the compared intervals are pooled the same way on both sides, as ratios of
+sums: observed, the log's sum of waits over its answered calls (answered within the
+threshold over offered calls, abandoned over offered calls); simulated, per replication,
+the sum over the compared intervals of the simulated waits of answered calls over the
+simulated answered calls (hits over calls offered to agents; abandoned over calls that
+reached the queue), then mean and 95 % interval over the replications. (A mean of the
+simulated per-interval ratios weighted by the observed counts would be biased: it gives
+the interval's simulated ASA the observed, not the simulated, number of answered calls.)
 
 Staffing: the log does not record who was on duty. ``"staffed"`` replays
 ``ObservedKPIs.staffed_agents`` (an agent counts from the start of a call to the end of
 the last call that follows with idle gaps under 30 min), ``"serving"`` the distinct
 agents who served a call in the interval, ``"busy"`` the agent-seconds of talk over the
-interval length (rounded up). ``agent_factor`` scales them; `fit_agent_factor` finds the
-factor that matches the observed service level on a training history.
+interval length (rounded up). ``agent_factor`` scales them (``agent_rounding`` turns the
+fractional result into whole agents); ``reserve`` adds agents called in while the queue
+is long. `cxqueue.calibrate` fits both on a training history.
 """
 
 from __future__ import annotations
@@ -45,16 +66,24 @@ from cxqueue.data.bundle import HistoryFit, fit_history
 from cxqueue.data.estimate import estimate_forecast, observed_kpis
 from cxqueue.data.history import CallHistory
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import IVR, Distribution, Forecast, PriorityClasses, Scenario, ServiceTarget
-from cxqueue.sim.runner import ENGINES, simulate
+from cxqueue.model import IVR, Distribution, Forecast, PriorityClasses, Reserve, Scenario, ServiceTarget
+from cxqueue.sim import records as rec
+from cxqueue.sim.runner import ENGINES, run_replication
 from cxqueue.units import DAY, HOUR
 
-__all__ = ["STAFFING", "AgentFactorFit", "ErrorStats", "KpiComparison", "ReplayResult", "fit_agent_factor",
-           "replay_history"]  # fmt: skip
+__all__ = ["ARRIVALS", "ROUNDINGS", "STAFFING", "ErrorStats", "KpiComparison", "ReplayResult", "replay_history"]
 
 STAFFING = ("staffed", "serving", "busy")
+ARRIVALS = ("trace", "poisson")
+ROUNDINGS = ("random", "nearest")
 _MODEL_PARTS = (("handle", Distribution), ("patience", Distribution), ("ivr", IVR), ("priority", PriorityClasses))
 KPIS = ("service_level", "asa_s", "abandon_share")
+# numerator and denominator counts of each KPI (names of the arrays of `_simulate_reps`)
+_PARTS = {
+    "service_level": ("hits", "queued"),
+    "asa_s": ("wait_sum", "answered"),
+    "abandon_share": ("abandoned", "reached"),
+}
 
 
 def _plain(x):
@@ -96,8 +125,10 @@ class KpiComparison:
     ``simulated_half_width`` is the 95 % confidence half-width of the simulated mean,
     ``prediction_half_width`` that of one simulated day (see the module docstring);
     ``weight`` the observed calls of the interval (0: not compared). ``total_*`` are the
-    calls-weighted values over the compared intervals; ``total_agrees`` is True when the
-    observed total lies in the simulated total's 95 % prediction interval.
+    pooled values over the compared intervals (ratios of sums, see the module
+    docstring; the simulated one is the mean over replications, ``total_half_width``
+    its 95 % half-width); ``total_agrees`` is True when the observed total lies in the
+    simulated total's 95 % prediction interval.
     """
 
     name: str
@@ -129,15 +160,20 @@ class ReplayResult:
     """What `replay_history` returns; per-interval arrays are on the history's date grid.
 
     ``interval_starts_s`` are seconds since midnight of the history's first date;
-    ``hour`` the hour of day of each interval; ``agents`` the agents simulated (after
-    ``agent_factor`` and rounding); ``compared`` marks the intervals in the comparison
-    (selected days with offered calls).
+    ``hour`` the hour of day of each interval; ``agents`` the agents simulated after
+    ``agent_factor`` (their mean over replications with ``agent_rounding="random"``,
+    the rounded number with ``"nearest"``); ``compared`` marks the intervals in the
+    comparison (selected days with offered calls); ``arrivals`` is ``"trace"`` or
+    ``"poisson"``; ``reserve_agents`` the reserve agents per interval (zeros without a
+    reserve) and ``reserve_threshold`` the waiting callers that call them in (0: none).
     """
 
     staffing: str
     agent_factor: float
     replications: int
     engine: str
+    arrivals: str
+    agent_rounding: str
     threshold_s: float
     interval_s: float
     origin: np.datetime64
@@ -149,6 +185,8 @@ class ReplayResult:
     service_level: KpiComparison
     asa_s: KpiComparison
     abandon_share: KpiComparison
+    reserve_agents: np.ndarray | None = None
+    reserve_threshold: int = 0
 
     @property
     def kpis(self) -> tuple[KpiComparison, ...]:
@@ -157,7 +195,10 @@ class ReplayResult:
     def summary(self) -> str:
         """A plain-text table: one line per KPI with totals and per-interval errors."""
         head = (
-            f"replay: staffing={self.staffing} x {self.agent_factor:.3f}, {self.replications} replications, "
+            f"replay: staffing={self.staffing} x {self.agent_factor:.3f}"
+            + (f" + up to {self.reserve_agents.max():g} reserve at {self.reserve_threshold} waiting"
+               if self.reserve_threshold else "")
+            + f", {self.arrivals} arrivals, {self.replications} replications, "
             f"{int(self.compared.sum())} intervals, {float(self.offered[self.compared].sum()):.0f} calls"
         )
         lines = [head, f"{'kpi':15s} {'observed':>9s} {'simulated':>17s} {'MAE':>8s} {'bias':>8s} {'RMSE':>8s} "
@@ -179,29 +220,11 @@ class ReplayResult:
         return d
 
 
-@dataclass(frozen=True)
-class AgentFactorFit:
-    """The effective-agents factor that makes the replayed service level match the log.
-
-    ``steps`` are the (factor, simulated service level) pairs tried by the bisection.
-    """
-
-    factor: float
-    staffing: str
-    observed_service_level: float
-    simulated_service_level: float
-    steps: tuple[tuple[float, float], ...]
-
-    def to_dict(self) -> dict:
-        d = {f.name: getattr(self, f.name) for f in fields(self)}
-        d["steps"] = [list(s) for s in self.steps]
-        return d
-
-
 # --------------------------------------------------------------------------- preparation
 @dataclass(frozen=True, eq=False)
 class _Prepared:
     forecast: Forecast  # the simulated span (calls entering the IVR)
+    trace: np.ndarray | None  # arrival times on the span, seconds since its start (None: Poisson)
     first: int  # index of the span's first interval on the history grid
     n_grid: int
     base_agents: np.ndarray  # on the span
@@ -247,7 +270,43 @@ def _priority(fit: HistoryFit, head_start_s: float) -> PriorityClasses:
     return PriorityClasses((1.0 - top, top), (0.0, float(head_start_s)))
 
 
-def _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s) -> _Prepared:
+def _trace(history: CallHistory, ivr: IVR, grid_s: float, first_s: float, last_s: float) -> np.ndarray:
+    """Arrival times of the calls that entered the simulated system, seconds since ``first_s``.
+
+    Every call when the IVR is modelled (it decides who self-serves), else the calls
+    offered to agents; times are put on the forecast's grid ``[0, grid_s)`` as
+    `estimate_forecast` bins them, then cut to the span ``[first_s, last_s)``.
+    """
+    c = history.calls
+    t = c["arrival_s"] if ivr.enabled else c["arrival_s"][history.offered]
+    t = np.sort(np.clip(t, 0.0, np.nextafter(grid_s, 0.0)))
+    t = t[(t >= first_s) & (t < last_s)] - first_s
+    # float rounding of the shift must not push a time out of the horizon
+    return np.clip(t, 0.0, np.nextafter(last_s - first_s, 0.0))
+
+
+def _reserve(reserve, model_fit, base: np.ndarray, span: slice) -> Reserve | None:
+    """The replay's reserve agents: in the intervals with staffing, none elsewhere."""
+    if isinstance(reserve, str):
+        v.choice("reserve", reserve, ("fit",))
+        reserve = getattr(model_fit, "reserve", None)
+    elif reserve is not None and not isinstance(reserve, Reserve):
+        raise ConfigError(f"reserve must be a Reserve, None or 'fit'; got {type(reserve).__name__}")
+    if reserve is None:
+        return None
+    agents = reserve.agents
+    if agents.ndim:
+        if agents.shape != base.shape:
+            raise ConfigError(
+                f"reserve.agents must be one number or one value per interval of the history ({base.size}); "
+                f"got shape {agents.shape}"
+            )
+        agents = agents[span]
+    return Reserve(np.where(base[span] > 0, agents, 0.0), reserve.queue_threshold)
+
+
+def _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals,
+             reserve="fit") -> _Prepared:  # fmt: skip
     if not isinstance(history, CallHistory):
         raise ConfigError(
             f"history must be a CallHistory (call-level data: read_bank_log or read_call_csv); "
@@ -297,6 +356,8 @@ def _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_hea
         interval_s=forecast.interval_s,
         start_s=forecast.start_s + first * forecast.interval_s,
     )
+    step = forecast.interval_s
+    trace = _trace(history, ivr, n * step, first * step, last * step) if arrivals == "trace" else None
     scenario = Scenario(
         sim_forecast,
         agents=base[span],
@@ -305,6 +366,7 @@ def _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_hea
         ivr=ivr,
         priority=priority,
         target=ServiceTarget(level=0.8, answer_within_s=threshold_s),
+        reserve=_reserve(reserve, fit if model else None, base, span),
     )
     offered = obs.offered[span]
     compared = in_days & (offered > 0)
@@ -319,30 +381,87 @@ def _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_hea
         "asa_s": np.where(compared & (served > 0) & np.isfinite(observed["asa_s"]), served, 0.0),
         "abandon_share": np.where(compared, offered, 0.0),
     }
-    return _Prepared(sim_forecast, first, n, np.asarray(base[span], dtype=np.float64), staffing, scenario,
+    return _Prepared(sim_forecast, trace, first, n, np.asarray(base[span], dtype=np.float64), staffing, scenario,
                      observed, weight, offered, compared, history.origin)  # fmt: skip
 
 
-def _run_iv(replications, engine, agent_factor):
+def _run_iv(replications, engine, agent_factor, arrivals, agent_rounding):
     replications = v.integer_scalar("replications", replications, minimum=2)
     v.choice("engine", engine, ENGINES)
     agent_factor = float(v.positive_array("agent_factor", agent_factor))
+    v.choice("arrivals", arrivals, ARRIVALS)
+    v.choice("agent_rounding", agent_rounding, ROUNDINGS)
     return replications, agent_factor
 
 
-def _simulate_reps(prep: _Prepared, factor: float, replications: int, seed, engine: str) -> dict:
-    """Per-replication KPI values, shape (R, n), on the span."""
-    scenario = prep.scenario.replace(agents=np.rint(prep.base_agents * factor))
-    out = {k: [] for k in KPIS}
+def _replication_seed(seed, i: int) -> np.random.SeedSequence:
+    """The seed of replication ``i`` of a replay (what `cxqueue.sim.run_replication` gets).
+
+    Child ``i`` built from the root's spawn key (not ``spawn()``, so a reused
+    SeedSequence gives the same callers), then its first spawned child: the replication
+    is ``simulate(scenario, replications=1, seed=SeedSequence(root.entropy,
+    spawn_key=(*root.spawn_key, i)))``.
+
+    >>> _replication_seed(1999, 3).spawn_key
+    (3, 0)
+    """
     ss = _rng.as_seed_sequence(seed)
-    # children built from the spawn key (not ss.spawn()), so a reused SeedSequence gives the same callers
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, int(i), 0))
+
+
+def _agents(base: np.ndarray, factor: float, rounding: str, seed, i: int) -> np.ndarray:
+    """Whole agents of replication ``i``: ``base * factor`` rounded to nearest, or at random
+    (``floor(x + u)``, ``u`` uniform per interval from the replication's own stream, so the
+    mean is ``x`` and a larger factor never gives fewer agents with the same seed).
+
+    >>> _agents(np.array([6.44, 6.44]), 1.0, "nearest", 1, 0).tolist()
+    [6.0, 6.0]
+    >>> a = np.stack([_agents(np.full(4, 6.44), 1.0, "random", 1, i) for i in range(2000)])
+    >>> sorted(set(a.ravel().tolist())), bool(abs(a.mean() - 6.44) < 0.02)
+    ([6.0, 7.0], True)
+    """
+    x = base * factor
+    if rounding == "nearest":
+        return np.rint(x)
+    ss = _rng.as_seed_sequence(seed)
+    u = np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, int(i), 1))).random(x.size)
+    return np.floor(x + u)
+
+
+def _mean_agents(base: np.ndarray, factor: float, rounding: str) -> np.ndarray:
+    """Agents per interval as reported: ``base * factor`` (its mean under random rounding) or rounded."""
+    x = base * factor
+    return x if rounding == "random" else np.rint(x)
+
+
+def _simulate_reps(prep: _Prepared, factor: float, replications: int, seed, engine: str,
+                   rounding: str = "random") -> dict:  # fmt: skip
+    """Per-replication counts on the span, shape (R, n): the numerators and denominators of `_PARTS`."""
+    rows = []
     for i in range(replications):
-        child = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, i))
-        r = simulate(scenario, replications=1, seed=child, engine=engine)
-        out["service_level"].append(np.asarray(r.sl_offered.mean, dtype=np.float64))
-        out["asa_s"].append(np.asarray(r.asa_s.mean, dtype=np.float64))
-        out["abandon_share"].append(np.asarray(r.abandon_fraction.mean, dtype=np.float64))
-    return {k: np.vstack(val) for k, val in out.items()}
+        scenario = prep.scenario.replace(agents=_agents(prep.base_agents, factor, rounding, seed, i))
+        c = run_replication(scenario, seed=_replication_seed(seed, i), engine=engine, arrival_s=prep.trace).counts
+        queued = c[:, rec.C_OFFERED] - c[:, rec.C_CLOSED] - c[:, rec.C_IVR]
+        rows.append({
+            "hits": c[:, rec.C_HITS],
+            "queued": queued,
+            "wait_sum": c[:, rec.C_WAIT_SUM],
+            "answered": c[:, rec.C_ANSWERED],
+            "abandoned": c[:, rec.C_ABANDONED],
+            "reached": queued - c[:, rec.C_BLOCKED],
+        })  # fmt: skip
+    return {k: np.vstack([r[k] for r in rows]) for k in rows[0]}
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _pooled(counts: dict, name: str, compared: np.ndarray) -> np.ndarray:
+    """Per replication: the KPI's numerator summed over the compared intervals over its denominator summed."""
+    num, den = _PARTS[name]
+    return _ratio(counts[num][:, compared].sum(axis=1), counts[den][:, compared].sum(axis=1))
 
 
 def _weighted_total(values: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -380,7 +499,10 @@ def _stats(err, inside, noise, w, groups=None, n_groups=1) -> ErrorStats:
     return ErrorStats(**out)
 
 
-def _compare(name: str, reps: np.ndarray, observed: np.ndarray, w: np.ndarray, hour: np.ndarray) -> KpiComparison:
+def _compare(name: str, counts: dict, prep: _Prepared, hour: np.ndarray) -> KpiComparison:
+    num, den = _PARTS[name]
+    reps = _ratio(counts[num], counts[den])  # (R, n): the KPI of each interval in each replication
+    observed, w = prep.observed[name], prep.weight[name]
     R = reps.shape[0]
     finite = np.isfinite(reps)
     n = finite.sum(axis=0)
@@ -395,8 +517,9 @@ def _compare(name: str, reps: np.ndarray, observed: np.ndarray, w: np.ndarray, h
     w = np.where(np.isfinite(observed) & np.isfinite(mean), w, 0.0)
     err = mean - observed
     inside = np.abs(err) <= np.where(np.isfinite(pred), pred, 0.0) + 1e-12
-    totals = _weighted_total(reps, w)
-    tot_obs = float(_weighted_total(observed, w))
+    totals = _pooled(counts, name, prep.compared)
+    # observed: calls-weighted mean of the interval ratios with their own denominators = ratio of sums
+    tot_obs = float(_weighted_total(observed, prep.weight[name]))
     tt = float(stats.t.ppf(0.975, R - 1))
     tot_sd = float(np.nanstd(totals, ddof=1))
     return KpiComparison(
@@ -428,6 +551,9 @@ def replay_history(
     threshold_s: float = 20.0,
     days=None,
     priority_head_start_s: float = 90.0,
+    arrivals: str = "trace",
+    reserve="fit",
+    agent_rounding: str = "random",
 ) -> ReplayResult:
     """Simulate a call history with its real arrivals and staffing; compare KPIs per interval.
 
@@ -452,8 +578,9 @@ def replay_history(
     replications : int
         Simulated replays (>= 2).
     seed : int, SeedSequence, Generator or None
-        Root seed; replication ``i`` uses child ``i`` (common random numbers across
-        factors and staffing measures).
+        Root seed; replication ``i`` uses child ``i``: it is ``simulate(scenario,
+        replications=1, seed=SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i)))``
+        (common random numbers across factors, staffing measures and arrival modes).
     engine : {"fast", "simpy"}
     threshold_s : float
         Service-level threshold in seconds.
@@ -462,6 +589,20 @@ def replay_history(
     priority_head_start_s : float
         Head start in the queue, in seconds, of the highest priority level when the
         history has several (the bank's priority customers: 90 s); 0 for FIFO.
+    arrivals : {"trace", "poisson"}
+        ``"trace"``: the history's own arrival times in every replication;
+        ``"poisson"``: Poisson counts around each interval's calls (module docstring).
+    reserve : Reserve, None or "fit"
+        Reserve agents (`cxqueue.model.Reserve`: called in while the queue is long) in
+        the intervals with staffing; ``"fit"`` (default) takes the reserve of a `Scenario`
+        or `PlanConfig` fit (none for a `HistoryFit`). Their agents are not scaled by
+        ``agent_factor``.
+    agent_rounding : {"random", "nearest"}
+        How the fractional agents ``staffing * agent_factor`` become whole agents:
+        ``"random"`` (default) rounds each interval up with probability equal to its
+        fraction, independently in each replication (the mean is the fractional value,
+        as a time share of one more agent would give); ``"nearest"`` rounds to nearest
+        (the factor then acts in steps of a whole agent).
 
     Returns
     -------
@@ -471,7 +612,7 @@ def replay_history(
     ------
     ConfigError
         For a history that is not call-level, a bad fit, staffing, factor, count, engine,
-        threshold or dates.
+        arrivals, threshold or dates.
 
     Examples
     --------
@@ -483,113 +624,31 @@ def replay_history(
     >>> round(r.service_level.total_observed, 4), int(r.agents[0]), int(r.compared.sum())
     (0.3333, 2, 1)
     """
-    replications, agent_factor = _run_iv(replications, engine, agent_factor)
-    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s)
-    reps = _simulate_reps(prep, agent_factor, replications, seed, engine)
+    replications, agent_factor = _run_iv(replications, engine, agent_factor, arrivals, agent_rounding)
+    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals,
+                    reserve)
+    counts = _simulate_reps(prep, agent_factor, replications, seed, engine, agent_rounding)
     f = prep.forecast
     starts = f.interval_s * (prep.first + np.arange(f.n_intervals))
     hour = (np.floor((starts % DAY) / HOUR)).astype(np.int64)
-    comps = {k: _compare(k, reps[k], prep.observed[k], prep.weight[k], hour) for k in KPIS}
+    comps = {k: _compare(k, counts, prep, hour) for k in KPIS}
     return ReplayResult(
         staffing=prep.staffing,
         agent_factor=agent_factor,
         replications=replications,
         engine=engine,
+        arrivals=arrivals,
         threshold_s=float(threshold_s),
         interval_s=f.interval_s,
         origin=prep.origin,
         interval_starts_s=starts,
         hour=hour,
-        agents=np.rint(prep.base_agents * agent_factor),
+        agents=_mean_agents(prep.base_agents, agent_factor, agent_rounding),
+        agent_rounding=agent_rounding,
+        reserve_agents=np.zeros(starts.shape) if (res := prep.scenario.reserve) is None
+        else np.broadcast_to(res.agents, starts.shape).copy(),
+        reserve_threshold=0 if res is None else res.queue_threshold,
         offered=prep.offered,
         compared=prep.compared,
         **comps,
     )
-
-
-def fit_agent_factor(
-    history,
-    *,
-    fit: HistoryFit | None = None,
-    staffing="staffed",
-    low: float = 0.3,
-    high: float = 1.0,
-    tol: float = 0.01,
-    interval_s: float = 900.0,
-    replications: int = 10,
-    seed,
-    engine: str = "fast",
-    threshold_s: float = 20.0,
-    days=None,
-    priority_head_start_s: float = 90.0,
-) -> AgentFactorFit:
-    """The factor on the staffing at which the replayed service level equals the observed one.
-
-    Bisection on ``[low, high]`` (the simulated service level grows with the factor;
-    common random numbers keep it monotone in practice) until the bracket is narrower
-    than ``tol``; a target outside the bracket returns the nearer end. The service level
-    is the calls-weighted one over the compared intervals (the log's total).
-
-    Parameters
-    ----------
-    history, fit, staffing, interval_s, engine, threshold_s, days, priority_head_start_s
-        As in `replay_history`.
-    low, high : float
-        Bracket of the factor, ``0 < low < high``.
-    tol : float
-        Width of the final bracket (> 0).
-    replications : int
-        Replications per trial factor (>= 2).
-    seed
-        Root seed (the same callers at every trial factor).
-
-    Returns
-    -------
-    AgentFactorFit
-
-    Raises
-    ------
-    ConfigError
-        For a bad bracket or tolerance, or as `replay_history`.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> r = fit_agent_factor(read_call_csv(p), replications=3, seed=1, tol=0.2)
-    >>> 0.3 <= r.factor <= 1.0, len(r.steps) >= 2
-    (True, True)
-    """
-    low = float(v.positive_array("low", low))
-    high = float(v.positive_array("high", high))
-    if high <= low:
-        raise ConfigError(f"high must be > low; got low={low:g}, high={high:g}")
-    tol = float(v.positive_array("tol", tol))
-    replications, _ = _run_iv(replications, engine, 1.0)
-    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s)
-    w = prep.weight["service_level"]
-    target = float(_weighted_total(prep.observed["service_level"], w))
-    seed = _rng.as_seed_sequence(seed)
-
-    def sl(factor: float) -> float:
-        reps = _simulate_reps(prep, factor, replications, seed, engine)["service_level"]
-        return float(np.nanmean(_weighted_total(reps, w)))
-
-    steps = [(low, sl(low)), (high, sl(high))]
-    if steps[0][1] >= target:
-        return AgentFactorFit(low, prep.staffing, target, steps[0][1], tuple(steps))
-    if steps[1][1] <= target:
-        return AgentFactorFit(high, prep.staffing, target, steps[1][1], tuple(steps))
-    lo, hi = steps[0], steps[1]
-    while hi[0] - lo[0] > tol:
-        mid = 0.5 * (lo[0] + hi[0])
-        s = (mid, sl(mid))
-        steps.append(s)
-        lo, hi = (s, hi) if s[1] < target else (lo, s)
-    # linear interpolation inside the last bracket
-    frac = (target - lo[1]) / (hi[1] - lo[1]) if hi[1] > lo[1] else 0.5
-    factor = lo[0] + frac * (hi[0] - lo[0])
-    best = min(steps, key=lambda s: abs(s[0] - factor))
-    return AgentFactorFit(float(factor), prep.staffing, target, float(best[1]), tuple(steps))

@@ -48,3 +48,20 @@ def read_reference(name: str) -> list[dict[str, str]]:
         return []
     with path.open(newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def reference_row(table: str, case: str) -> dict:
+    """The row ``case`` of a reference table, numbers as floats; skips when the table is
+    missing outside CI, fails in CI (the tables are always there: the table changed)."""
+    rows = [r for r in read_reference(table) if r["case"] == case]
+    if not rows:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{case} not in {table}")
+        pytest.skip(f"{case} not in {table} (../shared/reference missing)")
+    out = {}
+    for key, value in rows[0].items():
+        try:
+            out[key] = float(value)
+        except (TypeError, ValueError):
+            out[key] = value
+    return out

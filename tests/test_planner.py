@@ -62,26 +62,30 @@ def test_cli_plan_bad_config(tmp_path, capsys):
 
 
 def test_bank_plan_replays_october_with_the_banks_agents(data_dir, tmp_path, monkeypatch):
-    # issue 5, acceptance 2: before the plan is trusted, October is replayed with the
-    # bank's own agents on duty x 0.702 (the share taking calls, fitted on January and
-    # February in experiments/e002_bank_models) and the per-interval errors reported.
-    # Observed totals are exact counts from the log; the simulated ones carry noise.
+    # issue 5, acceptance 2: before the plan is trusted, October is replayed (its own arrival
+    # times) with the bank's own agents on duty x 0.655 plus 3 reserve agents called in at 5
+    # waiting callers (both fitted on January and February in experiments/e002_bank_models)
+    # and the per-interval errors reported. Observed totals are exact counts from the log;
+    # the simulated ones carry noise.
     monkeypatch.setenv("CXQUEUE_DATA", str(data_dir))
     cfg = load_scenario(Path(__file__).resolve().parents[1] / "configs" / "bank.toml")
     _, folder = run_plan(cfg, out=tmp_path / "bank", quick=True, figures=False)
     v = json.loads((folder / "summary.json").read_text())["validation"]
-    assert v["intervals"] == 1692 and v["agent_factor"] == 0.702
+    assert v["intervals"] == 1692 and v["agent_factor"] == 0.655 and v["arrivals"] == "trace"
+    assert v["reserve_agents"] == 3 and v["reserve_threshold"] == 5
     sl, asa, ab = v["service_level"], v["asa_s"], v["abandon_share"]
     assert sl["observed"] == pytest.approx(0.7142, abs=1e-4)
     assert asa["observed"] == pytest.approx(23.19, abs=0.01)
     assert ab["observed"] == pytest.approx(0.0639, abs=1e-4)
-    # the month's service level is reproduced; per-interval errors are at the level of
-    # the sampling noise of ~20 calls per quarter hour (noise_mae; with the 4 replications
-    # of quick mode the simulated mean adds noise of its own, about half of that again)
-    assert abs(sl["simulated"] - sl["observed"]) < 0.02
-    assert sl["mae"] < 1.3 * sl["noise_mae"]
-    # ASA and abandonment come out too high (see the e002 README): pinned so a change shows
-    assert 27 < asa["simulated"] < 35 and 0.068 < ab["simulated"] < 0.080
+    # the month's totals within 2.5 points, 1.5 s and 0.8 points (measured in quick mode, 4
+    # replications: 0.697, 22.7 s, 5.9 %); per-interval errors at the level of the sampling
+    # noise of ~20 calls per quarter hour (with 4 replications the simulated mean adds
+    # noise of its own, about half of that again)
+    assert abs(sl["simulated"] - sl["observed"]) < 0.025
+    assert abs(asa["simulated"] - asa["observed"]) < 1.5
+    assert abs(ab["simulated"] - ab["observed"]) < 0.008
+    for k in (sl, asa, ab):
+        assert k["mae"] < 1.5 * k["noise_mae"] and k["coverage"] > 0.85
     rows = (folder / "validation.csv").read_text().splitlines()
     assert rows[0].startswith("interval_start_s,hour,agents,offered,service_level_observed")
 

@@ -69,9 +69,9 @@ _JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 # slot states
 S_FREE, S_PENDING, S_IVR, S_WAIT, S_GHOST, S_VIRTUAL, S_SERVICE = range(7)
 # slot int columns: customer, attempt, class, interval of arrival, state, holds a line,
-# queue number, abandonment token, is a callback
-I_CUST, I_ATT, I_CLS, I_IVL, I_STATE, I_LINE, I_QSEQ, I_TOK, I_CB = range(9)
-N_I = 9
+# queue number, abandonment token, is a callback, served by a reserve agent
+I_CUST, I_ATT, I_CLS, I_IVL, I_STATE, I_LINE, I_QSEQ, I_TOK, I_CB, I_RES = range(10)
+N_I = 10
 # slot float columns: arrival, queue entry, answer, end of service
 F_ARR, F_Q, F_ANS, F_END = range(4)
 # heap event kinds (payload = slot * 4 + kind)
@@ -193,7 +193,7 @@ def _log(LI, LF, ln, SI, s, outcome, t_ans, t_end, wait):
 # scalar state that survives the returns of `_loop` (floats, then ints)
 S_NOW, S_LAST, S_ACC_BUSY, S_ACC_LINES, S_ACC_PRESENT = range(5)
 (X_CI, X_ON_DUTY, X_BUSY, X_LUSED, X_ALIVE, X_VIRTUAL, X_BI, X_AI, X_WP, X_NFREE, X_HN, X_SEQ, X_QTOT, X_QSEQ,
- X_LN) = range(15)  # fmt: skip
+ X_LN, X_RBUSY, X_ON_RES) = range(17)  # fmt: skip
 # why `_loop` returned
 DONE, GROW_SLOTS, GROW_HEAP, GROW_QUEUES, GROW_LOG = range(5)
 
@@ -204,7 +204,7 @@ def _loop(
     arr_t, cls_of, head_start,
     handle_u, patience, ivr_t, ivr_u, redial_u, d_blocked, d_abandoned, d_closed, cb_acc_u, cb_reach_u,
     use_pat, use_ivr, use_cb, p_blocked, p_abandoned, p_closed, max_att, ivr_self, cb_threshold, cb_accept,
-    cb_reach, aht, agents, interval_s, lines, windows, sl_t, edges, record,
+    cb_reach, aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record,
 ):  # fmt: skip
     """Run events until the horizon (returns DONE) or until an array may run out of room
     (returns GROW_*; `run` grows it and calls again). Arrays are never rebound in here:
@@ -220,6 +220,7 @@ def _loop(
     now, last = stf[S_NOW], stf[S_LAST]
     acc_busy, acc_lines, acc_present = stf[S_ACC_BUSY], stf[S_ACC_LINES], stf[S_ACC_PRESENT]
     ci, on_duty, busy, lused = sti[X_CI], sti[X_ON_DUTY], sti[X_BUSY], sti[X_LUSED]
+    rbusy, on_res = sti[X_RBUSY], sti[X_ON_RES]
     n_alive, n_virtual, bi, ai, wp = sti[X_ALIVE], sti[X_VIRTUAL], sti[X_BI], sti[X_AI], sti[X_WP]
     nfree, hn, seq, qtot, qseq, ln = sti[X_NFREE], sti[X_HN], sti[X_SEQ], sti[X_QTOT], sti[X_QSEQ], sti[X_LN]
     code = DONE
@@ -258,9 +259,9 @@ def _loop(
             now = t_a
         dt = now - last
         if dt > 0:
-            acc_busy += busy * dt
+            acc_busy += (busy + rbusy) * dt
             acc_lines += lused * dt
-            acc_present += max(on_duty, busy) * dt
+            acc_present += (max(on_duty, busy) + rbusy) * dt
             last = now
 
         if t_b <= t_h and t_b <= t_a:  # ---- interval boundary: new staffing
@@ -274,6 +275,7 @@ def _loop(
                 break
             ci = bi
             on_duty = agents[bi]
+            on_res = reserve[bi]
             bi += 1
         elif t_h <= t_a:  # ---- timed event
             hseq = hs[0]
@@ -282,7 +284,10 @@ def _loop(
             s = payload >> 2
             kind = payload & 3
             if kind == K_DEPART:
-                busy -= 1
+                if SI[s, I_RES] == 1:
+                    rbusy -= 1
+                else:
+                    busy -= 1
                 if SI[s, I_LINE] == 1:
                     lused -= 1
                 if record:
@@ -425,7 +430,8 @@ def _loop(
             hn = _push(ht, hs, hp, hn, rd_t, seq, r * 4 + K_REDIAL)
             seq += 1
 
-        while busy < on_duty and qtot > 0:  # ---- dispatch: free agents take the queue head
+        # ---- dispatch: free agents take the queue head; reserve agents while >= reserve_k wait
+        while qtot > 0 and (busy < on_duty or (rbusy < on_res and n_alive >= reserve_k)):
             k = 0
             if multi:
                 k = -1
@@ -482,7 +488,12 @@ def _loop(
                     hist[ivl, 0] += 1
                 else:
                     hist[ivl, np.searchsorted(edges, w)] += 1
-            busy += 1
+            if busy < on_duty:
+                busy += 1
+                SI[s, I_RES] = 0
+            else:
+                rbusy += 1
+                SI[s, I_RES] = 1
             SI[s, I_STATE] = S_SERVICE
             SF[s, F_ANS] = now
             end = now + handle_u[c, a] * aht[ivl]
@@ -493,6 +504,7 @@ def _loop(
     stf[S_NOW], stf[S_LAST] = now, last
     stf[S_ACC_BUSY], stf[S_ACC_LINES], stf[S_ACC_PRESENT] = acc_busy, acc_lines, acc_present
     sti[X_CI], sti[X_ON_DUTY], sti[X_BUSY], sti[X_LUSED] = ci, on_duty, busy, lused
+    sti[X_RBUSY], sti[X_ON_RES] = rbusy, on_res
     sti[X_ALIVE], sti[X_VIRTUAL], sti[X_BI], sti[X_AI], sti[X_WP] = n_alive, n_virtual, bi, ai, wp
     sti[X_NFREE], sti[X_HN], sti[X_SEQ], sti[X_QTOT], sti[X_QSEQ], sti[X_LN] = nfree, hn, seq, qtot, qseq, ln
     return code
@@ -539,7 +551,7 @@ def run(
     arr_t, cls_of, head_start,
     handle_u, patience, ivr_t, ivr_u, redial_u, d_blocked, d_abandoned, d_closed, cb_acc_u, cb_reach_u,
     use_pat, use_ivr, use_cb, p_blocked, p_abandoned, p_closed, max_att, ivr_self, cb_threshold, cb_accept,
-    cb_reach, aht, agents, interval_s, lines, windows, sl_t, edges, record,
+    cb_reach, aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record,
 ):  # fmt: skip
     """Simulate one replication; see the module docstring. Returns counts, time integrals,
     wait histogram, backlog and (when ``record``) the log columns and their length."""
@@ -563,18 +575,19 @@ def run(
     LI = np.zeros((lcap, 5), np.int64)
     LF = np.zeros((lcap, 4))
     stf = np.zeros(5)
-    sti = np.zeros(15, np.int64)
+    sti = np.zeros(17, np.int64)
     sti[X_ON_DUTY] = agents[0]
+    sti[X_ON_RES] = reserve[0]
     sti[X_BI] = 1
     sti[X_NFREE] = 256
-    max_agents = agents.max()
+    max_agents = agents.max() + reserve.max()
     while True:
         code = _loop(
             stf, sti, SI, SF, free, ht, hs, hp, Q, qh, qs, LI, LF, counts, tsum, hist, max_agents,
             arr_t, cls_of, head_start,
             handle_u, patience, ivr_t, ivr_u, redial_u, d_blocked, d_abandoned, d_closed, cb_acc_u, cb_reach_u,
             use_pat, use_ivr, use_cb, p_blocked, p_abandoned, p_closed, max_att, ivr_self, cb_threshold, cb_accept,
-            cb_reach, aht, agents, interval_s, lines, windows, sl_t, edges, record,
+            cb_reach, aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record,
         )  # fmt: skip
         if code == DONE:
             break

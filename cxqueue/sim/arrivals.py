@@ -3,7 +3,8 @@
 Everything random about a caller is sampled here from streams split by purpose
 (`cxqueue._rng.purpose_streams`), independently of what happens in the center: the first
 arrival times (a non-homogeneous Poisson process, exact for a piecewise-constant rate,
-times a gamma day factor), the priority class, and for each attempt the handle time (unit
+times a gamma day factor; or, trace-driven, the given ``arrival_s`` of a real history,
+the same in every replication), the priority class, and for each attempt the handle time (unit
 mean; the engine scales it by the AHT of the attempt's interval), the patience, the IVR
 time and self-service draw, the redial draws and delays, and the callback draws. Two
 scenarios that differ only in agents or lines therefore see exactly the same callers, and
@@ -22,10 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue import _rng
+from cxqueue import _validation as v
+from cxqueue.exceptions import ConfigError
 from cxqueue.model import Distribution, Scenario
 from cxqueue.units import DAY, WEEK
 
-__all__ = ["Callers", "open_windows", "sample_callers"]
+__all__ = ["Callers", "arrival_iv", "open_windows", "sample_callers"]
 
 _BLOCK = 1 << 20  # rows sampled at a time, to bound temporary memory
 
@@ -136,7 +139,44 @@ def _uniform(rng: np.random.Generator, n: int, attempts: int) -> np.ndarray:
 _DUMMY = np.zeros((1, 1))
 
 
-def sample_callers(scenario: Scenario, seed) -> Callers:
+def arrival_iv(arrival_s, scenario: Scenario) -> np.ndarray:
+    """Check a trace of first-arrival times against the horizon of ``scenario``.
+
+    Parameters
+    ----------
+    arrival_s : array_like of float
+        Arrival times in seconds since the horizon start (not the forecast's clock).
+    scenario : cxqueue.model.Scenario
+
+    Returns
+    -------
+    ndarray of float64, 1-D
+        A copy of the times: finite, sorted (non-decreasing), within ``[0, horizon)``.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``arrival_s``, the rule and the first bad value.
+
+    Examples
+    --------
+    >>> from cxqueue.model import Forecast, Scenario
+    >>> s = Scenario(Forecast(calls=[1.0, 1.0], aht_s=60.0, interval_s=900.0), agents=1)
+    >>> arrival_iv([0.0, 10.5, 1799.0], s).tolist()
+    [0.0, 10.5, 1799.0]
+    """
+    arr = v.as_float_array("arrival_s", arrival_s)
+    if arr.ndim != 1:
+        raise ConfigError(f"arrival_s must be a 1-D array of times in seconds; got shape {arr.shape}")
+    f = scenario.forecast
+    horizon_s = f.n_intervals * f.interval_s
+    v.check("arrival_s", arr, (arr >= 0) & (arr < horizon_s),
+            f"within the horizon, [0, {horizon_s:g}) seconds since its start")  # fmt: skip
+    v.check("arrival_s", arr, np.concatenate(([True], arr[1:] >= arr[:-1])), "sorted (non-decreasing)")
+    return np.array(arr, dtype=np.float64)  # a private copy: every replication reads it
+
+
+def sample_callers(scenario: Scenario, seed, *, arrival_s=None) -> Callers:
     """Draw every caller of one replication of ``scenario``.
 
     Parameters
@@ -144,11 +184,22 @@ def sample_callers(scenario: Scenario, seed) -> Callers:
     scenario : cxqueue.model.Scenario
     seed : int, SeedSequence, Generator or None
         The replication's seed; it is split into purpose streams.
+    arrival_s : array_like of float, optional
+        Trace-driven arrivals: the first-arrival time of every customer, in seconds since
+        the horizon start (1-D, finite, sorted, within ``[0, horizon)``; see
+        `arrival_iv`). They replace the Poisson arrivals (and the day factor); everything
+        else (priority class, handle, patience, IVR, redials, callbacks) is drawn from
+        ``seed`` as without them.
 
     Returns
     -------
     Callers
         Times in seconds since the start of the horizon.
+
+    Raises
+    ------
+    ConfigError
+        For a bad ``arrival_s`` (see `arrival_iv`).
 
     Examples
     --------
@@ -157,9 +208,17 @@ def sample_callers(scenario: Scenario, seed) -> Callers:
     >>> c = sample_callers(s, 1)
     >>> c.n > 300, bool(np.all(np.diff(c.arrival_s) >= 0)), c.handle_unit.shape[1]
     (True, True, 1)
+    >>> sample_callers(s, 1, arrival_s=[5.0, 60.0, 2000.0]).arrival_s.tolist()
+    [5.0, 60.0, 2000.0]
     """
+    trace = None if arrival_s is None else arrival_iv(arrival_s, scenario)
+    return _sample(scenario, seed, trace)
+
+
+def _sample(scenario: Scenario, seed, trace: np.ndarray | None) -> Callers:
+    """`sample_callers` on a checked trace (None: Poisson arrivals)."""
     streams = _rng.purpose_streams(seed)
-    arrival = _arrival_times(scenario, streams)
+    arrival = _arrival_times(scenario, streams) if trace is None else trace
     n = arrival.size
     red = scenario.redials
     attempts = int(red.max_attempts) if red.enabled else 1

@@ -17,9 +17,13 @@ The model, one attempt at a time (times in seconds since the horizon start):
    the queue. A caller who stays abandons when the wait reaches the patience (ABANDONED,
    the line is freed; redial with ``redials.abandoned`` after ``abandoned_delay``).
 6. Free agents take the queue head: the smallest ``queue entry time - head start of the
-   class`` (FIFO inside a class). A callback needs a free line and reaches the customer
-   with probability ``callbacks.reach`` (CALLBACK, then served like a call) or fails
-   (CALLBACK_FAILED, the agent is free again at once). Talk lasts the pre-sampled unit
+   class`` (FIFO inside a class). With ``scenario.reserve``, when every agent on duty is
+   busy and at least ``queue_threshold`` callers wait on the line (the head included),
+   a free reserve agent takes the head; a reserve agent's call ends like any other, and
+   the reserve agent is free again (it takes a call only under the same condition).
+   A callback needs a free line and reaches the customer with probability
+   ``callbacks.reach`` (CALLBACK, then served like a call) or fails (CALLBACK_FAILED,
+   the agent is free again at once). Talk lasts the pre-sampled unit
    handle time times the AHT of the attempt's interval; then agent and line are free.
 7. Agents on duty change at interval boundaries (``scenario.agents`` rounded). When the
    number falls, busy agents finish their call first and then leave; nobody is
@@ -46,7 +50,7 @@ import simpy
 
 from cxqueue.model import Scenario
 from cxqueue.sim.arrivals import Callers, open_windows
-from cxqueue.sim.fast import staffing
+from cxqueue.sim.fast import reserve_staffing, staffing
 from cxqueue.sim.records import (
     B_CALLBACK,
     B_IVR,
@@ -84,13 +88,14 @@ class _Call:
     """One attempt in the system."""
 
     __slots__ = ("a", "answer_s", "arrival_s", "c", "callback", "cls", "end_s", "ivl", "line", "qseq", "queue_s",
-                 "state")  # fmt: skip
+                 "reserve", "state")  # fmt: skip
 
     def __init__(self, c, a, cls):
         self.c, self.a, self.cls = c, a, cls
         self.state = PENDING
         self.line = False
         self.callback = False
+        self.reserve = False
 
 
 class _Center:
@@ -101,6 +106,9 @@ class _Center:
         self.interval_s = f.interval_s
         self.aht = f.aht_s.tolist()
         self.agents = staffing(scenario).tolist()
+        self.reserve_agents, self.reserve_k = reserve_staffing(scenario)
+        self.reserve_agents = self.reserve_agents.tolist()
+        self.rbusy, self.on_reserve = 0, self.reserve_agents[0]
         self.lines = math.inf if scenario.lines is None else scenario.lines
         self.windows = open_windows(scenario).tolist()
         self.wp = 0
@@ -139,9 +147,9 @@ class _Center:
         dt = now - self.last
         if dt > 0:
             t = self.tsum[self.ci]
-            t[0] += self.busy * dt
+            t[0] += (self.busy + self.rbusy) * dt
             t[1] += self.lused * dt
-            t[2] += max(self.on_duty, self.busy) * dt
+            t[2] += (max(self.on_duty, self.busy) + self.rbusy) * dt
             self.last = now
 
     def _log(self, call, outcome, answer_s, end_s, wait_s):
@@ -175,6 +183,7 @@ class _Center:
         self._advance()
         self.ci = ev._value
         self.on_duty = self.agents[self.ci]
+        self.on_reserve = self.reserve_agents[self.ci]
         self._dispatch()
 
     # ---- the call flow -----------------------------------------------------------------
@@ -278,7 +287,9 @@ class _Center:
 
     def _dispatch(self):
         now = self.env.now
-        while self.busy < self.on_duty and self.qtot > 0:
+        while self.qtot > 0 and (
+            self.busy < self.on_duty or (self.rbusy < self.on_reserve and self.alive >= self.reserve_k)
+        ):
             call = self._head().popleft()
             self.qtot -= 1
             w = now - call.queue_s
@@ -307,7 +318,12 @@ class _Center:
                     cnt[C_HITS] += 1
                 self.waits.append(w)
                 self.wait_ivl.append(call.ivl)
-            self.busy += 1
+            if self.busy < self.on_duty:
+                self.busy += 1
+                call.reserve = False
+            else:
+                self.rbusy += 1
+                call.reserve = True
             call.state = SERVICE
             call.answer_s = now
             talk = self.handle[call.c][call.a] * self.aht[call.ivl]
@@ -317,7 +333,10 @@ class _Center:
     def _depart(self, ev):
         self._advance()
         call = ev._value
-        self.busy -= 1
+        if call.reserve:
+            self.rbusy -= 1
+        else:
+            self.busy -= 1
         if call.line:
             self.lused -= 1
         call.state = DONE

@@ -13,7 +13,7 @@ from cxqueue.sim import _kernels
 from cxqueue.sim.arrivals import Callers, open_windows
 from cxqueue.sim.records import WAIT_EDGES_S, RepOutput, call_log
 
-__all__ = ["run_fast", "staffing"]
+__all__ = ["reserve_staffing", "run_fast", "staffing"]
 
 
 def staffing(scenario: Scenario) -> np.ndarray:
@@ -24,6 +24,24 @@ def staffing(scenario: Scenario) -> np.ndarray:
     [2, 3]
     """
     return np.rint(scenario.agents).astype(np.int64)
+
+
+def reserve_staffing(scenario: Scenario) -> tuple[np.ndarray, int]:
+    """Reserve agents per interval as integers (rounded to nearest; zeros without a reserve)
+    and the number of waiting callers that calls them in.
+
+    >>> from cxqueue.model import Forecast, Reserve, Scenario
+    >>> s = Scenario(Forecast([1.0, 1.0], 60.0), agents=2, reserve=Reserve(agents=[0.6, 2.0], queue_threshold=3))
+    >>> a, k = reserve_staffing(s)
+    >>> a.tolist(), k
+    ([1, 2], 3)
+    """
+    n = scenario.forecast.n_intervals
+    r = scenario.reserve
+    if r is None:
+        return np.zeros(n, dtype=np.int64), 1
+    a = np.broadcast_to(np.rint(r.agents), (n,)).astype(np.int64)
+    return np.ascontiguousarray(a), int(r.queue_threshold)
 
 
 def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> RepOutput:
@@ -60,6 +78,7 @@ def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> R
         float(cb.reach) if cb is not None else 0.0,
         np.ascontiguousarray(f.aht_s, dtype=np.float64),
         staffing(scenario),
+        *reserve_staffing(scenario),
         f.interval_s,
         -1 if scenario.lines is None else int(scenario.lines),
         open_windows(scenario),

@@ -25,7 +25,8 @@ sys.path.insert(0, str(REPO))
 
 from cxqueue.analytic import erlang_a, erlang_c  # noqa: E402
 from cxqueue.data import concat_histories, estimate_forecast, fit_history, observed_kpis, read_bank_log  # noqa: E402
-from cxqueue.validate import fit_agent_factor, replay_history  # noqa: E402
+from cxqueue.calibrate import fit_agent_factor  # noqa: E402
+from cxqueue.validate import replay_history  # noqa: E402
 
 BANK = "anonymous-bank-1999"
 

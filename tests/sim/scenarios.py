@@ -12,6 +12,7 @@ from cxqueue.model import (
     OpeningHours,
     PriorityClasses,
     Redials,
+    Reserve,
     Scenario,
     ServiceTarget,
 )
@@ -87,5 +88,27 @@ def weekly(**changes) -> Scenario:
         patience=Distribution.exponential(200.0),
         hours=OpeningHours(windows),
         redials=Redials(blocked=0.5, abandoned=0.5, closed=0.7, max_attempts=5),
+    )
+    return sc.replace(**changes) if changes else sc
+
+
+def reserve_center(**changes) -> Scenario:
+    """A day with reserve agents who answer while 3 or more callers wait (fewer at noon,
+    none in the evening), priority classes, lognormal patience, finite lines, redials and
+    a shift change in the afternoon."""
+    n = 24
+    x = np.arange(n)
+    calls = 90 + 50 * np.exp(-0.5 * ((x - 9) / 3) ** 2)
+    f = Forecast(calls=calls, aht_s=240.0, interval_s=1800.0, start_s=8 * H)
+    agents = np.where(x < 14, 10, 6)
+    sc = Scenario(
+        f,
+        agents=agents,
+        lines=30,
+        handle=Distribution.lognormal(1.0, cv=1.3),
+        patience=Distribution.lognormal(180.0, cv=1.2),
+        priority=PriorityClasses(shares=(0.8, 0.2), head_start_s=(0.0, 60.0)),
+        reserve=Reserve(agents=np.where(x < 8, 2, np.where(x < 16, 1, 0)), queue_threshold=3),
+        redials=Redials(blocked=0.5, abandoned=0.3, max_attempts=3),
     )
     return sc.replace(**changes) if changes else sc

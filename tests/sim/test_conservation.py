@@ -30,7 +30,9 @@ def _simulate(sc, engine, reps=2):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("make", [scenarios.busy_day, scenarios.callback_center, scenarios.weekly])
+@pytest.mark.parametrize(
+    "make", [scenarios.busy_day, scenarios.callback_center, scenarios.weekly, scenarios.reserve_center]
+)
 def test_every_offered_call_ends_in_exactly_one_outcome(engine, make):
     sc = make()
     res = _simulate(sc, engine)

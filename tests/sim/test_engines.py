@@ -19,6 +19,7 @@ SCENARIOS = {
     "callback_center": scenarios.callback_center,  # callbacks, priority, day factor, hours
     "shift_change": scenarios.shift_change,  # shift end mid-call, blocking, backlog
     "weekly": scenarios.weekly,  # a week, weekend hours, empirical handle, lines, redials
+    "reserve_center": scenarios.reserve_center,  # reserve agents, priority, lines, a shift change
 }
 
 
@@ -48,12 +49,13 @@ def test_engines_agree_call_by_call(name):
     expected = {"busy_day": {Outcome.BLOCKED, Outcome.CLOSED, Outcome.IVR, Outcome.ABANDONED},
                 "callback_center": {Outcome.CALLBACK, Outcome.CALLBACK_FAILED, Outcome.CLOSED},
                 "shift_change": {Outcome.BLOCKED, Outcome.BACKLOG},
-                "weekly": {Outcome.BLOCKED, Outcome.CLOSED, Outcome.ABANDONED}}[name]  # fmt: skip
+                "weekly": {Outcome.BLOCKED, Outcome.CLOSED, Outcome.ABANDONED},
+                "reserve_center": {Outcome.ABANDONED}}[name]  # fmt: skip
     assert {int(o) for o in expected} <= outcomes
     assert fast.calls["attempt"].max() >= 2  # redials happened
 
 
-@pytest.mark.parametrize("name", ["busy_day", "weekly", "callback_center"])
+@pytest.mark.parametrize("name", ["busy_day", "weekly", "callback_center", "reserve_center"])
 def test_engines_agree_statistically_on_independent_seeds(name):
     sc = SCENARIOS[name]()
     fast = simulate(sc, replications=12, seed=101, engine="fast")

@@ -19,7 +19,7 @@ import pytest
 
 from cxqueue.model import Distribution, Forecast, PriorityClasses, Scenario, ServiceTarget
 from cxqueue.sim import simulate
-from tests.conftest import read_reference
+from tests.conftest import reference_row
 
 NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
 needs_jit = pytest.mark.skipif(NO_JIT, reason="long fast-engine run; it runs compiled in CI")
@@ -49,22 +49,6 @@ def birth_death(lam: float, mu: float, theta: float, c: int, k: int) -> np.ndarr
     return p / p.sum()
 
 
-def _row(table: str, case: str) -> dict:
-    rows = [r for r in read_reference(table) if r["case"] == case]
-    if not rows:
-        # the tables are always there in CI: a missing case means the table changed
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{case} not in {table}")
-        pytest.skip(f"{case} not in {table} (../shared/reference missing)")
-    out = {}
-    for key, value in rows[0].items():
-        try:
-            out[key] = float(value)
-        except (TypeError, ValueError):
-            out[key] = value
-    return out
-
-
 def _within(est, theory: float, *, max_half_width: float | None = None, factor: float = 1.5):
     mean, hw = float(est.mean), float(est.half_width)
     if max_half_width is not None:
@@ -87,7 +71,7 @@ ERLANG_C_CASES = [("cch_A10_N14", 60.0), ("minN_50per30min_AHT300_0.8in20s_N12",
 @needs_jit
 @pytest.mark.parametrize(("case", "unit_s"), ERLANG_C_CASES)
 def test_mmc_matches_erlang_c(case, unit_s):
-    r = _row("erlang_c.csv", case)
+    r = reference_row("erlang_c.csv", case)
     aht_s, t_s, n = r["aht"] * unit_s, r["awt"] * unit_s, int(r["N"])
     calls_per_h = r["lam"] / unit_s * 3600.0
     # the table agrees with the independent formula
@@ -136,7 +120,7 @@ ERLANG_A_CASES = ["cc_A10_AHT300_pat60_n10", "cc_A10_AHT300_pat600_n12", "cc_A50
 @needs_jit
 @pytest.mark.parametrize("case", ERLANG_A_CASES)
 def test_mmc_m_matches_erlang_a(case):
-    r = _row("erlang_a.csv", case)  # these rows are in seconds
+    r = reference_row("erlang_a.csv", case)  # these rows are in seconds
     n = int(r["n"])
     res = _stationary(r["lam"] * 3600, 1 / r["mu"], n, hours=300, reps=12,
                       patience=Distribution.exponential(1 / r["theta"]),
@@ -165,7 +149,7 @@ MMCK_CASES = ["grid_A10_c10_K15_pat120", "grid_A10_c13_K18_pat600", "grid_A10_c1
 @needs_jit
 @pytest.mark.parametrize("case", MMCK_CASES)
 def test_mmck_m_matches_finite_lines_model(case):
-    r = _row("mmck_erlangx.csv", case)  # seconds
+    r = reference_row("mmck_erlangx.csv", case)  # seconds
     c, k = int(r["c"]), int(r["K"])
     res = _stationary(r["lam"] * 3600, 1 / r["mu"], c, hours=300, reps=12, lines=k,
                       patience=Distribution.exponential(1 / r["theta"]),
@@ -195,7 +179,7 @@ def test_mmck_m_matches_finite_lines_model(case):
 def test_mgcc_lognormal_matches_erlang_b(engine, load, servers, hours, reps):
     aht_s = 180.0
     if load == 25.0:  # the published value (Mathematica's ErlangB[30, 25.]) agrees with the recursion
-        assert erlang_b(load, servers) == pytest.approx(_row("erlang_b.csv", "mathematica_B30_25")["blocking"])
+        assert erlang_b(load, servers) == pytest.approx(reference_row("erlang_b.csv", "mathematica_B30_25")["blocking"])
     res = _stationary(load / aht_s * 3600, aht_s, servers, hours=hours, reps=reps, engine=engine, lines=servers,
                       handle=Distribution.lognormal(1.0, cv=1.5))  # fmt: skip
     b = erlang_b(load, servers)
