@@ -30,10 +30,33 @@ from cxqueue.model import (
     ServiceTarget,
     ShiftTemplate,
 )
-from cxqueue.optimize.plan import PlanResult, PlanSettings, optimize_plan
-from cxqueue.sim import SimulationResult, simulate
-from cxqueue.sweep import run_sweep
 from cxqueue.units import DAY, HOUR, MINUTE, WEEK, offered_load
+
+# The simulation, optimizers and sweeps load on first use (PEP 562): `import cxqueue` in a
+# scheduler that needs only the formulas does not pay for scipy's optimizers and the
+# simulation's statistics.
+_LAZY = {
+    "PlanResult": "cxqueue.optimize.plan",
+    "PlanSettings": "cxqueue.optimize.plan",
+    "optimize_plan": "cxqueue.optimize.plan",
+    "SimulationResult": "cxqueue.sim",
+    "simulate": "cxqueue.sim",
+    "run_sweep": "cxqueue.sweep",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cxqueue' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "DAY",

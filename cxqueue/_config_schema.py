@@ -286,8 +286,9 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "check with a note"),
         Key("staffing", "choice", "which agents the log shows per interval: on duty (`staffed`), answering "
             "calls (`serving`) or busy (`busy`)", "staffed", choices=("staffed", "serving", "busy")),
-        Key("agent_factor", "float", "share of those agents who take calls (fit it on other months with "
-            "`cxqueue.calibrate.fit_agent_factor`)", 1.0, low=0.0, low_open=True),
+        Key("agent_factor", "float", "share of those agents who take calls (fit it on other months, with the "
+            "`[reserve]`, by `cxqueue.calibrate.fit_reserve`, or alone by `fit_agent_factor`)", 1.0, low=0.0,
+            low_open=True),
         Key("replications", "int", "replications of the replay", 20, low=2),
     )),
     ("output", (

@@ -19,3 +19,21 @@ def test_public_names_are_in_all():
 
 def test_version_is_a_string():
     assert isinstance(cxqueue.__version__, str) and cxqueue.__version__
+
+
+def test_import_loads_only_the_formulas():
+    """`import cxqueue` leaves the simulation, optimizers and sweeps (and scipy.optimize,
+    scipy.stats) to their first use; each lazy name then resolves to its module's object."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cxqueue\n"
+        "heavy = [m for m in ('cxqueue.sim', 'cxqueue.optimize', 'cxqueue.sweep', 'scipy.optimize', 'scipy.stats')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+        "from cxqueue.sim import simulate\n"
+        "assert cxqueue.simulate is simulate and 'simulate' in dir(cxqueue)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
