@@ -5,13 +5,14 @@ The design of Feldman, Mandelbaum, Massey & Whitt (2008): arrivals at rate
 with mean one unit, exponential patience with rate ``theta``, staffing in steps of 0.1
 units, and a target delay probability ``P(wait > 0) = alpha`` in every step. For each
 (theta, alpha) ``cxqueue.optimize.requirements.staffing_requirements`` staffs the
-center three ways (``sipp``, ``lag_sipp``, ``isa``), and one independent simulation
-(fast engine, the same callers for the three staffings) measures the delay probability
-in every step. One ``cxqueue.run_sweep`` over theta x alpha x method into
-``OUT/results.sqlite`` (resumable), then ``OUT/figure.png`` and ``OUT/summary.json``
+center four ways (``sipp``, ``lag_sipp``, ISA rounding ``up`` and ISA rounding
+``nearest``), and one independent simulation (fast engine, the same callers for the four
+staffings) measures the delay probability over the cycle after a warm-up cycle, in phase
+bins that pool the judged cycles. One ``cxqueue.run_sweep`` over theta x alpha x variant
+into ``OUT/results.sqlite`` (resumable), then ``OUT/figure.png`` and ``OUT/summary.json``
 (the numbers quoted in README.md). Usage::
 
-    python experiments/e001_time_varying_staffing/run.py            # full: ~5-8 minutes on 2 cores
+    python experiments/e001_time_varying_staffing/run.py            # full: ~10 minutes on 2 cores
     python experiments/e001_time_varying_staffing/run.py --quick    # one (theta, alpha), seconds
     python experiments/e001_time_varying_staffing/run.py --out /tmp/e001 --jobs 2
 
@@ -31,10 +32,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-METHODS = ("sipp", "lag_sipp", "isa")
-LABELS = {"sipp": "SIPP", "lag_sipp": "Lag-SIPP", "isa": "ISA"}
-COLORS = {"sipp": "tab:red", "lag_sipp": "tab:blue", "isa": "tab:green"}
-BATCHES = 20  # replications are grouped into this many batches for the standard errors
+LABELS = {"sipp": "SIPP", "lag_sipp": "Lag-SIPP", "isa": "ISA (up)", "isa_nearest": "ISA (nearest)"}
+COLORS = {"sipp": "tab:red", "lag_sipp": "tab:blue", "isa": "tab:orange", "isa_nearest": "tab:green"}
 
 
 # --------------------------------------------------------------------------- config -> sweep spec
@@ -50,6 +49,9 @@ def load_config(path: Path, *, quick: bool) -> dict:
         cfg["staffing"]["isa_replications"] = q["isa_replications"]
         cfg["staffing"]["isa_max_iter"] = q["isa_max_iter"]
         cfg["evaluation"]["replications"] = q["replications"]
+    s = cfg["staffing"]
+    if not len(s["variants"]) == len(s["methods"]) == len(s["isa_roundings"]):
+        raise SystemExit(f"{path}: [staffing] variants, methods and isa_roundings must have one length")
     return cfg
 
 
@@ -72,17 +74,20 @@ def forecast_of(config: dict):
 
 
 def sweep_spec(cfg: dict) -> dict:
-    """theta x alpha x method; every point staffs and then judges by simulation."""
+    """theta x alpha x variant (variant, method and ISA rounding vary together);
+    every point staffs and then judges by simulation."""
     m, s, e = cfg["model"], cfg["staffing"], cfg["evaluation"]
+    model_keys = ("time_unit_s", "base_rate", "amplitude", "step", "cycles", "warmup_cycles", "phase_bins", "step_bins")
     base = {
-        **{k: m[k] for k in ("time_unit_s", "base_rate", "amplitude", "step", "cycles", "warmup_cycles")},
+        **{k: m[k] for k in model_keys},
         "theta": float(m["thetas"][0]),
         "alpha": float(m["alphas"][0]),
+        "variant": s["variants"][0],
         "method": s["methods"][0],
+        "isa_rounding": s["isa_roundings"][0],
         "model": s["model"],
         "isa_replications": int(s["isa_replications"]),
         "isa_max_iter": int(s["isa_max_iter"]),
-        "isa_rounding": s["isa_rounding"],
         "isa_seed": int(s["isa_seed"]),
         "replications": int(e["replications"]),
         "eval_seed": int(e["seed"]),
@@ -93,16 +98,23 @@ def sweep_spec(cfg: dict) -> dict:
         "grid": {
             "theta": [float(x) for x in m["thetas"]],
             "alpha": [float(x) for x in m["alphas"]],
-            "method": list(s["methods"]),
+            "zip": [{
+                "variant": list(s["variants"]),
+                "method": list(s["methods"]),
+                "isa_rounding": list(s["isa_roundings"]),
+            }],
         },
-    }
+    }  # fmt: skip
 
 
 # --------------------------------------------------------------------------- one point
 
 
-def delay_by_step(calls: np.ndarray, n: int, replications: int) -> dict:
-    """P(wait > 0) of admitted callers per step of arrival, with a batch-means standard error.
+ADMITTED = ("ANSWERED", "ABANDONED", "BACKLOG")  # callers who entered the queue (not blocked)
+
+
+def _admitted_and_delayed(calls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The admitted callers and whether each was delayed.
 
     The definition of ``cxqueue.optimize.isa`` (and of ``1 - sl_offered`` at
     ``answer_within_s = 0`` without lines): a caller is delayed unless answered on
@@ -110,17 +122,44 @@ def delay_by_step(calls: np.ndarray, n: int, replications: int) -> dict:
     """
     from cxqueue.sim import Outcome
 
-    admitted = np.isin(calls["outcome"], [int(Outcome.ANSWERED), int(Outcome.ABANDONED), int(Outcome.BACKLOG)])
-    calls = calls[admitted]
+    calls = calls[np.isin(calls["outcome"], [int(getattr(Outcome, k)) for k in ADMITTED])]
     delayed = ~((calls["outcome"] == int(Outcome.ANSWERED)) & (calls["wait_s"] <= 0.0))
-    batch = np.minimum(calls["replication"].astype(np.int64) * BATCHES // replications, BATCHES - 1)
-    key = batch * n + calls["interval"].astype(np.int64)
-    adm = np.bincount(key, minlength=BATCHES * n).reshape(BATCHES, n).astype(np.float64)
-    dly = np.bincount(key[delayed], minlength=BATCHES * n).reshape(BATCHES, n).astype(np.float64)
+    return calls, delayed
+
+
+def delay_by_step(calls: np.ndarray, n: int, replications: int) -> dict:
+    """P(wait > 0) of admitted callers per staffing step of arrival, pooled over replications."""
+    calls, delayed = _admitted_and_delayed(calls)
+    step = calls["interval"].astype(np.int64)
+    adm = np.bincount(step, minlength=n).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = dly.sum(axis=0) / adm.sum(axis=0)
-        se = np.nanstd(dly / adm, axis=0, ddof=1) / math.sqrt(BATCHES)
-    return {"delay": p, "delay_se": se, "admitted": adm.sum(axis=0) / replications}
+        p = np.bincount(step[delayed], minlength=n) / adm
+    return {"delay": p, "admitted_per_rep": adm / replications}
+
+
+def delay_by_phase(calls: np.ndarray, bins: int, warmup_units: float, unit_s: float, replications: int):
+    """P(wait > 0) of admitted callers per phase bin of the cycle, pooling every cycle after
+    the warm-up, and the half-width of its 95 % confidence interval.
+
+    Bin ``b`` holds the callers arriving at ``t >= warmup_units`` with ``t mod 2 pi`` in
+    ``[2 pi b / bins, 2 pi (b + 1) / bins)`` (``t`` in time units). Callers of one
+    replication are strongly correlated (they meet the same queue), so the standard
+    error of the ratio comes from per-replication totals (the delta method over
+    replications), not from a binomial count.
+    """
+    calls, delayed = _admitted_and_delayed(calls)
+    t = calls["arrival_s"] / unit_s
+    keep = t >= warmup_units
+    calls, delayed, t = calls[keep], delayed[keep], t[keep]
+    phase = np.minimum((np.mod(t, 2 * math.pi) / (2 * math.pi) * bins).astype(np.int64), bins - 1)
+    key = calls["replication"].astype(np.int64) * bins + phase
+    n_rb = np.bincount(key, minlength=replications * bins).reshape(replications, bins).astype(np.float64)
+    d_rb = np.bincount(key, weights=delayed, minlength=replications * bins).reshape(replications, bins)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = d_rb.sum(axis=0) / n_rb.sum(axis=0)
+        resid = d_rb - p[None, :] * n_rb
+        se = np.sqrt((resid**2).sum(axis=0) * replications / max(replications - 1, 1)) / n_rb.sum(axis=0)
+    return p, 1.96 * se
 
 
 def found_in_system(calls: np.ndarray, agents: np.ndarray, replications: int) -> dict:
@@ -132,10 +171,8 @@ def found_in_system(calls: np.ndarray, agents: np.ndarray, replications: int) ->
     it, the most that rounding the staffing up can leave between the target and the
     result when a rule reads ``s`` off the distribution of ``N`` (ISA's rule).
     """
-    from cxqueue.sim import Outcome
-
     n = agents.size
-    adm = calls[np.isin(calls["outcome"], [int(Outcome.ANSWERED), int(Outcome.ABANDONED), int(Outcome.BACKLOG)])]
+    adm, _ = _admitted_and_delayed(calls)
     order = np.argsort(adm["replication"], kind="stable")
     adm = adm[order]
     bounds = np.searchsorted(adm["replication"], np.arange(replications + 1))
@@ -156,10 +193,10 @@ def found_in_system(calls: np.ndarray, agents: np.ndarray, replications: int) ->
 
 
 def staffing_point(config: dict, *, seed) -> dict:
-    """Staff one (theta, alpha) by one method, then simulate that staffing and measure P(wait).
+    """Staff one (theta, alpha) by one variant, then simulate that staffing and measure P(wait).
 
     ``seed`` (the sweep's per-point seed) is not used: ISA and the evaluation take the
-    seeds of the config so that the three methods of a (theta, alpha) meet the same callers.
+    seeds of the config so that the four staffings of a (theta, alpha) meet the same callers.
     """
     from cxqueue.model import Distribution, Scenario, ServiceTarget
     from cxqueue.optimize.requirements import staffing_requirements
@@ -184,19 +221,24 @@ def staffing_point(config: dict, *, seed) -> dict:
         target=ServiceTarget(answer_within_s=0.0),
     )
     res = simulate(scenario, replications=reps, seed=int(config["eval_seed"]), engine="fast", record_calls=True)
-    t2 = time.perf_counter()
+    warmup = float(config["warmup_cycles"]) * 2 * math.pi
+    p_bin, hw_bin = delay_by_phase(res.calls, int(config["phase_bins"]), warmup, unit, reps)
+    p_step, hw_step = delay_by_phase(res.calls, int(config["step_bins"]), warmup, unit, reps)
     d = delay_by_step(res.calls, forecast.n_intervals, reps)
     f = found_in_system(res.calls, req.agents.astype(np.int64), reps)
+    del res
     out = {
         "agents": req.agents,
         "load": req.load,
         "offered_load": forecast.offered_load,
+        "delay_phase": p_bin,
+        "delay_phase_hw": hw_bin,
+        "delay_step_phase": p_step,
+        "delay_step_phase_hw": hw_step,
         "delay": d["delay"],
-        "delay_se": d["delay_se"],
-        "admitted_per_rep": d["admitted"],
+        "admitted_per_rep": d["admitted_per_rep"],
         "found_ge_s": f["found_ge_s"],
         "found_ge_s_minus_1": f["found_ge_s_minus_1"],
-        "sl_offered_total": float(res.totals.sl_offered.mean),
         "iterations": int(req.iterations),
         "converged": bool(req.converged),
         "cycle": int(req.cycle),
@@ -204,7 +246,7 @@ def staffing_point(config: dict, *, seed) -> dict:
         "changed": [] if req.changed is None else req.changed,
         "messages": " | ".join(req.messages),
         "staffing_s": t1 - t0,
-        "evaluation_s": t2 - t1,
+        "evaluation_s": time.perf_counter() - t1,
     }
     if req.simulated_delay_probability is not None:  # ISA's own (in-sample, common random numbers)
         out["isa_in_sample_delay"] = req.simulated_delay_probability
@@ -215,23 +257,12 @@ def staffing_point(config: dict, *, seed) -> dict:
 
 
 def collect(result) -> dict:
-    """{(theta, alpha, method): metrics as arrays}."""
+    """{(theta, alpha, variant): metrics as arrays}."""
     out = {}
     for p in result.points:
-        key = (p.params["theta"], p.params["alpha"], p.params["method"])
+        key = (p.params["theta"], p.params["alpha"], p.params["variant"])
         out[key] = {k: (np.asarray(v, dtype=np.float64) if isinstance(v, list) else v) for k, v in p.metrics.items()}
     return out
-
-
-def binned(run: dict, first: int, k: int) -> np.ndarray:
-    """P(wait > 0) pooled over bins of ``k`` consecutive steps from step ``first`` (a partial
-    last bin is dropped)."""
-    adm = run["admitted_per_rep"][first:]
-    dly = run["delay"][first:] * adm
-    nb = max(adm.size // k, 1)
-    adm, dly = adm[: nb * k].reshape(nb, -1).sum(axis=1), dly[: nb * k].reshape(nb, -1).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return dly / adm
 
 
 def _r(x, nd=4):
@@ -239,41 +270,43 @@ def _r(x, nd=4):
 
 
 def summarize(runs: dict, cfg: dict) -> dict:
-    """Per (theta, alpha, method): deviation from alpha over the judged steps, agent-time, ISA info."""
-    m = cfg["model"]
-    t, first = grid_times(m)
-    step, band = float(m["step"]), float(m["band"])
-    judged_cycles = m["cycles"] - m["warmup_cycles"]
+    """Per (theta, alpha, variant): deviation from alpha over the cycle after warm-up,
+    agent-time, ISA iterations; per (theta, alpha): which staffings stay within the band."""
+    m, variants = cfg["model"], cfg["staffing"]["variants"]
+    _, first = grid_times(m)
+    band, bins = float(m["band"]), int(m["phase_bins"])
     rows, verdicts = [], []
     for theta in m["thetas"]:
         for alpha in m["alphas"]:
             per = {}
-            for method in cfg["staffing"]["methods"]:
-                r = runs[(float(theta), float(alpha), method)]
-                dev = r["delay"][first:] - alpha
-                se = r["delay_se"][first:]
-                bdev = binned(r, first, int(m["bin_steps"])) - alpha
+            for variant in variants:
+                r = runs[(float(theta), float(alpha), variant)]
+                dev, hw = r["delay_phase"] - alpha, r["delay_phase_hw"]
+                sdev, shw = r["delay_step_phase"] - alpha, r["delay_step_phase_hw"]
                 worst = int(np.nanargmax(np.abs(dev)))
                 row = {
                     "theta": theta,
                     "alpha": alpha,
-                    "method": method,
+                    "variant": variant,
+                    # the acceptance measure: phase bins of 2 pi / phase_bins, judged cycles pooled
                     "max_abs_dev": _r(np.nanmax(np.abs(dev))),
-                    "t_of_max_dev": _r(t[first + worst] + step / 2, 2),
+                    "phase_of_max_dev": _r((worst + 0.5) * 2 * math.pi / bins, 2),
                     "dev_at_max": _r(dev[worst]),
+                    "max_ci_half_width": _r(np.nanmax(hw)),
+                    "median_ci_half_width": _r(np.nanmedian(hw)),
                     "mean_dev": _r(np.nanmean(dev)),
-                    "min_delay": _r(np.nanmin(r["delay"][first:])),
-                    "max_delay": _r(np.nanmax(r["delay"][first:])),
-                    "max_abs_dev_binned": _r(np.nanmax(np.abs(bdev))),
-                    "share_outside_band": _r(np.mean(np.abs(dev) > band), 3),
-                    "share_bins_outside_band": _r(np.mean(np.abs(bdev) > band), 3),
-                    "share_outside_band_by_2se": _r(np.mean(np.abs(dev) - 2 * se > band), 3),
-                    "median_se": _r(np.nanmedian(se)),
-                    # agent-time per judged cycle, in agent-units (agent-minutes)
-                    "agent_time_per_cycle": _r(r["agents"][first:].sum() * step / judged_cycles, 1),
+                    "min_delay": _r(np.nanmin(r["delay_phase"])),
+                    "max_delay": _r(np.nanmax(r["delay_phase"])),
+                    "share_bins_outside_band": _r(np.mean(np.abs(dev) > band), 3),
+                    "share_bins_outside_band_beyond_ci": _r(np.mean(np.abs(dev) - hw > band), 3),
+                    # per step: phase bins of 2 pi / step_bins (~ one 0.1-unit step)
+                    "max_abs_dev_step": _r(np.nanmax(np.abs(sdev))),
+                    "median_ci_half_width_step": _r(np.nanmedian(shw)),
+                    "share_steps_outside_band_beyond_ci": _r(np.mean(np.abs(sdev) - shw > band), 3),
+                    # agent-time per cycle of 2 pi units over the judged steps (agent-minutes)
+                    "agent_time_per_cycle": _r(r["agents"][first:].mean() * 2 * math.pi, 1),
                     "min_agents": int(r["agents"][first:].min()),
                     "max_agents": int(r["agents"][first:].max()),
-                    "t_of_max_agents": _r(t[first + int(np.argmax(r["agents"][first:]))] + step / 2, 2),
                     "iterations": r["iterations"],
                     "converged": r["converged"],
                     "cycle": r["cycle"],
@@ -290,27 +323,43 @@ def summarize(runs: dict, cfg: dict) -> dict:
                     row["isa_in_sample_max_abs_dev"] = _r(np.nanmax(np.abs(ins)))
                     row["isa_in_sample_mean_dev"] = _r(np.nanmean(ins))
                 rows.append(row)
-                per[method] = row
+                per[variant] = row
             verdicts.append({
                 "theta": theta,
                 "alpha": alpha,
                 **{f"{k}_within_band": per[k]["max_abs_dev"] <= band for k in per},
-                **{f"{k}_within_band_binned": per[k]["max_abs_dev_binned"] <= band for k in per},
+                **{f"{k}_within_band_per_step": per[k]["max_abs_dev_step"] <= band for k in per},
             })  # fmt: skip
-    return {"rows": rows, "verdicts": verdicts}
+    counts = {
+        k: {
+            "within_band": sum(v[f"{k}_within_band"] for v in verdicts),
+            "within_band_per_step": sum(v[f"{k}_within_band_per_step"] for v in verdicts),
+            "cases": len(verdicts),
+        }
+        for k in variants
+    }
+    return {"rows": rows, "verdicts": verdicts, "counts": counts}
 
 
-def print_table(summary: dict) -> None:
-    head = f"{'theta':>5} {'alpha':>5} {'method':>8} {'max|dev|':>8} {'binned':>6} {'mean dev':>8} {'outside':>7} " \
-           f"{'se':>6} {'agent-time/cycle':>16} {'iter':>4}"  # fmt: skip
+def print_table(summary: dict, cfg: dict) -> None:
+    m = cfg["model"]
+    print(f"P(wait > 0) over the cycle after {m['warmup_cycles']} warm-up cycle(s), {m['phase_bins']} phase bins "
+          f"(per step: {m['step_bins']}), {cfg['evaluation']['replications']} replications")  # fmt: skip
+    head = f"{'theta':>5} {'alpha':>5} {'variant':>11} {'max|dev|':>8} {'CI hw':>6} {'step':>6} {'mean dev':>8} " \
+           f"{'range':>11} {'out>CI':>6} {'agent-time/cycle':>16} {'iter':>4} {'cyc':>3}"  # fmt: skip
     print(head)
     for r in summary["rows"]:
         print(
-            f"{r['theta']:>5} {r['alpha']:>5} {r['method']:>8} {r['max_abs_dev']:>8.3f} "
-            f"{r['max_abs_dev_binned']:>6.3f} {r['mean_dev']:>+8.3f} "
-            f"{r['share_outside_band']:>7.2f} {r['median_se']:>6.3f} {r['agent_time_per_cycle']:>16.1f} "
-            f"{r['iterations']:>4}" + (f"  {r['messages']}" if r["messages"] else "")
+            f"{r['theta']:>5} {r['alpha']:>5} {r['variant']:>11} {r['max_abs_dev']:>8.3f} "
+            f"{r['max_ci_half_width']:>6.3f} {r['max_abs_dev_step']:>6.3f} {r['mean_dev']:>+8.3f} "
+            f"{r['min_delay']:>5.2f}-{r['max_delay']:<5.2f} {r['share_bins_outside_band_beyond_ci']:>6.2f} "
+            f"{r['agent_time_per_cycle']:>16.1f} {r['iterations']:>4} {r['cycle']:>3}"
+            + (f"  {r['messages']}" if r["messages"] else "")
         )
+    band = m["band"]
+    for k, c in summary["counts"].items():
+        print(f"{k:>11}: within {band} of alpha in {c['within_band']} of {c['cases']} cases "
+              f"({c['within_band_per_step']} of {c['cases']} per step)")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- figure
@@ -323,14 +372,15 @@ def figure(runs: dict, cfg: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     m = cfg["model"]
-    thetas, alphas, methods = m["thetas"], m["alphas"], cfg["staffing"]["methods"]
+    thetas, alphas, variants = m["thetas"], m["alphas"], cfg["staffing"]["variants"]
     t, first = grid_times(m)
-    step, band = float(m["step"]), float(m["band"])
-    mid = t + step / 2
-    sel = slice(first, None)
+    step, band, bins = float(m["step"]), float(m["band"]), int(m["phase_bins"])
+    phase = (np.arange(bins) + 0.5) * 2 * math.pi / bins
+    zoom = 0.14  # the delay panels show alpha +- zoom; SIPP leaves them (its range is in the legend)
+    one = slice(first, first + math.ceil(2 * math.pi / step - 1e-9))  # the first judged cycle
     alpha_staff = alphas[len(alphas) // 2]
     fig, axes = plt.subplots(
-        len(alphas) + 1, len(thetas), figsize=(4.6 * len(thetas) + 0.6, 2.7 * (len(alphas) + 1) + 0.8),
+        len(alphas) + 1, len(thetas), figsize=(5.4 * len(thetas) + 0.4, 3.3 * (len(alphas) + 1) + 0.9),
         sharex=True, squeeze=False,
     )  # fmt: skip
     for j, theta in enumerate(thetas):
@@ -338,43 +388,49 @@ def figure(runs: dict, cfg: dict, path: Path) -> None:
             ax = axes[i, j]
             ax.axhspan(alpha - band, alpha + band, color="0.88", zorder=0, label=rf"target $\alpha \pm {band:g}$")
             ax.axhline(alpha, color="0.5", lw=0.8, zorder=1)
-            for method in methods:
-                r = runs[(float(theta), float(alpha), method)]
-                dev = np.nanmax(np.abs(r["delay"][sel] - alpha))
-                bdev = np.nanmax(np.abs(binned(r, first, int(m["bin_steps"])) - alpha))
-                ax.plot(mid[sel], r["delay"][sel], color=COLORS[method], lw=1.0,
-                        label=f"{LABELS[method]}: max |dev| {dev:.3f} (bins {bdev:.3f})")  # fmt: skip
+            for variant in variants:
+                r = runs[(float(theta), float(alpha), variant)]
+                p, hw = r["delay_phase"], r["delay_phase_hw"]
+                dev = np.nanmax(np.abs(p - alpha))
+                text = f"{LABELS.get(variant, variant)}: max |dev| {dev:.3f}"
+                if dev > zoom:
+                    text += f" (range {np.nanmin(p):.2f}-{np.nanmax(p):.2f})"
+                color = COLORS.get(variant)
+                ax.fill_between(phase, p - hw, p + hw, color=color, alpha=0.2, lw=0, zorder=2)
+                ax.plot(phase, p, color=color, lw=1.3, marker=".", ms=3, label=text, zorder=3)
             ax.set_title(rf"$\theta = {theta:g}$, $\alpha = {alpha:g}$", fontsize=10)
-            curves = [runs[(float(theta), float(alpha), k)]["delay"][sel] for k in methods]
-            lo = min(alpha - 2 * band, *(np.nanmin(c) for c in curves))
-            hi = max(alpha + 2 * band, *(np.nanmax(c) for c in curves))
-            ax.set_ylim(max(0.0, lo - 0.02), min(1.0, hi + 0.02))
-            ax.legend(fontsize=6.5, loc="best", framealpha=0.85)
+            ax.set_ylim(alpha - zoom, alpha + zoom)
+            ax.legend(fontsize=7, loc="upper left", framealpha=0.9)
             if j == 0:
-                ax.set_ylabel("P(wait > 0) by step")
+                ax.set_ylabel("P(wait > 0), 95 % CI")
         ax = axes[len(alphas), j]
-        runs_t = [runs[(float(theta), float(alpha_staff), k)] for k in methods]
-        ax.plot(mid[sel], runs_t[0]["offered_load"][sel], color="k", lw=0.9, ls=":",
-                label=r"offered load $\lambda(t)$")  # fmt: skip
-        if "lag_sipp" in methods:
+        x = t[one] - t[first] + step / 2 + (t[first] - m["warmup_cycles"] * 2 * math.pi)
+        r0 = runs[(float(theta), float(alpha_staff), variants[0])]
+        ax.plot(x, r0["offered_load"][one], color="k", lw=0.9, ls=":", label=r"offered load $\lambda(t)$")
+        if "lag_sipp" in variants:
             r = runs[(float(theta), float(alpha_staff), "lag_sipp")]
-            ax.plot(mid[sel], r["load"][sel], color="k", lw=0.9, ls="--", label=r"$m(t)$ (infinite-server load)")
-        judged_cycles = m["cycles"] - m["warmup_cycles"]
-        for method, r in zip(methods, runs_t, strict=True):
-            per_cycle = r["agents"][sel].sum() * step / judged_cycles
-            ax.step(mid[sel], r["agents"][sel], where="mid", color=COLORS[method], lw=1.0,
-                    label=f"{LABELS[method]} agents ({per_cycle:.0f} agent-units per cycle)")  # fmt: skip
-        ax.set_title(rf"staffing, $\theta = {theta:g}$, $\alpha = {alpha_staff:g}$", fontsize=10)
-        ax.set_xlabel("time t (units of 60 s = mean service)")
-        ax.legend(fontsize=6.5, loc="best", framealpha=0.85)
+            ax.plot(x, r["load"][one], color="k", lw=0.9, ls="--", label=r"$m(t)$, infinite-server load")
+        for variant in variants:
+            r = runs[(float(theta), float(alpha_staff), variant)]
+            per_cycle = r["agents"][first:].mean() * 2 * math.pi
+            ax.step(x, r["agents"][one], where="mid", color=COLORS.get(variant), lw=1.0,
+                    label=f"{LABELS.get(variant, variant)} ({per_cycle:.1f})")  # fmt: skip
+        ax.set_title(rf"agents (agent-units per cycle), $\theta = {theta:g}$, $\alpha = {alpha_staff:g}$",
+                     fontsize=10)  # fmt: skip
+        ax.set_xlabel(r"phase of the cycle, $t$ mod $2\pi$ (units of 60 s = mean service)")
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + 0.45 * (hi - lo))  # room for the legend above the curves
+        ax.legend(fontsize=7, loc="upper left", framealpha=0.9, ncol=2)
         if j == 0:
             ax.set_ylabel("agents / Erlangs")
     reps = cfg["evaluation"]["replications"]
+    judged = m["cycles"] - m["warmup_cycles"]
     fig.suptitle(
         rf"$\lambda(t) = {m['base_rate']:g} + {m['amplitude']:g}\,\sin t$, mean service 1, patience rate $\theta$,"
-        f" staffing steps of {step:g}\nP(wait > 0) per step after {m['warmup_cycles']} warm-up cycle(s),"
-        f" {reps} replications",
-        fontsize=10 if len(thetas) > 1 else 8,
+        f" staffing steps of {step:g}\nP(wait > 0) in {bins} phase bins, pooling {judged:g} cycle(s) after"
+        f" {m['warmup_cycles']} warm-up cycle, {reps} replications\n(panels zoomed to $\\alpha \\pm {zoom:g}$:"
+        " SIPP leaves them)",
+        fontsize=11 if len(thetas) > 1 else 8,
     )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -386,7 +442,7 @@ def figure(runs: dict, cfg: dict, path: Path) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="one (theta, alpha), short horizon, few replications")
+    ap.add_argument("--quick", action="store_true", help="one (theta, alpha), few replications")
     ap.add_argument("--out", type=Path, default=HERE / "out", help="output folder (default: %(default)s)")
     ap.add_argument("--config", type=Path, default=HERE / "config.toml", help="constants (default: %(default)s)")
     ap.add_argument(
@@ -415,7 +471,7 @@ def main(argv=None) -> int:
     summary["quick"] = bool(args.quick)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     figure(runs, cfg, args.out / "figure.png")
-    print_table(summary)
+    print_table(summary, cfg)
     print(f"e001: {res.n_points} points ({res.n_run} run) in {t1 - t0:.1f} s; wrote {args.out / 'figure.png'}")
     return 0
 
