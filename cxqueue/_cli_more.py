@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Forecast
+from cxqueue.model import WEEKDAYS, Forecast
 
 __all__ = ["add_parsers"]
 
@@ -150,22 +151,45 @@ def _cmd_lines(args, out) -> int:
     )
 
 
-def _hourly(cfg) -> np.ndarray:
-    """The config's demand as calls per hour of the week from Monday 00:00 (168 values)."""
-    f = cfg.forecast
-    hour = ((f.interval_starts_s % (7 * 86400.0)) // 3600).astype(int)
-    return np.bincount(hour, weights=f.calls, minlength=168)[:168]
+_WEEK_S = 7 * 86400.0
+# search_opening_hours' parameters as [hours_search] names them (for its error messages)
+_KEYS = {"earliest_open_s": "earliest_open", "latest_open_s": "latest_open", "earliest_close_s": "earliest_close",
+         "latest_close_s": "latest_close", "min_demand_covered": "min_calls_covered"}
+
+
+def _slot_s(cfg, step_s: float) -> float:
+    """The search's slot: the largest length that divides a day, ``step_s`` and the current hours' times."""
+    src, interval = cfg.source, cfg.forecast.interval_s
+    if abs(step_s - round(step_s)) > 1e-9 or round(step_s) % round(interval) or abs(interval - round(interval)) > 1e-9:
+        raise ConfigError(f"{src}: [hours_search].step_s must be a multiple of the demand's interval ({interval:g} s), "
+                          f"so that every time tried starts an interval; got {step_s:g} s")
+    slot = math.gcd(round(step_s), 86400)
+    for d, day in enumerate(cfg.hours.windows):
+        for t in (t for w in day for t in w):
+            if abs(t - round(t)) > 1e-9 or round(t) % round(interval):
+                raise ConfigError(f"{src}: [hours.{WEEKDAYS[d]}] opens or closes at {t / 3600:g} h, inside one of the "
+                                  f"demand's {interval:g} s intervals: the hours search cannot evaluate it")
+            slot = math.gcd(slot, round(t))
+    return float(slot)
+
+
+def _demand(cfg, slot_s: float) -> np.ndarray:
+    """The config's demand as calls per slot of the week from Monday 00:00 (168 values for hours)."""
+    f, n = cfg.forecast, round(_WEEK_S / slot_s)
+    slot = ((f.interval_starts_s % _WEEK_S) // slot_s).astype(int)
+    return np.bincount(slot, weights=f.calls, minlength=n)[:n]
 
 
 def _cmd_hours(args, out) -> int:
+    from cxqueue.config import HoursSearch
     from cxqueue.optimize.hours import evaluate_opening_hours, search_opening_hours
 
     cfg = _config(args.config)
-    hs = cfg.hours_search
+    hs = cfg.hours_search or HoursSearch()  # no [hours_search] table: its documented defaults
     f = cfg.forecast
     aht = float(np.average(f.aht_s, weights=np.maximum(f.calls, 1e-12)))
     patience = math.inf if cfg.patience.is_none else cfg.patience.mean_s
-    demand = _hourly(cfg)
+    demand = _demand(cfg, _slot_s(cfg, hs.step_s))
     kw = dict(
         aht_s=aht,
         target=cfg.target,
@@ -173,28 +197,51 @@ def _cmd_hours(args, out) -> int:
         agent_hour_cost=args.agent_hour_cost,
         penalty_per_lost=args.penalty_per_lost,
         carry_over=args.carry_over,
+        cost_per_open_hour=hs.cost_per_open_hour,
     )
     current = evaluate_opening_hours(demand, cfg.hours, **kw)
-    limits = {}
-    if hs is not None:
-        limits = dict(
-            earliest_open_s=hs.earliest_open_s,
-            latest_close_s=hs.latest_close_s,
-            min_open_s=max(hs.min_open_s, 3600.0),
-            step_s=max(3600.0, hs.step_s),
-        )
-    res = search_opening_hours(demand, budget=current.cost if args.budget is None else args.budget, **kw, **limits)
+    # days outside `weekdays` keep the config's [hours]; the others are searched within the limits
+    fixed = {d: (w[0] if w else None) for d, w in enumerate(cfg.hours.windows) if d not in hs.weekdays}
+    limits = dict(
+        earliest_open_s=hs.earliest_open_s,
+        latest_open_s=hs.latest_open_s,
+        earliest_close_s=hs.earliest_close_s,
+        latest_close_s=hs.latest_close_s,
+        min_open_s=hs.min_open_s,
+        step_s=hs.step_s,
+        fixed=fixed,
+        min_demand_covered=hs.min_calls_covered,
+    )
+    # the budget: --budget, else the current hours' cost (none when they miss the coverage floor)
+    misses = current.coverage < hs.min_calls_covered - 1e-12
+    budget = args.budget if args.budget is not None else None if misses else current.cost
+    try:
+        res = search_opening_hours(demand, budget=budget, **kw, **limits)
+    except ConfigError as exc:
+        msg = str(exc)
+        for name, key in _KEYS.items():
+            msg = re.sub(rf"\b{name}\b", key, msg)
+        raise ConfigError(f"{cfg.source}: [hours_search]: {msg}") from None
     best = res.best
     text = [
         f"opening hours for {cfg.name!r} ({res.n_plans:.3g} plans searched, {len(res.pareto)} on the frontier)",
-        f"  current: {current.describe()}",
+        f"  current: {current.describe()} (cost {current.cost:.6g}, covers {current.coverage:.1%} of the demand)",
     ]
-    text.append(f"  best within the budget: {best.describe()}" if best is not None else f"  {res.message}")
+    if misses and args.budget is None:
+        text.append(f"  the current hours cover less than min_calls_covered = {hs.min_calls_covered:g}: no budget "
+                    "(the best plan by net value; give --budget to cap the cost)")
+    if best is not None:
+        within = "best" if budget is None else f"best within the budget {budget:.6g}"
+        text.append(f"  {within}: {best.describe()} (cost {best.cost:.6g}, covers {best.coverage:.1%})")
+    else:
+        text.append(f"  {res.message}")
     data = {
         "current": current.to_dict(),
         "best": best.to_dict() if best is not None else None,
         "message": res.message,
         "pareto": [p.to_dict() for p in res.pareto],
+        "budget": budget,
+        "hours_search": hs.to_dict(),
     }
     return _emit(args, out, data, "\n".join(text))
 
@@ -212,7 +259,8 @@ def add_parsers(sub) -> None:
     for name, helptext, func in (
         ("simulate", "simulate a config's center (agents from its requirement, or --agents)", _cmd_simulate),
         ("lines", "phone lines for a busy-signal target, per interval, day or horizon", _cmd_lines),
-        ("hours", "search opening hours: cost against lost calls (budget: the current hours' cost)", _cmd_hours),
+        ("hours", "search opening hours within [hours_search]: cost against lost calls (budget: the current hours' "
+                  "cost, or none when they cover less than min_calls_covered)", _cmd_hours),
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("config", nargs="?", help="scenario TOML (default: configs/default.toml)")

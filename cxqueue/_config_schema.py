@@ -189,15 +189,21 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("closed", "bool", "closed all day (then no open or close)", False),
     )),
     ("hours_search", (
-        Key("weekdays", "weekdays", "days whose hours the search may change", "all"),
-        Key("earliest_open", "time", "earliest opening time to try", "00:00"),
-        Key("latest_open", "time", "latest opening time to try", "23:00"),
-        Key("earliest_close", "time", "earliest closing time to try", "01:00", allow_24=True),
-        Key("latest_close", "time", "latest closing time to try", "24:00", allow_24=True),
-        Key("step_s", "duration", "step between the times tried", 1800.0, low=0.0, low_open=True),
-        Key("min_open_s", "duration", "shortest opening per day", 0.0, low=0.0),
-        Key("min_calls_covered", "fraction", "share of the demand the hours must cover", 0.95),
-        Key("cost_per_open_hour", "float", "fixed cost of each hour open (supervisor, building)", 0.0, low=0.0),
+        Key("weekdays", "weekdays", "days whose hours the search may change (open, close or keep closed); "
+            "the other days keep their `[hours]`", "all"),
+        Key("earliest_open", "time", "earliest opening time tried", "00:00"),
+        Key("latest_open", "time", "latest opening time tried", "23:00"),
+        Key("earliest_close", "time", "earliest closing time tried", "01:00", allow_24=True),
+        Key("latest_close", "time", "latest closing time tried", "24:00", allow_24=True),
+        Key("step_s", "duration", "the times tried are the multiples of this from midnight; a whole number of "
+            "seconds and a multiple of the demand's interval (below an hour needs finer demand)", 3600.0,
+            low=0.0, low_open=True),
+        Key("min_open_s", "duration", "shortest opening of a searched day that opens (it may also stay closed); "
+            "0: no minimum beyond one step", 0.0, low=0.0),
+        Key("min_calls_covered", "fraction", "plans whose open hours hold less than this share of the calls "
+            "(by the time they call, over the week) are not considered", 0.95),
+        Key("cost_per_open_hour", "float", "fixed cost of each hour open (supervisor, building), added to "
+            "every plan's staff cost", 0.0, low=0.0),
     )),
     ("shifts", ()),
     ("shifts.<name>", (
@@ -236,6 +242,9 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             choices=("erlang_c", "erlang_a", "erlang_x")),
         Key("method", "choice", "how time variation is handled: stationary per interval, lagged, or "
             "iterative simulation-corrected", "sipp", choices=("sipp", "lag_sipp", "isa")),
+        Key("isa_rounding", "choice", "with `method = \"isa\"`: the fewest agents meeting the target in every "
+            "interval (`up`, a floor) or the staffing whose service level is nearest the target (`nearest`, "
+            "time-stable around it)", "up", choices=("up", "nearest")),
         Key("min_agents", "int", "fewest agents on duty while open", 0, low=0),
         Key("max_agents", "int", "most agents on duty at once (positions, seats); unset: no limit", UNLIMITED,
             low=1),

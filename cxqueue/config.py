@@ -63,6 +63,7 @@ class StaffingSettings:
 
     model: str = "erlang_a"
     method: str = "sipp"
+    isa_rounding: str = "up"
     min_agents: int = 0
     max_agents: int | None = None
     objective: str = "cover"
@@ -73,14 +74,21 @@ class StaffingSettings:
 
 @dataclass(frozen=True)
 class HoursSearch:
-    """Bounds of the opening-hours search; times in seconds since midnight."""
+    """The opening-hours search (`cxqueue hours`); times in seconds since midnight.
+
+    ``weekdays`` are searched (0 = Monday; the other days keep their ``[hours]``), opening
+    between ``earliest_open_s`` and ``latest_open_s`` and closing between ``earliest_close_s``
+    and ``latest_close_s`` on multiples of ``step_s`` from midnight, each day that opens for at
+    least ``min_open_s``; plans covering less than ``min_calls_covered`` of the demand are
+    infeasible; each open hour costs ``cost_per_open_hour`` on top of the staff.
+    """
 
     weekdays: tuple[int, ...] = tuple(range(7))
     earliest_open_s: float = 0.0
     latest_open_s: float = 23 * 3600.0
     earliest_close_s: float = 3600.0
     latest_close_s: float = DAY
-    step_s: float = 1800.0
+    step_s: float = 3600.0
     min_open_s: float = 0.0
     min_calls_covered: float = 0.95
     cost_per_open_hour: float = 0.0
@@ -624,6 +632,16 @@ class _Builder(DemandReader):
                     f"[hours_search].{b} must be {'after' if strict else 'at or after'} {a}; "
                     f"got {a}={_hhmm(lo)}, {b}={_hhmm(hi)}"
                 )
+        if not h.weekdays:
+            self.fail(f"{t.where('weekdays')} must name at least one day to search; got []")
+        if abs(h.step_s - round(h.step_s)) > 1e-9:
+            self.fail(f"{t.where('step_s')} must be a whole number of seconds; got {t.raw('step_s')}")
+        span = h.latest_close_s - h.earliest_open_s
+        if h.min_open_s > span:
+            self.fail(
+                f"{t.where('min_open_s')} must be at most latest_close - earliest_open ({span / 3600:g} h); "
+                f"got {t.raw('min_open_s')}"
+            )
         return h
 
 

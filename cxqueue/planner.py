@@ -23,6 +23,7 @@ def plan_settings(cfg, *, quick: bool = False) -> PlanSettings:
     settings = PlanSettings(
         model=cfg.staffing.model,
         method=cfg.staffing.method,
+        isa_rounding=cfg.staffing.isa_rounding,
         line_blocking=cfg.max_blocking,
         lines=cfg.lines,
         replications=max(2, sim.replications),

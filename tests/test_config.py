@@ -365,6 +365,12 @@ BAD = [
     ("name-int", D + "[center]\nname = 3\n", "[center].name must be a string; got 3 (an integer)"),
     ("fallback-without-history", D + 'fallback_profile = "bank-1999"\n',
      "[demand].fallback_profile is only used with [demand].history; got [demand].profile"),
+    ("search-no-weekdays", D + "[hours_search]\nweekdays = []\n",
+     "[hours_search].weekdays must name at least one day to search; got []"),
+    ("search-step-fraction", D + "[hours_search]\nstep_s = 0.5\n",
+     "[hours_search].step_s must be a whole number of seconds; got 0.5"),
+    ("search-min-open", D + "[hours_search]\nearliest_open = 08:00:00\nlatest_close = 20:00:00\nmin_open_h = 13\n",
+     "[hours_search].min_open_h must be at most latest_close - earliest_open (12 h); got 13"),
 ]  # fmt: skip
 
 

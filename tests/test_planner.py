@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cxqueue.cli import EXIT_OK, EXIT_USAGE, main
@@ -99,3 +100,29 @@ def test_bank_plan_without_data_skips_validation(tmp_path, monkeypatch):
     _, folder = run_plan(cfg, out=tmp_path / "bank", quick=True, figures=False)
     v = json.loads((folder / "summary.json").read_text())["validation"]
     assert "skipped" in v and "CXQUEUE_DATA" in v["skipped"]
+
+
+def test_isa_settings_reach_the_requirements():
+    """[staffing].method = "isa" with isa_rounding: the plan's requirements are ISA's with the
+    config's handle-time shape and rounding (the same seed gives the same agents); lines
+    enter the requirement only with model = "erlang_x"."""
+    from cxqueue.config import loads_scenario
+    from cxqueue.optimize.plan import _requirements
+    from cxqueue.optimize.requirements import staffing_requirements
+    from cxqueue.planner import plan_settings
+
+    cfg = loads_scenario(
+        "[demand]\ncalls = [40, 80, 120, 80, 40, 20]\naht_s = 180\ninterval_min = 15\n"
+        '[handle]\nkind = "lognormal"\ncv = 1.3\n[patience]\nmean_s = 240\n[lines]\ncount = 40\n'
+        '[staffing]\nmethod = "isa"\nisa_rounding = "nearest"\n[simulation]\nseed = 5\n'
+    )
+    settings = plan_settings(cfg)
+    assert settings.method == "isa" and settings.isa_rounding == "nearest"
+    sc = cfg.scenario(np.zeros(6))
+    got = _requirements(sc, settings, np.ones(6, dtype=bool))
+    want = staffing_requirements(cfg.forecast, cfg.target, model="erlang_a", method="isa", mean_patience_s=240.0,
+                                 handle=cfg.handle, seed=5, isa_rounding="nearest")  # fmt: skip
+    np.testing.assert_array_equal(got, want.agents)
+    up = staffing_requirements(cfg.forecast, cfg.target, model="erlang_a", method="isa", mean_patience_s=240.0,
+                               handle=cfg.handle, seed=5, isa_rounding="up")  # fmt: skip
+    assert np.all(up.agents >= want.agents)  # "up" is the floor: never fewer agents than "nearest"

@@ -12,7 +12,10 @@ agents ``agents / (1 - shrinkage)``), and Erlang X gives its answered, abandoned
 calls. Cost is ``agent_hour_cost`` times paid agent-hours (or a week of shifts, below); lost
 calls are latent minus answered (closed-lost, abandoned, blocked); service level is the
 fraction of latent callers answered within the threshold; net value is
-``value_per_answered * answered - penalty_per_lost * lost - cost``.
+``value_per_answered * answered - penalty_per_lost * lost - cost``. A fixed
+``cost_per_open_hour`` (a supervisor, the building) adds to the cost of every hour open, in
+both cost models. A plan's coverage is the share of the latent demand whose preferred time
+falls inside its open hours; ``min_demand_covered`` makes plans below it infeasible.
 
 Search. A day's demand depends on its window and, through the carry-over, on the closing
 time of the previous open day: the days form a cycle coupled only through "the last closing
@@ -23,7 +26,10 @@ result is the exact Pareto set (``pareto="full"``: over cost, lost calls and cal
 within the threshold; ``"cost_lost"``: over cost and lost calls, ties to the higher service
 level, which holds the best plan for every budget since net value falls with both). With
 ``cost_resolution`` / ``calls_resolution`` above 0 labels closer than that merge (each day
-adds at most one step of error): faster, approximate.
+adds at most one step of error): faster, approximate. A coverage floor adds the covered demand
+to the labels as a criterion to maximise, capped at the floor (beyond it more is worth
+nothing), and drops labels that cannot reach the floor even if every later day opens its
+widest window: still exact. Days in ``fixed`` have their one window (or stay closed).
 
 With ``cost_model="shifts"`` the programme prunes with agent-hour costs, then up to
 ``max_schedules`` of its Pareto plans are scheduled with `cxqueue.optimize.shifts.schedule_shifts`
@@ -44,6 +50,9 @@ from cxqueue import _validation as v
 from cxqueue.analytic import erlang_x
 from cxqueue.exceptions import ConfigError, InfeasibleError
 from cxqueue.model import WEEKDAYS, OpeningHours, ServiceTarget
+from cxqueue.optimize._hours_pareto import pareto as _pareto
+from cxqueue.optimize._hours_space import choices as _choices
+from cxqueue.optimize._hours_space import coverage_floor, windows_of
 from cxqueue.units import DAY, HOUR
 
 __all__ = ["HoursPlan", "HoursSearch", "evaluate_opening_hours", "search_opening_hours"]
@@ -65,7 +74,9 @@ class HoursPlan:
 
     ``windows_s[d]`` is ``(open_s, close_s)`` of weekday ``d`` (Monday = 0) or None when
     closed. ``arrivals`` (calls reaching the open center) and ``agents`` (paid) have one value
-    per slot of the week. ``schedule_cost`` is the shift schedule's cost (``cost_model="shifts"``).
+    per slot of the week. ``schedule_cost`` is the shift schedule's cost (``cost_model="shifts"``);
+    ``cost`` adds ``cost_per_open_hour`` times ``open_hours`` to it or to the agent-hour cost.
+    ``covered`` is the latent demand whose preferred slot is open (calls per week).
     """
 
     windows_s: tuple[tuple[float, float] | None, ...]
@@ -84,6 +95,13 @@ class HoursPlan:
     agents: np.ndarray
     interval_s: float
     schedule_cost: float | None = None
+    covered: float = 0.0
+    open_hours: float = 0.0
+
+    @property
+    def coverage(self) -> float:
+        """Share of the latent demand preferring an open slot, a fraction (1 when there is none)."""
+        return self.covered / self.latent if self.latent > 0 else 1.0
 
     @property
     def hours(self) -> OpeningHours:
@@ -108,6 +126,7 @@ class HoursPlan:
         d = {k: (val.tolist() if isinstance(val, np.ndarray) else val) for k, val in self.__dict__.items()}
         d["windows_s"] = [None if w is None else list(w) for w in self.windows_s]
         d["service_level"], d["offered_service_level"] = self.service_level, self.offered_service_level
+        d["coverage"] = self.coverage
         return d
 
 
@@ -152,6 +171,7 @@ class _Model:
     price: float
     value: float
     penalty: float
+    open_cost: float = 0.0  # per open hour
 
     def weights(self, length: int) -> np.ndarray:
         return self.spread[: max(min(length, self.spread.size), 1)] / self.spread[: max(length, 1)].sum()
@@ -186,17 +206,6 @@ def _agents(load, lines, t: ServiceTarget, kw, fallback=False):
     return np.asarray(a, dtype=np.float64)
 
 
-def _windows_of(model: _Model, day: int, w) -> tuple[int, int] | None:
-    if w is None:
-        return None
-    o, c = (float(x) for x in w)
-    so, sc = o / model.interval_s, c / model.interval_s
-    if not (0 <= o < c <= DAY) or abs(so - round(so)) > 1e-9 or abs(sc - round(sc)) > 1e-9:
-        raise ConfigError(f"hours.{WEEKDAYS[day]}: need 0 <= open_s < close_s <= 86400 on the slot grid "
-                          f"({model.interval_s:g} s); got ({o:g}, {c:g})")
-    return round(so), round(sc)
-
-
 def _evaluate(model: _Model, wins: Sequence[tuple[int, int] | None]) -> HoursPlan:
     """The plan's week, slot by slot: the oracle the dynamic programme must match."""
     n, W, L = model.n, 7 * model.n, model.latent
@@ -217,7 +226,8 @@ def _evaluate(model: _Model, wins: Sequence[tuple[int, int] | None]) -> HoursPla
     paid, within, ab, bl = model.slots(arrivals[idx], idx)
     agents[idx] = paid
     hours = float(paid.sum()) * model.interval_s / HOUR
-    offered, cost = float(arrivals.sum()), model.price * hours
+    open_hours = idx.size * model.interval_s / HOUR
+    offered, cost = float(arrivals.sum()), model.price * hours + model.open_cost * open_hours
     answered = offered - float(ab.sum()) - float(bl.sum())
     lost = float(L.sum()) - answered
     return HoursPlan(
@@ -225,11 +235,11 @@ def _evaluate(model: _Model, wins: Sequence[tuple[int, int] | None]) -> HoursPla
         cost=cost, agent_hours=hours, lost_calls=lost, lost_closed=lost_closed, abandoned=float(ab.sum()),
         blocked=float(bl.sum()), answered=answered, answered_within=float(within.sum()), offered=offered,
         latent=float(L.sum()), net_value=model.value * answered - model.penalty * lost - cost, arrivals=arrivals,
-        agents=agents, interval_s=model.interval_s)
+        agents=agents, interval_s=model.interval_s, covered=float(L[idx].sum()), open_hours=open_hours)
 
 
 def _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
-              agent_hour_cost, value_per_answered, penalty_per_lost) -> _Model:
+              agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour=0.0) -> _Model:
     L = v.nonneg_array("latent_demand", latent_demand)
     if L.ndim != 1 or L.size == 0 or L.size % 7 or (DAY / (L.size // 7)) % 1:
         raise ConfigError("latent_demand must be a 1-d array covering one week from Monday 00:00 in equal slots "
@@ -247,9 +257,9 @@ def _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, 
     v.choice("spread", spread, SPREADS)
     k = np.arange(max(round(float(v.positive_array("spread_s", spread_s)) / interval_s), 1), dtype=np.float64)
     weights = np.ones(k.size) if spread == "uniform" else 2.0 ** (-k * interval_s / HOUR)
-    names = ("min_agents", "agent_hour_cost", "value_per_answered", "penalty_per_lost")
+    names = ("min_agents", "agent_hour_cost", "value_per_answered", "penalty_per_lost", "cost_per_open_hour")
     nonneg = [float(v.nonneg_array(k, x)) for k, x in zip(names, (min_agents, agent_hour_cost, value_per_answered,
-                                                                  penalty_per_lost), strict=True)]
+                                                                  penalty_per_lost, cost_per_open_hour), strict=True)]
     return _Model(L, np.broadcast_to(aht, L.shape).astype(np.float64), interval_s, n, target, patience, lines_f,
                   nonneg[0], float(v.fraction_array("carry_over", carry_over)), weights, *nonneg[1:])
 
@@ -257,7 +267,7 @@ def _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, 
 def evaluate_opening_hours(
     latent_demand, hours: OpeningHours, *, aht_s, target: ServiceTarget | None = None, mean_patience_s=_INF,
     lines=None, min_agents=1.0, carry_over=0.5, spread="geometric", spread_s=7200.0, agent_hour_cost=1.0,
-    value_per_answered=0.0, penalty_per_lost=0.0,
+    value_per_answered=0.0, penalty_per_lost=0.0, cost_per_open_hour=0.0,
 ) -> HoursPlan:
     """Cost, lost calls and service level of given opening hours (the model of `search_opening_hours`).
 
@@ -282,6 +292,8 @@ def evaluate_opening_hours(
         next opening (0.5), "geometric" or "uniform" spread over ``spread_s`` seconds (7200).
     agent_hour_cost, value_per_answered, penalty_per_lost : float
         Cost per paid agent-hour, value per answered call, penalty per lost call.
+    cost_per_open_hour : float
+        Fixed cost of each hour open (supervisor, building), added to the cost (default 0).
 
     Returns
     -------
@@ -298,69 +310,21 @@ def evaluate_opening_hours(
     'mon 08-20, tue 08-20, wed 08-20, thu 08-20, fri 08-20, sat closed, sun closed'
     >>> round(p.lost_closed, 1), round(p.offered, 1), round(p.agent_hours, 1)
     (540.0, 1140.0, 158.0)
+    >>> p.open_hours, round(p.coverage, 4)
+    (60.0, 0.3571)
     """
     model = _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
-                      agent_hour_cost, value_per_answered, penalty_per_lost)
+                      agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour)
     if not isinstance(hours, OpeningHours):
         raise ConfigError(f"hours must be an OpeningHours; got {type(hours).__name__}")
     bad = next((d for d, day in enumerate(hours.windows) if len(day) > 1), None)
     if bad is not None:
         raise ConfigError(f"hours.{WEEKDAYS[bad]}: one window per day is supported; got {len(hours.windows[bad])}")
-    return _evaluate(model, [_windows_of(model, d, day[0]) if day else None for d, day in enumerate(hours.windows)])
-
-
-def _per_day(name, x, *, allow_inf=False) -> np.ndarray:
-    arr = v.nonneg_array(name, x, allow_inf=allow_inf)
-    if arr.ndim > 1 or (arr.ndim == 1 and arr.size != 7):
-        raise ConfigError(f"{name} must be a scalar or have one value per weekday (7); got shape {arr.shape}")
-    return np.broadcast_to(arr, (7,)).astype(np.float64)
-
-
-def _weekdays(name, days) -> frozenset[int]:
-    out = set()
-    for d in days:
-        if isinstance(d, str) and d.lower() in WEEKDAYS:
-            d = WEEKDAYS.index(d.lower())
-        if isinstance(d, bool) or not isinstance(d, int | np.integer) or not 0 <= int(d) <= 6:
-            raise ConfigError(f"{name} must hold weekday numbers 0 (Monday) .. 6 or names; got {d!r}")
-        out.add(int(d))
-    return frozenset(out)
-
-
-def _choices(model: _Model, earliest, latest, min_open, max_open, step_s, must_open, must_close, windows):
-    """Candidate windows per day (slot pairs) and whether the day may close."""
-    mo, mc = _weekdays("must_open", must_open), _weekdays("must_close", must_close)
-    if mo & mc:
-        raise ConfigError(f"must_open and must_close must not share a day; both hold {WEEKDAYS[min(mo & mc)]}")
-    e, la = _per_day("earliest_open_s", earliest), _per_day("latest_close_s", latest)
-    lo, hi = _per_day("min_open_s", min_open), _per_day("max_open_s", max_open)
-    step = float(v.positive_array("step_s", step_s))
-    if abs(step / model.interval_s - round(step / model.interval_s)) > 1e-9:
-        raise ConfigError(f"step_s must be a multiple of the slot length {model.interval_s:g} s; got {step:g}")
-    out = []
-    for d in range(7):
-        if d in mc:
-            cand, may_close = [], True
-        elif windows is not None:
-            cand = [_windows_of(model, d, w) for w in windows[d] if w is not None]
-            may_close = d not in mo and (any(w is None for w in windows[d]) or not cand)
-        else:
-            grid = np.arange(0.0, DAY + 1e-6, step)
-            cand = [_windows_of(model, d, (o, c)) for o in grid for c in grid
-                    if e[d] - 1e-9 <= o < c <= la[d] + 1e-9 and lo[d] - 1e-9 <= c - o <= hi[d] + 1e-9]
-            may_close = d not in mo
-        if not cand and not may_close:
-            why = (f"windows[{d}] holds none" if windows is not None else f"no window fits earliest_open_s={e[d]:g}, "
-                   f"latest_close_s={la[d]:g}, min_open_s={lo[d]:g}, max_open_s={hi[d]:g}, step_s={step:g}")
-            raise ConfigError(f"{WEEKDAYS[d]} must open but {why}; widen the limits")
-        out.append((sorted(set(cand)), may_close))
-    if all(not c for c, _ in out):
-        raise ConfigError("no day can open: every day is in must_close or has no window within the limits")
-    return out
+    return _evaluate(model, [windows_of(model, d, day[0]) if day else None for d, day in enumerate(hours.windows)])
 
 
 def _day_table(model: _Model, d: int, prior: np.ndarray, wins, base):
-    """(cost, lost, within) of opening day `d` in each window after a closing at each `prior` slot."""
+    """(cost, lost, within, covered) of opening day `d` in each window after a closing at each `prior` slot."""
     n, W, m = model.n, 7 * model.n, model.spread.size
     o, c = np.array(wins).T
     ext = np.concatenate(([0.0], np.cumsum(np.concatenate((model.latent, model.latent)))))
@@ -379,47 +343,18 @@ def _day_table(model: _Model, d: int, prior: np.ndarray, wins, base):
     cum = base[d]  # cumulative (paid, within, ab + bl) over the day's slots at latent demand
     tail = [cum[q][c] - cum[q][o + ell] for q in range(3)]
     lost = (1.0 - model.carry) * closed + head[2] + tail[2]
-    return model.price * (head[0] + tail[0]) * model.interval_s / HOUR, lost, head[1] + tail[1]
+    hours = model.interval_s / HOUR
+    cost = model.price * (head[0] + tail[0]) * hours + model.open_cost * (c - o)[None, :] * hours
+    covered = np.broadcast_to(ext[d * n + c] - ext[d * n + o], lost.shape)
+    return cost, lost, head[1] + tail[1], covered
 
 
-def _pareto(cost, lost, within, res_c=0.0, res_n=0.0, full=True) -> np.ndarray:
-    """Indices of the non-dominated points (min cost, min lost, max within); one per tie.
+def _search(model: _Model, choices, res_c, res_n, full, need=None):
+    """Exact label-setting DP over days; (cost, lost, within, covered, plans) of the Pareto plans.
 
-    ``full=False``: non-dominated in (cost, lost) only, ties broken by the larger within.
+    ``need``: the least covered demand (None: no floor); labels then compete on their covered
+    demand too (capped at ``need``), and those that cannot reach it are dropped.
     """
-    c, lo, wi = (np.round(np.asarray(x, dtype=np.float64), 6) for x in (cost, lost, within))
-    n = c.size
-    if n < 2_000_000:  # one int64 key of the three ranks sorts ~3x faster than lexsort
-        rc, rl, rw = (np.unique(x, return_inverse=True)[1].astype(np.int64).ravel() for x in (c, lo, -wi))
-        order = np.argsort((rc * n + rl) * n + rw, kind="stable")
-    else:
-        order = np.lexsort((-wi, lo, c))
-    if res_c > 0 or res_n > 0:
-        key = np.stack([np.floor(c / res_c) if res_c > 0 else c, np.floor(lo / res_n) if res_n > 0 else lo,
-                        np.floor(wi / res_n) if res_n > 0 else wi], axis=1)[order]
-        if not full:
-            key = key[:, :2]
-        _, first = np.unique(key, axis=0, return_index=True)
-        order = order[np.sort(first)]
-    if not full:
-        ls = lo[order]
-        best_before = np.concatenate(([np.inf], np.minimum.accumulate(ls)[:-1]))
-        return order[ls < best_before]
-    kept: list[int] = []
-    kl, kw = np.empty(0), np.empty(0)
-    for b in range(0, order.size, 256):
-        blk = order[b: b + 256]
-        bl, bw = lo[blk], wi[blk]
-        dom = ((kl[None, :] <= bl[:, None]) & (kw[None, :] >= bw[:, None])).any(axis=1)
-        inner = (bl[None, :] <= bl[:, None]) & (bw[None, :] >= bw[:, None]) & np.tri(blk.size, k=-1, dtype=bool)
-        keep = ~dom & ~inner.any(axis=1)
-        kept.extend(blk[keep].tolist())
-        kl, kw = np.concatenate((kl, bl[keep])), np.concatenate((kw, bw[keep]))
-    return np.array(kept, dtype=np.int64)
-
-
-def _search(model: _Model, choices, res_c, res_n, full):
-    """Exact label-setting DP over days; returns (cost, lost, within, plans) of the Pareto plans."""
     n, W = model.n, 7 * model.n  # states are absolute slots of the last closing (previous week: negative)
     closes = [sorted({c for _, c in wins}) for wins, _ in choices]
     prev_week = np.array([d * n + c - W for d in range(7) for c in closes[d]], dtype=np.int64)
@@ -432,12 +367,13 @@ def _search(model: _Model, choices, res_c, res_n, full):
         tables.append(({int(t): i for i, t in enumerate(prior)}, tab))
     by_close = [{cc: np.array([j for j, w in enumerate(wins) if w[1] == cc], dtype=np.int64) for cc in closes[d]}
                 for d, (wins, _) in enumerate(choices)]
+    widest = [0.0 if tab is None else float(tab[3].max()) for _, tab in tables]  # each day's largest coverage
     found = []
     for D in range(7):
         if any(not choices[e][1] for e in range(D + 1, 7)):
             continue  # a later day must open: D is not the week's last open day
         for cD in closes[D]:
-            states = {D * n + cD - W: (np.zeros(1), np.zeros(1), np.zeros(1), np.full((1, 7), -1, np.int16))}
+            states = {D * n + cD - W: (*np.zeros((4, 1)), np.full((1, 7), -1, np.int16))}
             for d in range(D + 1):
                 may_close, (rows, tab) = choices[d][1], tables[d]
                 new: dict[int, list] = {}
@@ -449,18 +385,26 @@ def _search(model: _Model, choices, res_c, res_n, full):
                     r = rows[t]
                     for cc in ([cD] if d == D else closes[d]):
                         js = by_close[d][cc]
-                        plans = np.repeat(lab[3], js.size, axis=0)
+                        plans = np.repeat(lab[4], js.size, axis=0)
                         plans[:, d] = np.tile(js, lab[0].size)
-                        sums = [(lab[q][:, None] + tab[q][r, js][None, :]).ravel() for q in range(3)]
+                        sums = [(lab[q][:, None] + tab[q][r, js][None, :]).ravel() for q in range(4)]
                         new.setdefault(d * n + cc, []).append((*sums, plans))
                 states = {}
+                rest = sum(widest[d + 1: D + 1])  # the most the days still to come can cover
                 for t, parts in new.items():
-                    cat = [np.concatenate([p[q] for p in parts]) for q in range(4)]
-                    keep = _pareto(cat[0], cat[1], cat[2], res_c, res_n, full)
+                    cat = [np.concatenate([p[q] for p in parts]) for q in range(5)]
+                    if need is not None:
+                        cat = [x[cat[3] + rest >= need] for x in cat]
+                        if not cat[0].size:
+                            continue
+                    keep = _pareto(cat[0], cat[1], cat[2], res_c, res_n, full,
+                                   None if need is None else np.minimum(cat[3], need))
                     states[t] = tuple(x[keep] for x in cat)
             if D * n + cD in states:
                 found.append(states[D * n + cD])
-    cat = [np.concatenate([f[q] for f in found]) for q in range(4)]
+    if not found:
+        return None
+    cat = [np.concatenate([f[q] for f in found]) for q in range(5)]
     keep = _pareto(cat[0], cat[1], cat[2], res_c, res_n, full)
     return [x[keep] for x in cat]
 
@@ -471,12 +415,13 @@ def _schedule_costs(model: _Model, plans: list[HoursPlan], templates, schedule_k
     out, notes = [], []
     for p in plans:
         try:
-            cost = float(schedule_shifts(p.agents, templates, interval_s=model.interval_s, start_s=0.0,
-                                         hours=p.hours, wrap=True, **(schedule_kw or {})).cost)
+            shifts = float(schedule_shifts(p.agents, templates, interval_s=model.interval_s, start_s=0.0,
+                                           hours=p.hours, wrap=True, **(schedule_kw or {})).cost)
         except InfeasibleError as exc:
-            cost = _INF
+            shifts = _INF
             notes.append(f"{p.describe()}: no shift schedule ({str(exc).split(';')[0]})")
-        out.append(dataclasses.replace(p, cost=cost, net_value=p.net_value + p.cost - cost, schedule_cost=cost))
+        cost = shifts + model.open_cost * p.open_hours
+        out.append(dataclasses.replace(p, cost=cost, net_value=p.net_value + p.cost - cost, schedule_cost=shifts))
     return out, notes
 
 
@@ -493,7 +438,8 @@ def search_opening_hours(
     value_per_answered=0.0, penalty_per_lost=0.0, budget=None, earliest_open_s=0.0, latest_close_s=DAY,
     min_open_s=HOUR, max_open_s=DAY, step_s=HOUR, must_open=(), must_close=(), windows=None,
     cost_model="agent_hours", templates=None, max_schedules=20, schedule_kw=None, pareto="cost_lost",
-    cost_resolution=0.0, calls_resolution=0.0,
+    cost_resolution=0.0, calls_resolution=0.0, latest_open_s=DAY, earliest_close_s=0.0, fixed=None,
+    cost_per_open_hour=0.0, min_demand_covered=0.0,
 ) -> HoursSearch:
     """Opening and closing time of each weekday: the Pareto set over (cost, lost calls, service level).
 
@@ -507,14 +453,31 @@ def search_opening_hours(
     budget : float, optional
         Largest acceptable cost; ``best`` has the highest net value within it (with no value
         or penalty: the fewest lost calls, then the cheapest).
-    earliest_open_s, latest_close_s, min_open_s, max_open_s, step_s : float or sequence of 7
-        Limits per weekday (seconds since midnight; open time), on a grid of ``step_s``
-        (default 3600, a multiple of the slot length).
+    earliest_open_s, latest_open_s, earliest_close_s, latest_close_s : float or sequence of 7
+        Bounds per weekday on the opening and on the closing times tried, in seconds since
+        midnight (defaults: no bound).
+    min_open_s, max_open_s : float or sequence of 7
+        Shortest and longest opening of a day that opens, in seconds (a day not in
+        ``must_open`` may also stay closed).
+    step_s : float
+        The opening and closing times tried are the multiples of ``step_s`` from midnight
+        (default 3600; a multiple of the slot length ``86400 / (len(latent_demand) / 7)``).
+        Every day searched on this grid must have a window within the limits.
     must_open, must_close : iterable of int or str
         Weekdays (0 = Monday, or names) that must open, or stay closed.
     windows : sequence of 7 sequences, optional
         Explicit candidate ``(open_s, close_s)`` windows per weekday (None in a list: may
         close) instead of the grid; must_open / must_close still apply.
+    fixed : mapping of weekday to (open_s, close_s) or None, optional
+        Days that are not searched: each keeps the given window, or stays closed (None). They
+        count in cost, lost calls and coverage like any other day; ``windows``, the limits and
+        ``must_open`` / ``must_close`` (which must not name them) do not apply to them.
+    cost_per_open_hour : float
+        Fixed cost of each hour open (supervisor, building), added to every plan's cost in
+        both cost models (default 0).
+    min_demand_covered : float
+        Plans whose open slots hold less than this fraction of the latent demand (calls by
+        preferred time, over all calls of the week) are infeasible (default 0).
     cost_model : {"agent_hours", "shifts"}
         Cost of a plan: paid agent-hours, or a week of shifts from ``templates`` (see the
         module docstring for how the two combine).
@@ -537,7 +500,8 @@ def search_opening_hours(
     Raises
     ------
     ConfigError
-        Bad input, or limits that leave a must-open day no window; the message names it.
+        Bad input, limits that leave a searched day no window, or a ``min_demand_covered``
+        that no plan reaches; the message names it.
 
     Examples
     --------
@@ -553,13 +517,28 @@ def search_opening_hours(
     'mon 08-20, tue 08-20, wed closed, thu closed, fri closed, sat closed, sun closed'
     >>> r.best.cost, r.best.lost_calls, round(r.best.service_level, 3)
     (2775.0, 180.0, 0.713)
+
+    Monday kept at 08:00-20:00, 50 per open hour for the building, and at least 60 % of the
+    calls preferring open hours (Tuesday must then open 08:00-20:00):
+
+    >>> r = search_opening_hours(lam, aht_s=240, target=ServiceTarget(0.8, 20), carry_over=0.5,
+    ...                          must_close=range(3, 7), step_s=4 * 3600, min_open_s=8 * 3600,
+    ...                          agent_hour_cost=25.0, penalty_per_lost=10.0, budget=4000,
+    ...                          fixed={"monday": (8 * 3600, 20 * 3600)}, cost_per_open_hour=50.0,
+    ...                          min_demand_covered=0.6)
+    >>> r.best.describe()
+    'mon 08-20, tue 08-20, wed closed, thu closed, fri closed, sat closed, sun closed'
+    >>> r.best.cost, r.best.open_hours, round(r.best.coverage, 4), r.best.cost - 50.0 * 24
+    (3975.0, 24.0, 0.6667, 2775.0)
     """
     model = _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
-                      agent_hour_cost, value_per_answered, penalty_per_lost)
+                      agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour)
     if windows is not None and (not isinstance(windows, Sequence) or len(windows) != 7):
         raise ConfigError(f"windows must be a sequence of 7 lists of (open_s, close_s) windows; got {windows!r}")
-    choices = _choices(model, earliest_open_s, latest_close_s, min_open_s, max_open_s, step_s, must_open, must_close,
-                       windows)
+    limits = dict(earliest_open_s=earliest_open_s, latest_open_s=latest_open_s, earliest_close_s=earliest_close_s,
+                  latest_close_s=latest_close_s, min_open_s=min_open_s, max_open_s=max_open_s)
+    choices = _choices(model, limits, step_s, must_open, must_close, windows, fixed)
+    share = float(v.fraction_array("min_demand_covered", min_demand_covered))
     v.choice("cost_model", cost_model, COST_MODELS)
     if cost_model == "shifts" and not templates:
         raise ConfigError("cost_model='shifts' needs templates (a sequence of ShiftTemplate); got none")
@@ -569,7 +548,8 @@ def search_opening_hours(
                                                               ("calls_resolution", calls_resolution)))
     budget = None if budget is None else float(v.nonneg_array("budget", budget))
     n_plans = math.prod(len(w) + int(c) for w, c in choices)
-    _, _, _, plans = _search(model, choices, res_c, res_n, full)
+    need = coverage_floor(model, choices, share)
+    plans = _search(model, choices, res_c, res_n, full, need)[4]
     found = [_evaluate(model, [None if j < 0 else choices[d][0][j] for d, j in enumerate(row)]) for row in plans]
     notes: list[str] = []
     if cost_model == "shifts":
@@ -585,7 +565,8 @@ def search_opening_hours(
                    full=full)
     pareto = sorted((found[i] for i in keep), key=lambda p: (p.cost, p.lost_calls))
     cheapest, best, how = pareto[0], _pick(pareto, budget, model), "exact" if res_c == res_n == 0 else "merged labels"
-    msg = [f"{len(pareto)} Pareto plans of {n_plans} ({pareto_kind}, {how}, {cost_model}); "
+    floor = f", coverage >= {share:.4g}" if need is not None else ""
+    msg = [f"{len(pareto)} Pareto plans of {n_plans} ({pareto_kind}, {how}, {cost_model}{floor}); "
            f"cheapest {cheapest.cost:.6g} ({cheapest.describe()})"]
     if best is None:
         msg.append(f"the budget {budget:.6g} is below every plan: the cheapest plan costs {cheapest.cost:.6g}; "

@@ -40,10 +40,14 @@ class PlanSettings:
 
     ``line_blocking`` is the busy-signal target for line sizing (default: the target's
     ``max_blocking``, else 0.01); ``lines`` fixes the number of lines instead.
+    ``isa_rounding`` (with ``method="isa"``): ``"up"`` meets the target in every interval
+    (a floor), ``"nearest"`` keeps it time-stable around the target
+    (`cxqueue.optimize.requirements.staffing_requirements`).
     """
 
     model: str = "erlang_a"
     method: str = "sipp"
+    isa_rounding: str = "up"
     objective: str = "cover"
     line_blocking: float | None = None
     lines: int | None = None
@@ -60,6 +64,7 @@ class PlanSettings:
     def __post_init__(self):
         v.choice("model", self.model, MODELS)
         v.choice("method", self.method, METHODS)
+        v.choice("isa_rounding", self.isa_rounding, ("up", "nearest"))
         v.choice("objective", self.objective, OBJECTIVES)
         v.choice("engine", self.engine, ("fast", "simpy"))
         if self.line_blocking is not None:
@@ -175,7 +180,10 @@ def _requirements(scenario: Scenario, settings: PlanSettings, is_open: np.ndarra
         model=settings.model,
         method=settings.method,
         mean_patience_s=_patience_s(scenario),
+        lines=scenario.lines if settings.model == "erlang_x" else None,  # the other models have no lines
+        handle=scenario.handle,
         seed=settings.seed,
+        isa_rounding=settings.isa_rounding,
     )
     agents = np.asarray(req.agents, dtype=np.int64)
     busy = is_open & (scenario.forecast.calls > 0)

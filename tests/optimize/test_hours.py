@@ -97,13 +97,17 @@ def same_pareto(result, plans, full):
     return len(got)
 
 
-def brute_force(lam, windows, kw):
+def brute_force(lam, windows, kw, min_covered=0.0):
+    """Every plan of the product of `windows`, evaluated; those covering less than `min_covered` dropped."""
     plans = []
     for combo in itertools.product(*windows):
         if all(w is None for w in combo):
             continue
         hours = OpeningHours(tuple(() if w is None else (w,) for w in combo))
-        plans.append(evaluate_opening_hours(lam, hours, **kw))
+        covered = sum(float(np.sum(lam[d * 24 + round(w[0] / H): d * 24 + round(w[1] / H)]))
+                      for d, w in enumerate(combo) if w is not None)  # independent of HoursPlan.covered
+        if covered >= min_covered * float(np.sum(lam)) - 1e-9:
+            plans.append(evaluate_opening_hours(lam, hours, **kw))
     return plans
 
 
@@ -168,6 +172,86 @@ def test_grid_search_equals_brute_force_on_its_grid():
     assert all(p.windows_s[1] is not None for p in r.pareto)  # Tuesday must open
 
 
+# fixed days, cost per open hour and a coverage floor, each alone and together, against brute force
+FIXED = {"tuesday": (10 * H, 18 * H), 3: (9 * H, 17 * H), 4: None}
+NEW = [
+    dict(cost_per_open_hour=40.0),
+    dict(min_demand_covered=0.3),
+    dict(fixed=FIXED),
+    dict(fixed=FIXED, cost_per_open_hour=15.0, min_demand_covered=0.37),
+]
+
+
+@pytest.mark.parametrize("new", NEW)
+@pytest.mark.parametrize("cfg", CONFIGS[:2])
+def test_new_constraints_equal_brute_force(cfg, new):
+    lam = demand()
+    kw = dict(aht_s=220.0, target=TARGET, agent_hour_cost=30.0, value_per_answered=2.0, penalty_per_lost=6.0) | cfg
+    wins = [list(w) for w in SMALL_WINDOWS]
+    for day, w in new.get("fixed", {}).items():  # a fixed day has its one window (or stays closed)
+        wins[day if isinstance(day, int) else 1] = [w]
+    bkw = kw | {"cost_per_open_hour": new.get("cost_per_open_hour", 0.0)}
+    share = new.get("min_demand_covered", 0.0)
+    plans = brute_force(lam, wins, bkw, share)
+    assert 3 <= len(plans) < (63 if share or "fixed" in new else 64)
+    if share:  # the floor binds: some plan of the space covers less
+        assert len(brute_force(lam, wins, bkw)) > len(plans)
+    full = search_opening_hours(lam, windows=SMALL_WINDOWS, pareto="full", **kw, **new)
+    r = search_opening_hours(lam, windows=SMALL_WINDOWS, **kw, **new)
+    assert same_pareto(full, plans, True) >= same_pareto(r, plans, False) >= 1
+    for p in full.pareto:
+        assert p.coverage >= share - 1e-12
+        assert p.open_hours == sum((w[1] - w[0]) / H for w in p.windows_s if w is not None)
+        assert p.cost == pytest.approx(30.0 * p.agent_hours + bkw["cost_per_open_hour"] * p.open_hours, rel=1e-12)
+        for day, w in new.get("fixed", {}).items():
+            assert p.windows_s[day if isinstance(day, int) else 1] == w
+    costs = sorted(p.cost for p in plans)
+    for budget in (costs[0], costs[len(costs) // 2], None):
+        best = max((p for p in plans if budget is None or p.cost <= budget), key=lambda p: p.net_value)
+        s = search_opening_hours(lam, windows=SMALL_WINDOWS, budget=budget, **kw, **new)
+        assert s.best.net_value == pytest.approx(best.net_value, rel=1e-12)
+
+
+def test_coverage_floor_over_the_whole_cyclic_week_equals_brute_force():
+    lam = demand(11)
+    wins = [[None, (8 * H, 18 * H)] if d % 2 else [(7 * H, 23 * H), (12 * H, 16 * H)] for d in range(7)]
+    kw = dict(aht_s=180.0, target=TARGET, carry_over=0.6, spread="geometric", spread_s=2 * H, agent_hour_cost=25.0,
+              penalty_per_lost=4.0, cost_per_open_hour=20.0)
+    plans = brute_force(lam, wins, kw, 0.6)
+    assert 5 < len(plans) < len(brute_force(lam, wins, kw))
+    r = search_opening_hours(lam, windows=wins, pareto="full", min_demand_covered=0.6, **kw)
+    same_pareto(r, plans, True)
+    same_pareto(search_opening_hours(lam, windows=wins, min_demand_covered=0.6, **kw), plans, False)
+    assert r.best.net_value == pytest.approx(max(p.net_value for p in plans), rel=1e-12)
+    assert "coverage >= 0.6" in r.message
+
+
+@pytest.mark.parametrize("limits", [
+    dict(earliest_open_s=4 * H, latest_open_s=12 * H, earliest_close_s=16 * H, latest_close_s=24 * H),
+    dict(earliest_open_s=0.0, latest_open_s=8 * H, earliest_close_s=12 * H, latest_close_s=20 * H, min_open_s=0.0,
+         min_demand_covered=0.3, cost_per_open_hour=10.0),
+])  # fmt: skip
+def test_open_and_close_bounds_on_the_grid_equal_brute_force(limits):
+    lam = demand(5)
+    kw = dict(aht_s=240.0, target=TARGET, carry_over=0.5, agent_hour_cost=25.0, penalty_per_lost=8.0,
+              cost_per_open_hour=limits.pop("cost_per_open_hour", 0.0))
+    share = limits.pop("min_demand_covered", 0.0)
+    r = search_opening_hours(lam, step_s=4 * H, must_close=[3, 4, 5, 6], pareto="full", min_demand_covered=share,
+                             fixed={2: (8 * H, 16 * H)}, **limits, **kw)
+    lim = {"min_open_s": H} | limits
+    grid = [(o * H, c * H) for o in range(0, 24, 4) for c in range(4, 25, 4)
+            if lim["earliest_open_s"] <= o * H <= lim["latest_open_s"] and c > o
+            and lim["earliest_close_s"] <= c * H <= lim["latest_close_s"] and (c - o) * H >= lim["min_open_s"]]
+    wins = [[None, *grid], [None, *grid], [(8 * H, 16 * H)], [None], [None], [None], [None]]
+    plans = brute_force(lam, wins, kw, share)
+    assert r.n_plans == (len(grid) + 1) ** 2 >= 9
+    assert len(plans) < len(brute_force(lam, wins, kw)) if share else len(plans) == r.n_plans
+    same_pareto(r, plans, True)
+    for p in r.pareto:
+        for w in p.windows_s[:2]:
+            assert w is None or w in grid
+
+
 def test_budget_below_every_plan_says_so():
     lam = demand()
     r = search_opening_hours(lam, windows=SMALL_WINDOWS, aht_s=200, budget=10.0, agent_hour_cost=30.0)
@@ -191,6 +275,14 @@ def test_shift_costs_come_from_schedule_shifts():
         s = schedule_shifts(p.agents, tpl, interval_s=H, hours=p.hours, wrap=True)
         assert p.cost == pytest.approx(s.cost) and p.schedule_cost == pytest.approx(s.cost)
         assert p.cost >= 30.0 * p.agent_hours - 1e-9  # shifts cost at least the agent-hours they cover
+    # a cost per open hour adds to the shift cost; a fixed Tuesday keeps its window
+    r = search_opening_hours(lam, windows=wins, aht_s=200, agent_hour_cost=30.0, cost_model="shifts", templates=tpl,
+                             penalty_per_lost=5.0, cost_per_open_hour=12.5, fixed={1: (12 * H, 20 * H)})
+    for p in r.pareto:
+        s = schedule_shifts(p.agents, tpl, interval_s=H, hours=p.hours, wrap=True)
+        assert p.schedule_cost == pytest.approx(s.cost) and p.windows_s[1] == (12 * H, 20 * H)
+        assert p.cost == pytest.approx(s.cost + 12.5 * p.open_hours)
+        assert p.net_value == pytest.approx(-5.0 * p.lost_calls - p.cost)
 
 
 def test_erlang_a_staffing_is_used_with_patience():
@@ -210,9 +302,31 @@ def test_errors_name_the_cause():
         (dict(step_s=1000.0), "step_s must be a multiple of the slot length 3600 s; got 1000"),
         (dict(must_open=[0], must_close=["monday"]), "must_open and must_close must not share a day; both hold monday"),
         (dict(must_open=[9]), "must_open must hold weekday numbers 0 (Monday) .. 6 or names; got 9"),
-        (dict(must_open=[2], min_open_s=10 * H, max_open_s=8 * H),
-         "wednesday must open but no window fits earliest_open_s=0, latest_close_s=86400, min_open_s=36000, "
-         "max_open_s=28800, step_s=3600; widen the limits"),
+        (dict(must_open=[2], min_open_s=10 * H, max_open_s=8 * H, must_close=[0, 1]),
+         "wednesday must open but no window fits earliest_open_s=0, latest_open_s=86400, earliest_close_s=0, "
+         "latest_close_s=86400, min_open_s=36000, max_open_s=28800, step_s=3600; widen the limits"),
+        (dict(earliest_open_s=10 * H, latest_open_s=12 * H, earliest_close_s=13 * H, latest_close_s=14 * H,
+              min_open_s=5 * H), "monday is searched but no window fits earliest_open_s=36000, latest_open_s=43200, "
+         "earliest_close_s=46800, latest_close_s=50400, min_open_s=18000, max_open_s=86400, step_s=3600; widen the "
+         "limits, or put it in must_close"),
+        (dict(latest_open_s=-1.0), "latest_open_s must be >= 0; got -1.0"),
+        (dict(earliest_close_s=[H] * 6), "earliest_close_s must be a scalar or have one value per weekday (7); "
+                                         "got shape (6,)"),
+        (dict(fixed=[(0.0, H)]), "fixed must be a mapping of weekday (0 = Monday, or a name) to its window "
+                                 "(open_s, close_s) or None (closed); got list"),
+        (dict(fixed={"moonday": None}), "fixed must hold weekday numbers 0 (Monday) .. 6 or names; got 'moonday'"),
+        (dict(fixed={0: 8 * H}), "fixed[0] must be a window (open_s, close_s) or None (closed); got 28800.0"),
+        (dict(fixed={0: (8 * H, 7 * H)}), "hours.monday: need 0 <= open_s < close_s <= 86400 on the slot grid "
+                                          "(3600 s); got (28800, 25200)"),
+        (dict(fixed={"sunday": None}, must_close=[6]),
+         "fixed and must_close must not share a day (a fixed day is not searched); both hold sunday"),
+        (dict(fixed={1: (0.0, H)}, must_open=["tuesday"]),
+         "fixed and must_open must not share a day (a fixed day is not searched); both hold tuesday"),
+        (dict(min_demand_covered=1.5), "min_demand_covered must be a fraction in [0, 1]; got 1.5"),
+        (dict(min_demand_covered=0.9, latest_close_s=12 * H),
+         "min_demand_covered must be reachable: the widest windows allowed cover 0.5 of the demand; got 0.9; "
+         "widen the limits or lower it"),
+        (dict(cost_per_open_hour=-2.0), "cost_per_open_hour must be >= 0; got -2.0"),
         (dict(must_close=range(7)), "no day can open: every day is in must_close or has no window within the limits"),
         (dict(min_open_s=[1.0, 2.0]), "min_open_s must be a scalar or have one value per weekday (7); got shape (2,)"),
         (dict(cost_model="shifts"), "cost_model='shifts' needs templates (a sequence of ShiftTemplate); got none"),
