@@ -180,6 +180,13 @@ def _demand(cfg, slot_s: float) -> np.ndarray:
     return np.bincount(slot, weights=f.calls, minlength=n)[:n]
 
 
+def _carry_over(args, cfg) -> float:
+    """``--carry-over``, else the config's share of closed-door callers who redial, else 0.5."""
+    if args.carry_over is not None:
+        return float(args.carry_over)
+    return float(cfg.redials.closed) if cfg.redials.closed > 0 else 0.5
+
+
 def _cmd_hours(args, out) -> int:
     from cxqueue.config import HoursSearch
     from cxqueue.optimize.hours import evaluate_opening_hours, search_opening_hours
@@ -196,7 +203,7 @@ def _cmd_hours(args, out) -> int:
         mean_patience_s=patience,
         agent_hour_cost=args.agent_hour_cost,
         penalty_per_lost=args.penalty_per_lost,
-        carry_over=args.carry_over,
+        carry_over=_carry_over(args, cfg),
         cost_per_open_hour=hs.cost_per_open_hour,
     )
     current = evaluate_opening_hours(demand, cfg.hours, **kw)
@@ -236,6 +243,7 @@ def _cmd_hours(args, out) -> int:
     else:
         text.append(f"  {res.message}")
     data = {
+        "carry_over": kw["carry_over"],
         "current": current.to_dict(),
         "best": best.to_dict() if best is not None else None,
         "message": res.message,
@@ -282,8 +290,9 @@ def add_parsers(sub) -> None:
                 "--carry-over",
                 dest="carry_over",
                 type=float,
-                default=0.5,
-                help="share of callers who find it closed and call at the next opening",
+                default=None,
+                help="share of callers who find it closed and call at the next opening (default: the "
+                "config's [redials].closed if above 0, else 0.5)",
             )
             p.add_argument("--budget", type=float, default=None)
         p.set_defaults(func=func)

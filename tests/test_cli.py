@@ -213,6 +213,7 @@ def test_simulate_lines_hours_commands():
     assert code == EXIT_OK
     res = json.loads(text)
     assert res["budget"] is None and res["current"]["coverage"] == pytest.approx(0.682, abs=5e-4)
+    assert res["carry_over"] == 0.6  # the config's [redials].closed
     best, pareto = res["best"], res["pareto"]
     assert best is not None and best["net_value"] == max(p["net_value"] for p in pareto)
     h = 3600.0
@@ -229,3 +230,11 @@ def test_simulate_lines_hours_commands():
     # a budget caps the cost; the current hours' (below every plan that covers 95 %) leaves no best plan
     code, text = run(["hours", str(CONFIGS / "evening-callers.toml"), "--budget", str(res["current"]["cost"])])
     assert code == EXIT_OK and "is below every plan" in text and "covers 68.2% of the demand" in text
+
+
+def test_hours_carry_over_flag_overrides_the_config():
+    code, text = run(["hours", str(CONFIGS / "evening-callers.toml"), "--carry-over", "0.2", "--budget", "20000",
+                      "--json"])  # fmt: skip
+    assert code == EXIT_OK
+    res = json.loads(text)
+    assert res["carry_over"] == 0.2 and res["budget"] == 20000
