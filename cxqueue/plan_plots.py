@@ -75,7 +75,11 @@ def service_level_band(starts_s, mean, low, high, *, target, analytic=None, ax=N
     if analytic is not None:
         ax.step(h, analytic, where="post", color="C2", linestyle="--", label=f"analytic {label}")
     ax.axhline(target, color="C3", linestyle=":", label=f"target {target:g}")
-    ax.set_ylim(0, 1.05)
+    # zoom to the data and the target (a plan near its target would be a thin line at the top)
+    shown = np.concatenate([np.ravel(low), np.ravel(mean), [target]] + ([np.ravel(analytic)] if analytic is not None
+                                                                       else []))  # fmt: skip
+    shown = shown[np.isfinite(shown)]
+    ax.set_ylim(max(0.0, np.floor((shown.min() - 0.05) * 10) / 10) if shown.size else 0.0, 1.02)
     ax.set_ylabel(label)
     ax.legend(loc="lower left", fontsize="small")
     _weekday_ticks(ax, starts_s)

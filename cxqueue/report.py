@@ -162,7 +162,9 @@ def _figures(result, folder: Path) -> list[str]:
             ax=ax,
         ),
     )
-    quiet = f.calls <= 0  # nothing to serve: no service level to draw
+    # nothing served: no calls, or calls only while closed (the simulated level is undefined
+    # there); the analytic level of 0 agents would draw spikes to 0 at every opening and closing
+    quiet = (f.calls <= 0) | ~np.isfinite(np.asarray(sl.mean, dtype=np.float64))
     analytic = np.where(quiet, np.nan, result.analytic.service_level(basis))
     save(
         "service_level.png",

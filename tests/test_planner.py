@@ -126,3 +126,22 @@ def test_isa_settings_reach_the_requirements():
     up = staffing_requirements(cfg.forecast, cfg.target, model="erlang_a", method="isa", mean_patience_s=240.0,
                                handle=cfg.handle, seed=5, isa_rounding="up")  # fmt: skip
     assert np.all(up.agents >= want.agents)  # "up" is the floor: never fewer agents than "nearest"
+
+
+def test_service_level_figure_leaves_unserved_intervals_out(tmp_path):
+    """The service-level figure zooms to the data and the target, and leaves the intervals
+    that report.py masks (no calls, or calls only while closed: the simulated level is
+    NaN there) as gaps instead of drawing the analytic level of 0 agents."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from cxqueue import plan_plots as pp
+
+    starts = np.arange(6) * 900.0
+    mean = np.array([np.nan, 0.85, 0.9, 0.95, np.nan, np.nan])
+    analytic = np.where(np.isfinite(mean), [0.0, 0.82, 0.88, 0.97, 0.0, 0.0], np.nan)
+    ax = pp.service_level_band(starts, mean, mean - 0.05, np.minimum(mean + 0.05, 1), target=0.8, analytic=analytic)
+    lo, hi = ax.get_ylim()
+    assert lo == pytest.approx(0.7) and hi == pytest.approx(1.02)  # floor(min(0.8, 0.75, 0.8) - 0.05, 0.1)
+    drawn = ax.get_lines()[1].get_ydata()  # the analytic step line
+    assert np.all(np.isnan(np.asarray(drawn, dtype=float)[[0, 4, 5]]))
