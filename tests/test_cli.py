@@ -5,12 +5,18 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 
 import numpy as np
 import pytest
 
 from cxqueue import erlang_a, erlang_c
 from cxqueue.cli import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE, main, read_interval_table
+
+NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
+needs_jit = pytest.mark.skipif(
+    NO_JIT, reason="thousands of analytic evaluations (3 s compiled, 6 min interpreted); it runs compiled in CI"
+)
 
 
 def run(argv):
@@ -110,6 +116,7 @@ def _evening(tmp_path, name, **swap):
     return path
 
 
+@needs_jit
 def test_hours_weekdays_and_half_hour_steps(tmp_path):
     # days outside weekdays keep their [hours]: saturday stays 09-17 in every plan
     days = 'weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"]'
