@@ -17,6 +17,16 @@ SHARED = Path(os.environ.get("CXQUEUE_SHARED", REPO.parent / "shared"))
 DATA = Path(os.environ.get("CXQUEUE_DATA", SHARED / "data"))
 REFERENCE = SHARED / "reference"
 
+# NUMBA_DISABLE_JIT=1 runs the kernels as plain Python (to check them line by line); the
+# tests that call them millions of times (long simulations, big searches) would then take
+# minutes each, so they are skipped there and run compiled.
+NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
+needs_jit = pytest.mark.skipif(
+    NO_JIT,
+    reason="NUMBA_DISABLE_JIT=1: this test calls the kernels millions of times and would take minutes "
+    "interpreted; it runs compiled in the normal test command and in CI",
+)
+
 
 def _need(path: Path, what: str) -> Path:
     if path.exists():

@@ -5,18 +5,13 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 
 import numpy as np
 import pytest
 
 from cxqueue import erlang_a, erlang_c
 from cxqueue.cli import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE, main, read_interval_table
-
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
-needs_jit = pytest.mark.skipif(
-    NO_JIT, reason="thousands of analytic evaluations (3 s compiled, 6 min interpreted); it runs compiled in CI"
-)
+from tests.conftest import needs_jit
 
 
 def run(argv):

@@ -12,7 +12,6 @@ Two kinds of evidence:
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 
 import numpy as np
@@ -25,9 +24,7 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.model import IVR, Distribution, Forecast, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
 from cxqueue.validate import _prepare, _replication_seed, replay_history
-
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
-needs_jit = pytest.mark.skipif(NO_JIT, reason="long fast-engine run; it runs compiled in CI")
+from tests.conftest import needs_jit
 
 DAY = 86400.0
 ORIGIN = np.datetime64("2024-03-04")  # a Monday: the simulation's clock starts on Monday 00:00

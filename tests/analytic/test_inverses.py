@@ -9,7 +9,6 @@ Erlangs (the issue's examples: 294 agents for 300 Erlangs, 959 for 1000).
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
@@ -17,8 +16,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from cxqueue import InfeasibleError, erlang_a, erlang_b, erlang_c, erlang_x
+from tests.conftest import NO_JIT
 
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT") == "1"
 INF = math.inf
 
 

@@ -16,7 +16,6 @@ With ``NUMBA_DISABLE_JIT=1`` the kernels run in Python and fewer examples are dr
 from __future__ import annotations
 
 import math
-import os
 
 import mpmath
 import numpy as np
@@ -27,8 +26,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from cxqueue import erlang_a, erlang_b, erlang_c, erlang_x
-
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT") == "1"
+from tests.conftest import NO_JIT
 
 
 def profile(n: int):

@@ -25,8 +25,6 @@ a schedule designed for 0.78 instead fails it.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
@@ -36,8 +34,8 @@ from cxqueue.data import load_profile
 from cxqueue.model import Scenario, ServiceTarget
 from cxqueue.optimize.shifts import schedule_shifts
 from cxqueue.sim import simulate
+from tests.conftest import NO_JIT
 
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
 TARGET = 0.8
 WITHIN_S = 20.0
 K = 30  # agents 0..K on the curve; the bank never needs more than 13

@@ -10,7 +10,6 @@ with an independent seed and a confidence interval over replications.
 from __future__ import annotations
 
 import math
-import os
 import re
 
 import numpy as np
@@ -28,9 +27,7 @@ from cxqueue.optimize.isa import (
 )
 from cxqueue.optimize.requirements import staffing_requirements
 from cxqueue.sim import Outcome, simulate
-
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
-needs_jit = pytest.mark.skipif(NO_JIT, reason="long fast-engine runs; they run compiled in CI")
+from tests.conftest import needs_jit
 
 
 def _chain(s, j, mu, theta, tau):

@@ -11,7 +11,6 @@ neighbouring, wrong model) gives values outside the simulation's interval.
 
 from __future__ import annotations
 
-import os
 import re
 
 import numpy as np
@@ -23,10 +22,8 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.model import Distribution, Forecast, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
 from cxqueue.sim.fast import reserve_staffing
+from tests.conftest import needs_jit
 from tests.sim import scenarios
-
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
-needs_jit = pytest.mark.skipif(NO_JIT, reason="long fast-engine run; it runs compiled in CI")
 
 
 def _solve(states: list, rates) -> np.ndarray:

@@ -12,17 +12,13 @@ runs a shorter M/M/c and M/G/c/c case (and the engines agree call by call elsewh
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
 
 from cxqueue.model import Distribution, Forecast, PriorityClasses, Scenario, ServiceTarget
 from cxqueue.sim import simulate
-from tests.conftest import reference_row
-
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
-needs_jit = pytest.mark.skipif(NO_JIT, reason="long fast-engine run; it runs compiled in CI")
+from tests.conftest import needs_jit, reference_row
 
 
 # ---- independent oracles -----------------------------------------------------------------

@@ -8,7 +8,6 @@ numpy, independently of cxqueue's sampler) must give the Erlang C and Erlang A v
 
 from __future__ import annotations
 
-import os
 import re
 
 import numpy as np
@@ -20,10 +19,7 @@ from cxqueue.model import IVR, Distribution, Forecast, PriorityClasses, Redials,
 from cxqueue.sim import Outcome, sample_callers, simulate
 from cxqueue.sim import records as rec
 from cxqueue.sim.runner import run_replication
-from tests.conftest import reference_row
-
-NO_JIT = os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0")
-needs_jit = pytest.mark.skipif(NO_JIT, reason="long fast-engine run; it runs compiled in CI")
+from tests.conftest import needs_jit, reference_row
 
 
 def _rich(start_s: float = 9 * 3600.0) -> Scenario:
