@@ -43,8 +43,8 @@ import numpy as np
 from cxqueue.analytic import erlang_a
 from cxqueue.config import default_config_path, load_scenario
 from cxqueue.data import concat_histories, fit_history, read_bank_log
-from cxqueue.model import Scenario, ServiceTarget
 from cxqueue.optimize.shifts import schedule_shifts
+from cxqueue.scenario import Scenario, ServiceTarget
 from cxqueue.sim import simulate
 
 TARGET = 0.8

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cxqueue.model import Distribution, Forecast, Scenario, ServiceTarget
 from cxqueue.optimize.requirements import staffing_requirements
+from cxqueue.scenario import Distribution, Forecast, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
 
 UNIT_S = 60.0  # one time unit of the paper (the mean service time) in seconds

@@ -2,7 +2,7 @@
 
 1. `optimize_plan` on one week of the bank, ``configs/bank.toml`` (demand fitted from the
    October 1999 log when $CXQUEUE_DATA or ../shared/data has it, else its fallback
-   profile) with the config's own settings (`cxqueue.planner.plan_settings`): median
+   profile) with the config's own settings (`cxqueue.plan.run.plan_settings`): median
    of ``--runs`` runs against the 120 s limit; also ``configs/default.toml`` (the shipped
    January-February profile) and, once, bank.toml with ``method="isa"`` (the
    simulation-based staffing, the slowest setting). Loading the config is not timed.
@@ -59,8 +59,8 @@ def check_plan(result) -> tuple[bool, str]:
 def bench_optimize_plan(runs: int, isa: bool) -> list[bool]:
     from cxqueue.config import load_scenario
     from cxqueue.exceptions import CxqueueError
-    from cxqueue.optimize.plan import optimize_plan
-    from cxqueue.planner import plan_settings
+    from cxqueue.plan.optimize import optimize_plan
+    from cxqueue.plan.run import plan_settings
 
     os.environ.setdefault("CXQUEUE_DATA", str(REPO.parent / "shared" / "data"))
     oks = []

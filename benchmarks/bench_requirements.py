@@ -32,8 +32,8 @@ import time
 import numpy as np
 
 from cxqueue.analytic import erlang_a
-from cxqueue.model import Forecast, ServiceTarget
 from cxqueue.optimize.requirements import staffing_requirements
+from cxqueue.scenario import Forecast, ServiceTarget
 
 SEED = 20261122
 WEEKS = 52
@@ -116,8 +116,12 @@ def main(argv=None):
         ("staffing_requirements, 80/20", lambda: req(f, sl_only)),
         ("  the same, then reading every KPI", lambda: req(f, sl_only).to_dict()),
         ("staffing_requirements, every cap", lambda: req(f, all_caps)),
-        ("bare erlang_a.agents_for_service_level", lambda: erlang_a.agents_for_service_level(
-            load, aht_s=f.aht_s, mean_patience_s=PATIENCE_S, answer_within_s=20.0, level=0.8)),
+        (
+            "bare erlang_a.agents_for_service_level",
+            lambda: erlang_a.agents_for_service_level(
+                load, aht_s=f.aht_s, mean_patience_s=PATIENCE_S, answer_within_s=20.0, level=0.8
+            ),
+        ),
         ("staffing_requirements, 80/20, whole calls", lambda: req(fr, sl_only)),
     ]
     times = {}
@@ -132,8 +136,10 @@ def main(argv=None):
     check(f, req(f, all_caps), all_caps, rng)
     r = req(f, sl_only)
     names, counts = np.unique(r.binding, return_counts=True)
-    print(f"checked {n} intervals by brute force: OK; agents on duty {r.agents.sum() / 4:.0f} agent-hours, "
-          f"paid {r.paid_agents.sum() / 4:.0f}; binding: {dict(zip(names.tolist(), counts.tolist(), strict=True))}")
+    print(
+        f"checked {n} intervals by brute force: OK; agents on duty {r.agents.sum() / 4:.0f} agent-hours, "
+        f"paid {r.paid_agents.sum() / 4:.0f}; binding: {dict(zip(names.tolist(), counts.tolist(), strict=True))}"
+    )
     ok = times["staffing_requirements, 80/20"] < GOAL_S
     print("goal met: 80/20 under Erlang A in < 0.1 s" if ok else "goal NOT met")
     return 0 if ok else 1

@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from cxqueue.model import Forecast, Scenario, ServiceTarget
+from cxqueue.scenario import Forecast, Scenario, ServiceTarget
 from cxqueue.sim import simulate
 
 HOURS = 8
@@ -124,7 +124,7 @@ def fast_throughput(reps: int, repeats: int) -> dict:
 YEAR_CODE = """
 import json, resource, time
 import numpy as np
-from cxqueue.model import Forecast, OpeningHours, Scenario
+from cxqueue.scenario import Forecast, OpeningHours, Scenario
 from cxqueue.sim import simulate
 n = 365 * 96
 hod = (np.arange(n) % 96) / 4
@@ -160,12 +160,16 @@ def main(argv=None) -> None:
     print(f"{'agents':>6} {'ciw':>8} {'simpy':>8} {'fast':>9} {'fast x10':>9} {'simpy/ciw':>9} {'fast/ciw':>8} "
           f"{'x10/ciw':>8}  SL20 ours/ciw")  # fmt: skip
     for r in rows:
-        print(f"{r['agents']:>6} {r['ciw_customers_per_s']:>8.0f} {r['simpy_customers_per_s']:>8.0f} "
-              f"{r['fast_customers_per_s']:>9.0f} {r['fast10_customers_per_s']:>9.0f} {r['simpy_vs_ciw']:>9.1f} "
-              f"{r['fast_vs_ciw']:>8.1f} {r['fast10_vs_ciw']:>8.1f}  {r['sl20_ours']:.3f}/{r['sl20_ciw']:.3f}")
+        print(
+            f"{r['agents']:>6} {r['ciw_customers_per_s']:>8.0f} {r['simpy_customers_per_s']:>8.0f} "
+            f"{r['fast_customers_per_s']:>9.0f} {r['fast10_customers_per_s']:>9.0f} {r['simpy_vs_ciw']:>9.1f} "
+            f"{r['fast_vs_ciw']:>8.1f} {r['fast10_vs_ciw']:>8.1f}  {r['sl20_ours']:.3f}/{r['sl20_ciw']:.3f}"
+        )
     tp = fast_throughput(reps=40, repeats=3)
-    print(f"fast engine, 305 agents, {tp['calls_per_run']:.0f} calls per run: "
-          f"{tp['wall_calls_per_s'] / 1e6:.2f} M calls/s wall, {tp['cpu_calls_per_s'] / 1e6:.2f} M calls/s CPU")
+    print(
+        f"fast engine, 305 agents, {tp['calls_per_run']:.0f} calls per run: "
+        f"{tp['wall_calls_per_s'] / 1e6:.2f} M calls/s wall, {tp['cpu_calls_per_s'] / 1e6:.2f} M calls/s CPU"
+    )
     if not args.skip_year:
         y = year_run()
         print(f"year, 1000 agents: {y['calls'] / 1e6:.1f} M calls in {y['seconds']:.1f} s "

@@ -5,6 +5,11 @@ optimizers for staffing, shifts, phone lines and opening hours. Every duration i
 seconds (names end in ``_s``); probabilities are fractions.
 """
 
+import importlib as _importlib
+import sys as _sys
+import warnings as _warnings
+from importlib import abc as _abc
+from importlib import util as _util
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
@@ -17,7 +22,7 @@ except _PackageNotFoundError:  # pragma: no cover - running from a source tree
 from cxqueue.analytic import QueueMetrics, erlang_a, erlang_b, erlang_c, erlang_x
 from cxqueue.config import PlanConfig, load_scenario
 from cxqueue.exceptions import ConfigError, ConvergenceWarning, CxqueueError, InfeasibleError
-from cxqueue.model import (
+from cxqueue.scenario import (
     IVR,
     Callbacks,
     Distribution,
@@ -36,20 +41,53 @@ from cxqueue.units import DAY, HOUR, MINUTE, WEEK, offered_load
 # scheduler that needs only the formulas does not pay for scipy's optimizers and the
 # simulation's statistics.
 _LAZY = {
-    "PlanResult": "cxqueue.optimize.plan",
-    "PlanSettings": "cxqueue.optimize.plan",
-    "optimize_plan": "cxqueue.optimize.plan",
+    "PlanResult": "cxqueue.plan",
+    "PlanSettings": "cxqueue.plan",
+    "optimize_plan": "cxqueue.plan",
+    "run_plan": "cxqueue.plan",
     "SimulationResult": "cxqueue.sim",
     "simulate": "cxqueue.sim",
     "run_sweep": "cxqueue.sweep",
 }
 
 
+# Modules that moved when the package was grouped by layer (README, "What moved"): the old
+# import paths still work, with a DeprecationWarning, and give the module at its new place.
+_MOVED = {
+    "cxqueue.model": "cxqueue.scenario",
+    "cxqueue.validate": "cxqueue.replay.replay",
+    "cxqueue.calibrate": "cxqueue.replay.calibrate",
+    "cxqueue.planner": "cxqueue.plan.run",
+    "cxqueue.report": "cxqueue.plan.report",
+    "cxqueue.plan_plots": "cxqueue.plan.figures",
+    "cxqueue.optimize.plan": "cxqueue.plan.optimize",
+    "cxqueue.optimize.trunks": "cxqueue.optimize.lines",
+    "cxqueue.sweep.cli": "cxqueue.cli.sweep",
+}
+
+
+class _MovedModuleFinder(_abc.MetaPathFinder, _abc.Loader):
+    """Resolves an old module path to the module at its new place (last on sys.meta_path)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        return _util.spec_from_loader(fullname, self) if fullname in _MOVED else None
+
+    def create_module(self, spec):
+        new = _MOVED[spec.name]
+        _warnings.warn(f"{spec.name} moved to {new}; import it from there", DeprecationWarning, stacklevel=2)
+        return _importlib.import_module(new)
+
+    def exec_module(self, module):
+        pass
+
+
+if not any(isinstance(f, _MovedModuleFinder) for f in _sys.meta_path):
+    _sys.meta_path.append(_MovedModuleFinder())
+
+
 def __getattr__(name: str):
     if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(_importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'cxqueue' has no attribute {name!r}")
@@ -57,6 +95,7 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "DAY",
@@ -91,6 +130,7 @@ __all__ = [
     "load_scenario",
     "offered_load",
     "optimize_plan",
+    "run_plan",
     "run_sweep",
     "simulate",
 ]

@@ -40,9 +40,7 @@ def as_seed_sequence(seed) -> np.random.SeedSequence:
     if seed is None:
         return np.random.SeedSequence()
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise ConfigError(
-            f"seed must be an int, a numpy SeedSequence or Generator, or None; got {seed!r}"
-        )
+        raise ConfigError(f"seed must be an int, a numpy SeedSequence or Generator, or None; got {seed!r}")
     if seed < 0:
         raise ConfigError(f"seed must be >= 0; got {seed}")
     return np.random.SeedSequence(int(seed))
@@ -65,7 +63,6 @@ def purpose_streams(seed) -> dict[str, np.random.Generator]:
     """
     ss = as_seed_sequence(seed)
     children = [
-        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i))
-        for i in range(len(PURPOSES))
+        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i)) for i in range(len(PURPOSES))
     ]
     return {p: np.random.Generator(np.random.PCG64(c)) for p, c in zip(PURPOSES, children, strict=True)}

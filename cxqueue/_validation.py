@@ -19,6 +19,7 @@ __all__ = [
     "check",
     "choice",
     "fraction_array",
+    "frozen_array",
     "integer_scalar",
     "nonneg_array",
     "positive_array",
@@ -115,3 +116,12 @@ def integer_scalar(name: str, value, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ConfigError(f"{name} must be >= {minimum}; got {value}")
     return value
+
+
+def frozen_array(name: str, x, *, dtype=np.float64, ndim: int | None = 1) -> np.ndarray:
+    """A read-only copy of `x` as a float64 array of `ndim` dimensions (NaN and inf are errors)."""
+    arr = as_float_array(name, x).astype(dtype, copy=True)
+    if ndim is not None and arr.ndim != ndim:
+        raise ConfigError(f"{name} must be a {ndim}-d array; got shape {arr.shape}")
+    arr.setflags(write=False)
+    return arr

@@ -1,4 +1,4 @@
-"""cxqueue.calibrate: the staffing behaviour behind a history, recovered from a history made
+"""cxqueue.replay.calibrate: the staffing behaviour behind a history, recovered from a history made
 by the simulation itself with a known agent factor and a known reserve."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from cxqueue.calibrate import fit_reserve
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Reserve
+from cxqueue.replay.calibrate import fit_reserve
+from cxqueue.scenario import Reserve
 from cxqueue.sim import simulate
 from tests.test_validate import _history_from_sim, _synthetic_scenario
 

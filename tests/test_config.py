@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from cxqueue import Scenario
-from cxqueue._config_schema import SCHEMA, markdown_tables
 from cxqueue.config import PlanConfig, default_config_path, load_scenario, loads_scenario
+from cxqueue.config.schema import SCHEMA, markdown_tables
 from cxqueue.data import load_profile
 from cxqueue.data.profiles import PROFILE_DIR
 from cxqueue.exceptions import ConfigError
@@ -259,7 +259,7 @@ def test_readme_documents_every_key_and_nothing_else():
 
 def test_readme_key_tables_are_the_schemas():
     text = (CONFIGS / "README.md").read_text()
-    assert text.endswith(markdown_tables()), "regenerate the key tables with cxqueue._config_schema.markdown_tables()"
+    assert text.endswith(markdown_tables()), "regenerate the key tables with cxqueue.config.schema.markdown_tables()"
 
 
 # bad configs ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from cxqueue.cli import EXIT_OK, EXIT_USAGE, main
 from cxqueue.config import load_scenario
-from cxqueue.planner import run_plan
+from cxqueue.plan.run import run_plan
 
 CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.toml"))
 
@@ -107,9 +107,9 @@ def test_isa_settings_reach_the_requirements():
     config's handle-time shape and rounding (the same seed gives the same agents); lines
     enter the requirement only with model = "erlang_x"."""
     from cxqueue.config import loads_scenario
-    from cxqueue.optimize.plan import _requirements
     from cxqueue.optimize.requirements import staffing_requirements
-    from cxqueue.planner import plan_settings
+    from cxqueue.plan.optimize import _requirements
+    from cxqueue.plan.run import plan_settings
 
     cfg = loads_scenario(
         "[demand]\ncalls = [40, 80, 120, 80, 40, 20]\naht_s = 180\ninterval_min = 15\n"
@@ -135,7 +135,7 @@ def test_service_level_figure_leaves_unserved_intervals_out(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
-    from cxqueue import plan_plots as pp
+    from cxqueue.plan import figures as pp
 
     starts = np.arange(6) * 900.0
     mean = np.array([np.nan, 0.85, 0.9, 0.95, np.nan, np.nan])

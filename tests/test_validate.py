@@ -1,4 +1,4 @@
-"""cxqueue.validate: replaying history through the simulation.
+"""cxqueue.replay.replay: replaying history through the simulation.
 
 Two kinds of evidence:
 
@@ -17,13 +17,13 @@ import re
 import numpy as np
 import pytest
 
-from cxqueue.calibrate import fit_agent_factor
 from cxqueue.data import CALL_DTYPE as DATA_DTYPE
 from cxqueue.data import CallHistory, concat_histories, estimate_forecast, fit_history, read_bank_log
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import IVR, Distribution, Forecast, Reserve, Scenario, ServiceTarget
+from cxqueue.replay.calibrate import fit_agent_factor
+from cxqueue.replay.replay import _prepare, _replication_seed, replay_history
+from cxqueue.scenario import IVR, Distribution, Forecast, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
-from cxqueue.validate import _prepare, _replication_seed, replay_history
 from tests.conftest import needs_jit
 
 DAY = 86400.0
@@ -293,7 +293,7 @@ def test_october_replay_errors_are_what_was_measured(bank):
     Observed October: 32,967 calls offered to agents in 1,692 intervals, 71.4 % answered
     within 20 s, ASA 23.2 s, 6.4 % abandoned. Replaying October's arrival times (trace, the
     default) with the agents on duty as if all took calls gives 92.8 %; ceil(busy agents)
-    54 %. Fitted on January-February (`cxqueue.calibrate`): 0.699 x agents on duty without a
+    54 %. Fitted on January-February (`cxqueue.replay.calibrate`): 0.699 x agents on duty without a
     reserve, or 0.655 x with 3 reserve agents called in at 5 waiting callers. Totals are
     pooled over the simulated calls (ratios of sums).
     """

@@ -10,7 +10,7 @@ import numpy as np
 from cxqueue.data.estimate import ObservedKPIs, estimate_forecast, observed_kpis
 from cxqueue.data.fits import HandleTimeFit, IvrFit, PatienceFit, _need_history, fit_handle_time, fit_ivr, fit_patience
 from cxqueue.data.traffic import LinesInUse, RedialStats, lines_in_use, redial_share
-from cxqueue.model import Distribution, Forecast
+from cxqueue.scenario import Distribution, Forecast
 
 __all__ = ["HistoryFit", "fit_history"]
 

@@ -23,7 +23,7 @@ import numpy as np
 from cxqueue import _validation as v
 from cxqueue.data.history import ABANDONED, SERVED, CallHistory, IntervalCounts, weekday_of
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Forecast
+from cxqueue.scenario import Forecast
 from cxqueue.units import DAY
 
 __all__ = ["ObservedKPIs", "estimate_forecast", "observed_kpis"]

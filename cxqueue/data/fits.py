@@ -20,7 +20,7 @@ import numpy as np
 
 from cxqueue.data.history import ABANDONED, IVR_ONLY, CallHistory
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Distribution
+from cxqueue.scenario import Distribution
 
 __all__ = ["HandleTimeFit", "IvrFit", "PatienceFit", "fit_handle_time", "fit_ivr", "fit_patience", "kaplan_meier"]
 

@@ -20,7 +20,7 @@ import numpy as np
 from cxqueue.data.bundle import HistoryFit, fit_history
 from cxqueue.data.estimate import ObservedKPIs
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import WEEKDAYS, Distribution, Forecast
+from cxqueue.scenario import WEEKDAYS, Distribution, Forecast
 from cxqueue.units import DAY
 
 __all__ = ["PROFILE_DIR", "available_profiles", "load_profile", "write_profile"]

@@ -1,33 +1,45 @@
-"""Optimizers: staffing per interval, shift scheduling, phone lines, opening hours, and the plan.
+"""Optimizers: staffing per interval, shift scheduling, phone lines and opening hours.
 
 * `staffing_requirements`: agents per interval (SIPP, lag-SIPP, ISA) for a service target;
 * `schedule_shifts` / `solve_covering`: shift scheduling by MILP (scipy's HiGHS);
 * `size_lines`: lines for a busy-signal target with Erlang X and redials;
 * `search_opening_hours` / `evaluate_opening_hours`: opening hours against cost and lost calls;
-* `optimize_plan`: all of them joined, confirmed by simulation.
+
+`optimize_plan`, `PlanResult` and `PlanSettings` moved to `cxqueue.plan` (the layer above, which
+joins these optimizers); the names here are aliases kept for old code.
 """
 
 from cxqueue.optimize.hours import HoursPlan, HoursSearch, evaluate_opening_hours, search_opening_hours
-from cxqueue.optimize.plan import PlanResult, PlanSettings, optimize_plan
+from cxqueue.optimize.lines import LinePlan, size_lines
 from cxqueue.optimize.requirements import StaffingRequirements, staffing_requirements
 from cxqueue.optimize.shifts import ChosenShift, ShiftSchedule, UnmetInterval, schedule_shifts, solve_covering
-from cxqueue.optimize.trunks import LinePlan, size_lines
 
 __all__ = [
     "ChosenShift",
     "HoursPlan",
     "HoursSearch",
     "LinePlan",
-    "PlanResult",
-    "PlanSettings",
     "ShiftSchedule",
     "StaffingRequirements",
     "UnmetInterval",
     "evaluate_opening_hours",
-    "optimize_plan",
     "schedule_shifts",
     "search_opening_hours",
     "size_lines",
     "solve_covering",
     "staffing_requirements",
 ]
+
+_MOVED_UP = ("PlanResult", "PlanSettings", "optimize_plan")
+
+
+def __getattr__(name: str):
+    # aliases for the plan's names, resolved on use so that this layer imports nothing above it
+    if name in _MOVED_UP:
+        import warnings
+
+        warnings.warn(f"cxqueue.optimize.{name} moved to cxqueue.plan.{name}", DeprecationWarning, stacklevel=2)
+        import cxqueue.plan
+
+        return getattr(cxqueue.plan, name)
+    raise AttributeError(f"module 'cxqueue.optimize' has no attribute {name!r}")

@@ -48,7 +48,7 @@ import numpy as np
 from scipy import special
 
 from cxqueue import _rng
-from cxqueue.model import Distribution, Forecast, Scenario, ServiceTarget
+from cxqueue.scenario import Distribution, Forecast, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, sample_callers
 from cxqueue.sim.fast import run_fast
 
@@ -105,9 +105,9 @@ def infinite_server_load(forecast: Forecast, *, handle: Distribution | None = No
 
     Parameters
     ----------
-    forecast : cxqueue.model.Forecast
+    forecast : cxqueue.scenario.Forecast
         Calls and AHT (seconds) per interval.
-    handle : cxqueue.model.Distribution, optional
+    handle : cxqueue.scenario.Distribution, optional
         Shape of the handle time: exponential (default), lognormal, deterministic or
         empirical; its mean is rescaled to each interval's ``aht_s``.
 
@@ -235,9 +235,13 @@ def _next_staffing(hist, mu, theta, target: ServiceTarget, lines, rounding="up")
     if math.isfinite(lines):
         hi = np.minimum(hi, int(lines))
     lo = np.zeros_like(hi)
-    if target.answer_within_s == 0 and target.basis == "offered" and target.max_asa_s is None and (
-        target.max_abandon is None or theta == 0
-    ) and not math.isfinite(lines):
+    if (
+        target.answer_within_s == 0
+        and target.basis == "offered"
+        and target.max_asa_s is None
+        and (target.max_abandon is None or theta == 0)
+        and not math.isfinite(lines)
+    ):
         # Feldman et al.: s = min{s : P(N >= s) <= alpha}, read off the histogram
         tail = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1] / np.maximum(hist.sum(axis=1, keepdims=True), 1)
         alpha = 1.0 - target.level
@@ -472,4 +476,3 @@ def iterative_staffing(
         service_level=sl,
         binding=_binding(last_hist, mu, theta, target, n_lines, s),
     )
-

@@ -44,8 +44,8 @@ from cxqueue.analytic import erlang_a as ea
 from cxqueue.analytic import erlang_c as ec
 from cxqueue.analytic import erlang_x as ex
 from cxqueue.exceptions import ConfigError, InfeasibleError
-from cxqueue.model import Distribution, Forecast, ServiceTarget
 from cxqueue.optimize import isa as _isa
+from cxqueue.scenario import Distribution, Forecast, ServiceTarget
 
 __all__ = ["CONSTRAINTS", "METHODS", "MODELS", "StaffingRequirements", "staffing_requirements"]
 
@@ -179,9 +179,9 @@ class StaffingRequirements:
 # --------------------------------------------------------------------------------------
 def _requirements_iv(forecast, target, model, method, mean_patience_s, lines, handle, replications, max_iter):
     if not isinstance(forecast, Forecast):
-        raise ConfigError(f"forecast must be a cxqueue.model.Forecast; got {type(forecast).__name__}")
+        raise ConfigError(f"forecast must be a cxqueue.scenario.Forecast; got {type(forecast).__name__}")
     if not isinstance(target, ServiceTarget):
-        raise ConfigError(f"target must be a cxqueue.model.ServiceTarget; got {type(target).__name__}")
+        raise ConfigError(f"target must be a cxqueue.scenario.ServiceTarget; got {type(target).__name__}")
     v.choice("model", model, MODELS)
     v.choice("method", method, METHODS)
     patience = float(v.positive_array("mean_patience_s", mean_patience_s, allow_inf=True))
@@ -204,7 +204,7 @@ def _requirements_iv(forecast, target, model, method, mean_patience_s, lines, ha
     else:
         lines_arr = np.full(n, np.inf)
     if not isinstance(handle, Distribution) or handle.is_none:
-        raise ConfigError(f"handle must be a cxqueue.model.Distribution of handle times; got {handle!r}")
+        raise ConfigError(f"handle must be a cxqueue.scenario.Distribution of handle times; got {handle!r}")
     replications = v.integer_scalar("replications", replications, minimum=2)
     max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
     return patience, lines_arr, replications, max_iter
@@ -236,13 +236,27 @@ class _Model:
 
     def sl_inverse(self, load, aht, lines, target):
         if self.name == "erlang_c":
-            return ec.agents_for_service_level(load, aht_s=aht, answer_within_s=target.answer_within_s,
-                                               level=target.level)
+            return ec.agents_for_service_level(
+                load, aht_s=aht, answer_within_s=target.answer_within_s, level=target.level
+            )
         if self.name == "erlang_a":
-            return ea.agents_for_service_level(load, aht_s=aht, answer_within_s=target.answer_within_s,
-                                               level=target.level, basis=target.basis, mean_patience_s=self.patience)
-        return ex.agents_for_service_level(load, lines, aht_s=aht, answer_within_s=target.answer_within_s,
-                                           level=target.level, basis=target.basis, mean_patience_s=self.patience)
+            return ea.agents_for_service_level(
+                load,
+                aht_s=aht,
+                answer_within_s=target.answer_within_s,
+                level=target.level,
+                basis=target.basis,
+                mean_patience_s=self.patience,
+            )
+        return ex.agents_for_service_level(
+            load,
+            lines,
+            aht_s=aht,
+            answer_within_s=target.answer_within_s,
+            level=target.level,
+            basis=target.basis,
+            mean_patience_s=self.patience,
+        )
 
     def asa_inverse(self, load, aht, lines, target):
         if self.name == "erlang_c":
@@ -253,10 +267,12 @@ class _Model:
 
     def abandon_inverse(self, load, aht, lines, target):
         if self.name == "erlang_a":
-            return ea.agents_for_abandon_rate(load, aht_s=aht, max_abandon=target.max_abandon,
-                                              mean_patience_s=self.patience)
-        return ex.agents_for_abandon_rate(load, lines, aht_s=aht, max_abandon=target.max_abandon,
-                                          mean_patience_s=self.patience)
+            return ea.agents_for_abandon_rate(
+                load, aht_s=aht, max_abandon=target.max_abandon, mean_patience_s=self.patience
+            )
+        return ex.agents_for_abandon_rate(
+            load, lines, aht_s=aht, max_abandon=target.max_abandon, mean_patience_s=self.patience
+        )
 
     def kpis(self, load, agents, aht, lines, target):
         """(service level, ASA, abandonment, occupancy, P(wait), blocking) at ``agents``."""
@@ -365,29 +381,48 @@ def _stationary(forecast, target, model, load, lines):
 
     if target.level >= 1.0:
         best = _inverse(model, "service_level", L, H, N, _with_level(target, _BEST_LEVEL))
-        put("service_level", best, "level=1 cannot be reached: no finite staffing answers every call in time "
-            f"(pass a level < 1; these intervals get the staffing for {_BEST_LEVEL:g})", np.ones(idx.size, bool))
+        put(
+            "service_level",
+            best,
+            "level=1 cannot be reached: no finite staffing answers every call in time "
+            f"(pass a level < 1; these intervals get the staffing for {_BEST_LEVEL:g})",
+            np.ones(idx.size, bool),
+        )
     elif target.level > 0:
-        put("service_level", _inverse(model, "service_level", L, H, N, target),
+        put(
+            "service_level",
+            _inverse(model, "service_level", L, H, N, target),
             f"too few lines: even with every line staffed fewer than {target.level:g} of calls are answered "
-            f"within {target.answer_within_s:g} s ({target.basis} basis)")
+            f"within {target.answer_within_s:g} s ({target.basis} basis)",
+        )
     if target.max_asa_s is not None:
         put("asa", _inverse(model, "asa", L, H, N, target), f"no staffing brings the ASA under {target.max_asa_s:g} s")
     if target.max_abandon is not None:
         if not math.isfinite(model.patience):
-            notes.append(f"max_abandon={target.max_abandon:g} has no effect: with infinite patience nobody hangs up "
-                         "(pass a finite mean_patience_s with model='erlang_a' or 'erlang_x')")
+            notes.append(
+                f"max_abandon={target.max_abandon:g} has no effect: with infinite patience nobody hangs up "
+                "(pass a finite mean_patience_s with model='erlang_a' or 'erlang_x')"
+            )
         else:
-            put("abandon", _inverse(model, "abandon", L, H, N, target),
-                f"too few lines: even with every line staffed more than {target.max_abandon:g} of callers hang up")
+            put(
+                "abandon",
+                _inverse(model, "abandon", L, H, N, target),
+                f"too few lines: even with every line staffed more than {target.max_abandon:g} of callers hang up",
+            )
     if target.max_occupancy is not None:
         occ = np.ceil(L / target.max_occupancy - 1e-9).astype(np.int64)
-        put("occupancy", np.where(occ <= N, occ, -1),
-            f"too few lines: occupancy <= {target.max_occupancy:g} needs more agents than lines")
+        put(
+            "occupancy",
+            np.where(occ <= N, occ, -1),
+            f"too few lines: occupancy <= {target.max_occupancy:g} needs more agents than lines",
+        )
     if target.max_blocking is not None:
         if np.isfinite(N).any():
-            put("blocking", _blocking_minimum(model, L, H, N, target.max_blocking),
-                f"too few lines: busy signals stay above {target.max_blocking:g} even with every line staffed")
+            put(
+                "blocking",
+                _blocking_minimum(model, L, H, N, target.max_blocking),
+                f"too few lines: busy signals stay above {target.max_blocking:g} even with every line staffed",
+            )
         else:
             notes.append(f"max_blocking={target.max_blocking:g} has no effect: lines are unlimited (pass lines)")
     return _combine(forecast, need, unmet, why, notes)
@@ -440,9 +475,9 @@ def staffing_requirements(
 
     Parameters
     ----------
-    forecast : cxqueue.model.Forecast
+    forecast : cxqueue.scenario.Forecast
         Calls and mean handle time (seconds) per interval of ``interval_s`` seconds.
-    target : cxqueue.model.ServiceTarget
+    target : cxqueue.scenario.ServiceTarget
         Service level ``level`` within ``answer_within_s`` seconds on ``basis``, and the
         optional caps ``max_asa_s`` (seconds), ``max_abandon``, ``max_occupancy``,
         ``max_blocking`` (needs ``lines``) and ``shrinkage``. A delay-probability target
@@ -457,7 +492,7 @@ def staffing_requirements(
         Mean exponential patience, seconds (erlang_a / erlang_x).
     lines : int or array_like, optional
         Phone lines (erlang_x), one value or one per interval (one value for ISA).
-    handle : cxqueue.model.Distribution, optional
+    handle : cxqueue.scenario.Distribution, optional
         Shape of the handle time for ``m(t)`` and the ISA simulation (exponential by
         default; its mean follows each interval's ``aht_s``).
     seed : int, SeedSequence, Generator or None
@@ -507,7 +542,18 @@ def staffing_requirements(
     extra = {}
     if method == "isa":
         agents, binding, feasible, messages, extra = _run_isa(
-            forecast, target, m, load, agents, binding, feasible, messages, handle, seed, replications, max_iter,
+            forecast,
+            target,
+            m,
+            load,
+            agents,
+            binding,
+            feasible,
+            messages,
+            handle,
+            seed,
+            replications,
+            max_iter,
             isa_rounding,
         )
     paid = np.ceil(agents / (1.0 - target.shrinkage) - 1e-9).astype(np.int64)

@@ -25,7 +25,7 @@ import numpy as np
 from cxqueue import _rng
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Distribution, Scenario
+from cxqueue.scenario import Distribution, Scenario
 from cxqueue.units import DAY, WEEK
 
 __all__ = ["Callers", "arrival_iv", "open_windows", "sample_callers"]
@@ -146,7 +146,7 @@ def arrival_iv(arrival_s, scenario: Scenario) -> np.ndarray:
     ----------
     arrival_s : array_like of float
         Arrival times in seconds since the horizon start (not the forecast's clock).
-    scenario : cxqueue.model.Scenario
+    scenario : cxqueue.scenario.Scenario
 
     Returns
     -------
@@ -160,7 +160,7 @@ def arrival_iv(arrival_s, scenario: Scenario) -> np.ndarray:
 
     Examples
     --------
-    >>> from cxqueue.model import Forecast, Scenario
+    >>> from cxqueue.scenario import Forecast, Scenario
     >>> s = Scenario(Forecast(calls=[1.0, 1.0], aht_s=60.0, interval_s=900.0), agents=1)
     >>> arrival_iv([0.0, 10.5, 1799.0], s).tolist()
     [0.0, 10.5, 1799.0]
@@ -181,7 +181,7 @@ def sample_callers(scenario: Scenario, seed, *, arrival_s=None) -> Callers:
 
     Parameters
     ----------
-    scenario : cxqueue.model.Scenario
+    scenario : cxqueue.scenario.Scenario
     seed : int, SeedSequence, Generator or None
         The replication's seed; it is split into purpose streams.
     arrival_s : array_like of float, optional
@@ -203,7 +203,7 @@ def sample_callers(scenario: Scenario, seed, *, arrival_s=None) -> Callers:
 
     Examples
     --------
-    >>> from cxqueue.model import Forecast, Scenario
+    >>> from cxqueue.scenario import Forecast, Scenario
     >>> s = Scenario(Forecast(calls=[100.0] * 4, aht_s=180.0, interval_s=900.0), agents=12)
     >>> c = sample_callers(s, 1)
     >>> c.n > 300, bool(np.all(np.diff(c.arrival_s) >= 0)), c.handle_unit.shape[1]
@@ -264,7 +264,7 @@ def open_windows(scenario: Scenario) -> np.ndarray:
 
     Always open gives a single window (-inf, inf); never open gives shape (0, 2).
 
-    >>> from cxqueue.model import Forecast, OpeningHours, Scenario
+    >>> from cxqueue.scenario import Forecast, OpeningHours, Scenario
     >>> f = Forecast(calls=[1.0] * 4, aht_s=60.0, interval_s=3600.0, start_s=7 * 3600.0)
     >>> s = Scenario(f, agents=1, hours=OpeningHours.daily(8 * 3600, 20 * 3600))
     >>> w = open_windows(s)

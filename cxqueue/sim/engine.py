@@ -48,7 +48,7 @@ from collections import deque
 import numpy as np
 import simpy
 
-from cxqueue.model import Scenario
+from cxqueue.scenario import Scenario
 from cxqueue.sim.arrivals import Callers, open_windows
 from cxqueue.sim.fast import reserve_staffing, staffing
 from cxqueue.sim.records import (
@@ -389,7 +389,7 @@ def run_simpy(scenario: Scenario, callers: Callers, *, record: bool = False) -> 
 
     Examples
     --------
-    >>> from cxqueue.model import Forecast, Scenario
+    >>> from cxqueue.scenario import Forecast, Scenario
     >>> from cxqueue.sim.arrivals import sample_callers
     >>> s = Scenario(Forecast(calls=[100.0] * 4, aht_s=180.0, interval_s=900.0), agents=30)
     >>> out = run_simpy(s, sample_callers(s, 3), record=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cxqueue.model import Scenario
+from cxqueue.scenario import Scenario
 from cxqueue.sim import _kernels
 from cxqueue.sim.arrivals import Callers, open_windows
 from cxqueue.sim.records import WAIT_EDGES_S, RepOutput, call_log
@@ -19,7 +19,7 @@ __all__ = ["reserve_staffing", "run_fast", "staffing"]
 def staffing(scenario: Scenario) -> np.ndarray:
     """Agents on duty per interval as integers (``scenario.agents`` rounded to nearest).
 
-    >>> from cxqueue.model import Forecast, Scenario
+    >>> from cxqueue.scenario import Forecast, Scenario
     >>> staffing(Scenario(Forecast([1.0, 1.0], 60.0), agents=[2.4, 2.6])).tolist()
     [2, 3]
     """
@@ -30,7 +30,7 @@ def reserve_staffing(scenario: Scenario) -> tuple[np.ndarray, int]:
     """Reserve agents per interval as integers (rounded to nearest; zeros without a reserve)
     and the number of waiting callers that calls them in.
 
-    >>> from cxqueue.model import Forecast, Reserve, Scenario
+    >>> from cxqueue.scenario import Forecast, Reserve, Scenario
     >>> s = Scenario(Forecast([1.0, 1.0], 60.0), agents=2, reserve=Reserve(agents=[0.6, 2.0], queue_threshold=3))
     >>> a, k = reserve_staffing(s)
     >>> a.tolist(), k
@@ -49,7 +49,7 @@ def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> R
 
     Examples
     --------
-    >>> from cxqueue.model import Forecast, Scenario
+    >>> from cxqueue.scenario import Forecast, Scenario
     >>> from cxqueue.sim.arrivals import sample_callers
     >>> s = Scenario(Forecast(calls=[100.0] * 4, aht_s=180.0, interval_s=900.0), agents=30)
     >>> out = run_fast(s, sample_callers(s, 3), record=True)
@@ -90,7 +90,15 @@ def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> R
     if record:
         LI, LF = LI[:ln], LF[:ln]
         calls = call_log(
-            LI[:, 0], LI[:, 1] + 1, LI[:, 2], LF[:, 0], LF[:, 1], LF[:, 2], LI[:, 3], LF[:, 3], LI[:, 4],
+            LI[:, 0],
+            LI[:, 1] + 1,
+            LI[:, 2],
+            LF[:, 0],
+            LF[:, 1],
+            LF[:, 2],
+            LI[:, 3],
+            LF[:, 3],
+            LI[:, 4],
             clock_offset_s=f.start_s,
         )
     return RepOutput(counts=counts, time_s=tsum, wait_hist=hist, backlog=backlog, calls=calls)

@@ -320,4 +320,3 @@ def rep_summary(out: r.RepOutput, *, interval_s: float, keep: np.ndarray) -> dic
     per = {k: v[:-1] for k, v in both.items()}
     tot = {k: float(v[-1]) for k, v in both.items()}
     return {"intervals": per, "totals": tot, "backlog": out.backlog}
-

@@ -2,7 +2,7 @@
 
 `run_replication` is one of them, raw: the counters per interval (`records.RepOutput`)
 from which `simulate` computes its KPIs, for callers that pool counts themselves (e.g.
-`cxqueue.validate`, whose totals are sums of waits over sums of answered calls).
+`cxqueue.replay.replay`, whose totals are sums of waits over sums of answered calls).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from cxqueue import _rng
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Scenario
+from cxqueue.scenario import Scenario
 from cxqueue.sim.arrivals import _sample, arrival_iv
 from cxqueue.sim.engine import run_simpy
 from cxqueue.sim.fast import run_fast
@@ -26,7 +26,7 @@ ENGINES = ("simpy", "fast")
 
 def _scenario_iv(scenario, engine, record_calls, arrival_s):
     if not isinstance(scenario, Scenario):
-        raise ConfigError(f"scenario must be a cxqueue.model.Scenario; got {type(scenario).__name__}")
+        raise ConfigError(f"scenario must be a cxqueue.scenario.Scenario; got {type(scenario).__name__}")
     v.choice("engine", engine, ENGINES)
     if not isinstance(record_calls, bool | np.bool_):
         raise ConfigError(f"record_calls must be True or False; got {record_calls!r}")
@@ -38,7 +38,7 @@ def _scenario_iv(scenario, engine, record_calls, arrival_s):
 
 def _simulate_iv(scenario, replications, engine, record_calls, warmup_s, arrival_s):
     if not isinstance(scenario, Scenario):
-        raise ConfigError(f"scenario must be a cxqueue.model.Scenario; got {type(scenario).__name__}")
+        raise ConfigError(f"scenario must be a cxqueue.scenario.Scenario; got {type(scenario).__name__}")
     replications = v.integer_scalar("replications", replications, minimum=1)
     record_calls, trace = _scenario_iv(scenario, engine, record_calls, arrival_s)
     warmup_s = float(v.nonneg_array("warmup_s", warmup_s))
@@ -65,7 +65,7 @@ def run_replication(
 
     Parameters
     ----------
-    scenario : cxqueue.model.Scenario
+    scenario : cxqueue.scenario.Scenario
     seed : int, SeedSequence, Generator or None
         The replication's seed (split into purpose streams).
     engine : {"simpy", "fast"}
@@ -88,7 +88,7 @@ def run_replication(
 
     Examples
     --------
-    >>> from cxqueue.model import Forecast, Scenario
+    >>> from cxqueue.scenario import Forecast, Scenario
     >>> from cxqueue.sim import records
     >>> s = Scenario(Forecast(calls=[10.0, 10.0], aht_s=60.0, interval_s=900.0), agents=3)
     >>> out = run_replication(s, seed=1, arrival_s=[1.0, 2.0, 950.0])
@@ -119,7 +119,7 @@ def simulate(
 
     Parameters
     ----------
-    scenario : cxqueue.model.Scenario
+    scenario : cxqueue.scenario.Scenario
         Forecast, agents per interval, lines, distributions, hours, redials, callbacks,
         priority classes, day factor; ``scenario.target.answer_within_s`` is the
         service-level threshold in seconds.
@@ -158,7 +158,7 @@ def simulate(
 
     Examples
     --------
-    >>> from cxqueue.model import Forecast, Scenario
+    >>> from cxqueue.scenario import Forecast, Scenario
     >>> f = Forecast(calls=[100.0] * 8, aht_s=180.0, interval_s=1800.0)
     >>> res = simulate(Scenario(f, agents=14), replications=5, seed=1, engine="fast")
     >>> 0.8 < float(res.totals.sl_offered.mean) < 0.95, res.sl_offered.mean.shape

@@ -2,7 +2,7 @@
 
 import sys
 
-from cxqueue.sweep.cli import main
+from cxqueue.cli.sweep import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -286,7 +286,7 @@ _STATIONARY_KEYS = (
 
 def _stationary_scenario(config: Mapping):
     """A Scenario of ``n_intervals`` equal intervals from the flat keys of ``_STATIONARY_KEYS``."""
-    from cxqueue.model import Distribution, Forecast, Scenario, ServiceTarget
+    from cxqueue.scenario import Distribution, Forecast, Scenario, ServiceTarget
 
     aht_s = _number(config, "aht_s")
     interval_s = _number(config, "interval_s", 900.0)

@@ -65,7 +65,7 @@ def grid_times(model: dict) -> tuple[np.ndarray, int]:
 
 def forecast_of(config: dict):
     """The Forecast: calls per step = the integral of lambda(t) over it; AHT = one unit."""
-    from cxqueue.model import Forecast
+    from cxqueue.scenario import Forecast
 
     step, unit = float(config["step"]), float(config["time_unit_s"])
     a, _ = grid_times(config)
@@ -198,8 +198,8 @@ def staffing_point(config: dict, *, seed) -> dict:
     ``seed`` (the sweep's per-point seed) is not used: ISA and the evaluation take the
     seeds of the config so that the four staffings of a (theta, alpha) meet the same callers.
     """
-    from cxqueue.model import Distribution, Scenario, ServiceTarget
     from cxqueue.optimize.requirements import staffing_requirements
+    from cxqueue.scenario import Distribution, Scenario, ServiceTarget
     from cxqueue.sim import simulate
 
     unit = float(config["time_unit_s"])

@@ -24,14 +24,14 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
 from cxqueue.analytic import erlang_a, erlang_c  # noqa: E402
-from cxqueue.calibrate import fit_agent_factor, fit_reserve  # noqa: E402
 from cxqueue.config import load_scenario  # noqa: E402
 from cxqueue.data import concat_histories, estimate_forecast, fit_history, observed_kpis, read_bank_log  # noqa: E402
-from cxqueue.sim.records import Outcome  # noqa: E402
-from cxqueue.sim.runner import run_replication  # noqa: E402
+from cxqueue.replay.calibrate import fit_agent_factor, fit_reserve  # noqa: E402
 
 # private helpers of the replay: the waits below come from exactly the replay's simulated calls
-from cxqueue.validate import _agents, _prepare, _replication_seed, replay_history  # noqa: E402
+from cxqueue.replay.replay import _agents, _prepare, _replication_seed, replay_history  # noqa: E402
+from cxqueue.sim.records import Outcome  # noqa: E402
+from cxqueue.sim.runner import run_replication  # noqa: E402
 
 BANK = "anonymous-bank-1999"
 

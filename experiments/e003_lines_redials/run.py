@@ -129,7 +129,7 @@ def simulate_point(config: dict, *, seed) -> dict:
     (redials included), as in Erlang X; per-call counts divide by the fresh calls
     expected in the measured time.
     """
-    from cxqueue.model import Distribution, Forecast, Redials, Scenario, ServiceTarget
+    from cxqueue.scenario import Distribution, Forecast, Redials, Scenario, ServiceTarget
     from cxqueue.sim import simulate
 
     aht_s, interval_s = config["aht_s"], config["interval_s"]

@@ -123,7 +123,7 @@ def retailer_model(r: dict, repo: Path):
 def bank_model(b: dict):
     """The bank's calls per hour of each weekday (Jan-Feb 1999) and its current hours."""
     from cxqueue.data import load_profile
-    from cxqueue.model import OpeningHours, ServiceTarget
+    from cxqueue.scenario import OpeningHours, ServiceTarget
 
     p = load_profile(b["profile"])
     k = round(H / p.forecast.interval_s)
@@ -200,7 +200,7 @@ def search_point(config: dict, *, seed) -> dict:
         uniform = []
         for w in skw["windows"][0] if config["cost_model"] == "agent_hours" else []:
             wins = tuple(((w,) if d in skw["must_open"] else ()) for d in range(7))
-            from cxqueue.model import OpeningHours
+            from cxqueue.scenario import OpeningHours
 
             uniform.append(evaluate_opening_hours(latent, OpeningHours(wins), **kw))
         extra["uniform"] = [

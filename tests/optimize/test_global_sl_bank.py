@@ -31,8 +31,8 @@ import pytest
 from cxqueue.analytic import erlang_a
 from cxqueue.config import default_config_path, load_scenario
 from cxqueue.data import load_profile
-from cxqueue.model import Scenario, ServiceTarget
 from cxqueue.optimize.shifts import schedule_shifts
+from cxqueue.scenario import Scenario, ServiceTarget
 from cxqueue.sim import simulate
 from tests.conftest import NO_JIT
 

@@ -17,7 +17,6 @@ import pytest
 from scipy import linalg
 
 from cxqueue.analytic import erlang_a
-from cxqueue.model import Distribution, Forecast, Scenario, ServiceTarget
 from cxqueue.optimize.isa import (
     _conditional,
     _next_staffing,
@@ -26,6 +25,7 @@ from cxqueue.optimize.isa import (
     iterative_staffing,
 )
 from cxqueue.optimize.requirements import staffing_requirements
+from cxqueue.scenario import Distribution, Forecast, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
 from tests.conftest import needs_jit
 
@@ -60,8 +60,13 @@ def _chain(s, j, mu, theta, tau):
 
 @pytest.mark.parametrize(
     ("s", "j", "theta", "tau"),
-    [(10, 0, 1 / 120, 20.0), (10, 4, 1 / 120, 20.0), (25, 12, 1 / 30, 45.0), (3, 7, 1 / 600, 200.0),
-     (10, 4, 0.0, 20.0)],
+    [
+        (10, 0, 1 / 120, 20.0),
+        (10, 4, 1 / 120, 20.0),
+        (25, 12, 1 / 30, 45.0),
+        (3, 7, 1 / 600, 200.0),
+        (10, 4, 0.0, 20.0),
+    ],
 )
 def test_conditional_wait_formulas_against_markov_chain(s, j, theta, tau):
     mu = 1 / 60

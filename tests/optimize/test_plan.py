@@ -10,8 +10,8 @@ import pytest
 
 import cxqueue as cx
 from cxqueue.exceptions import ConfigError
-from cxqueue.optimize.plan import PlanSettings, optimize_plan
-from cxqueue.report import FIGURES, write_plan_report
+from cxqueue.plan.optimize import PlanSettings, optimize_plan
+from cxqueue.plan.report import FIGURES, write_plan_report
 
 
 def day_scenario(level=0.8):
@@ -115,7 +115,7 @@ def test_plan_errors():
     sc = day_scenario()
     with pytest.raises(ConfigError, match=re.escape("templates must hold at least one ShiftTemplate; got none")):
         optimize_plan(sc, [])
-    with pytest.raises(ConfigError, match=re.escape("scenario must be a cxqueue.model.Scenario; got dict")):
+    with pytest.raises(ConfigError, match=re.escape("scenario must be a cxqueue.scenario.Scenario; got dict")):
         optimize_plan({}, TEMPLATES)
     with pytest.raises(
         ConfigError, match=re.escape("model must be one of 'erlang_c', 'erlang_a', 'erlang_x'; got 'x'")

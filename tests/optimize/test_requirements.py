@@ -18,9 +18,9 @@ from scipy import integrate, stats
 
 from cxqueue.analytic import erlang_a, erlang_c, erlang_x
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Distribution, Forecast, ServiceTarget
 from cxqueue.optimize.isa import infinite_server_load
 from cxqueue.optimize.requirements import CONSTRAINTS, StaffingRequirements, staffing_requirements
+from cxqueue.scenario import Distribution, Forecast, ServiceTarget
 
 CALLS = np.array([0.0, 12.0, 55.0, 140.0, 300.0, 90.0, 0.0, 7.0])
 AHT = np.array([180.0, 200.0, 240.0, 180.0, 300.0, 150.0, 180.0, 420.0])
@@ -66,6 +66,7 @@ def test_sipp_erlang_a_every_cap_is_max_of_brute_force_minima(basis):
     r = staffing_requirements(F, t, model="erlang_a", mean_patience_s=pat)
     load = F.offered_load
     kw = lambda i: {"aht_s": AHT[i], "mean_patience_s": pat}  # noqa: E731
+
     def sl_ok(i, c):
         return erlang_a.service_level(load[i], c, answer_within_s=15.0, basis=basis, **kw(i)) >= 0.85
 
@@ -268,23 +269,29 @@ def test_result_is_frozen_and_serializes():
 # errors: every message
 # ---------------------------------------------------------------------------------------
 ERRORS = [
-    (dict(forecast=[1.0]), "forecast must be a cxqueue.model.Forecast; got list"),
-    (dict(target=0.8), "target must be a cxqueue.model.ServiceTarget; got float"),
+    (dict(forecast=[1.0]), "forecast must be a cxqueue.scenario.Forecast; got list"),
+    (dict(target=0.8), "target must be a cxqueue.scenario.ServiceTarget; got float"),
     (dict(model="erlang_b"), "model must be one of 'erlang_c', 'erlang_a', 'erlang_x'; got 'erlang_b'"),
     (dict(method="psa"), "method must be one of 'sipp', 'lag_sipp', 'isa'; got 'psa'"),
-    (dict(mean_patience_s=300.0),
-     "model='erlang_c' has no abandonment; got mean_patience_s=300 (use model='erlang_a' for callers who hang up)"),
+    (
+        dict(mean_patience_s=300.0),
+        "model='erlang_c' has no abandonment; got mean_patience_s=300 (use model='erlang_a' for callers who hang up)",
+    ),
     (dict(model="erlang_a", mean_patience_s=-1.0), "mean_patience_s must be > 0; got -1.0"),
     (dict(model="erlang_a", mean_patience_s=float("nan")), "mean_patience_s must be a number, not NaN; got nan"),
     (dict(lines=10), "lines needs model='erlang_x' (finite phone lines); got model='erlang_c'"),
     (dict(model="erlang_x", lines=[10, 20]), "lines must be one number or one per interval (8); got shape (2,)"),
     (dict(model="erlang_x", lines=10.5), "lines must be whole numbers; got 10.5"),
     (dict(model="erlang_x", lines=0), "lines must be > 0; got 0.0"),
-    (dict(model="erlang_x", lines=np.arange(1.0, 9.0), method="isa"),
-     "method='isa' needs one line count for the whole horizon; got one per interval"),
-    (dict(handle=Distribution.none()),
-     "handle must be a cxqueue.model.Distribution of handle times; got Distribution(kind='none'"),
-    (dict(handle="exponential"), "handle must be a cxqueue.model.Distribution of handle times; got 'exponential'"),
+    (
+        dict(model="erlang_x", lines=np.arange(1.0, 9.0), method="isa"),
+        "method='isa' needs one line count for the whole horizon; got one per interval",
+    ),
+    (
+        dict(handle=Distribution.none()),
+        "handle must be a cxqueue.scenario.Distribution of handle times; got Distribution(kind='none'",
+    ),
+    (dict(handle="exponential"), "handle must be a cxqueue.scenario.Distribution of handle times; got 'exponential'"),
     (dict(replications=1), "replications must be >= 2; got 1"),
     (dict(max_iter=0), "max_iter must be >= 1; got 0"),
     (dict(max_iter=2.5), "max_iter must be an integer; got 2.5"),
@@ -307,8 +314,8 @@ def test_isa_bad_seed_is_named():
 def test_infinite_server_load_is_never_negative_after_a_busy_stretch():
     # round-off of the second differences gave -1.5e-15 at index 8 here, which turned
     # into NaN agents under ISA (found by the plan benchmark on the bank)
-    from cxqueue.model import Distribution, Forecast
     from cxqueue.optimize.isa import infinite_server_load
+    from cxqueue.scenario import Distribution, Forecast
 
     f = Forecast(calls=[5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3], aht_s=183, interval_s=900)
     m = infinite_server_load(f, handle=Distribution.exponential(1.0))

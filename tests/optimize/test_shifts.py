@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from cxqueue.exceptions import CxqueueError, InfeasibleError
-from cxqueue.model import OpeningHours, ShiftTemplate
 from cxqueue.optimize.shifts import ShiftSchedule, SolveProgress, schedule_shifts, solve_covering
+from cxqueue.scenario import OpeningHours, ShiftTemplate
 
 H = 3600.0
 DAY = 86400.0
@@ -40,8 +40,10 @@ def _on_duty(s: ShiftSchedule, n: int) -> np.ndarray:
 def test_cover_matches_brute_force_with_breaks():
     # 10 hourly intervals; 4-h shifts (one 1-h break in hours 2-3) and 2-h shifts without
     req = np.array([2, 3, 4, 4, 3, 5, 5, 3, 2, 1], dtype=float)
-    tpls = [ShiftTemplate("long", 4 * H, 0, 6 * H, 2 * H, cost=3.5, breaks=((H, 3 * H, H),)),
-            ShiftTemplate("short", 2 * H, 0, 8 * H, 2 * H, cost=2.0)]
+    tpls = [
+        ShiftTemplate("long", 4 * H, 0, 6 * H, 2 * H, cost=3.5, breaks=((H, 3 * H, H),)),
+        ShiftTemplate("short", 2 * H, 0, 8 * H, 2 * H, cost=2.0),
+    ]
     s = schedule_shifts(req, tpls, interval_s=H, mip_rel_gap=0.0)
     assert s.status == "optimal" and s.n_candidates == 4 * 2 + 5
     # brute force over the same candidates, built here by hand: long shift at a in {0,2,4,6}
@@ -50,13 +52,13 @@ def test_cover_matches_brute_force_with_breaks():
     for a in (0, 2, 4, 6):
         for b in (a + 1, a + 2):
             c = np.zeros(10)
-            c[a:a + 4] = 1
+            c[a : a + 4] = 1
             c[b] = 0
             cols.append(c)
             cost.append(3.5)
     for a in (0, 2, 4, 6, 8):
         c = np.zeros(10)
-        c[a:a + 2] = 1
+        c[a : a + 2] = 1
         cols.append(c)
         cost.append(2.0)
     cov = np.array(cols).T
@@ -128,9 +130,11 @@ def test_no_template_covers_an_open_interval_is_reported_with_where():
     hours = OpeningHours.daily(8 * H, 20 * H)
     tpl = ShiftTemplate("early", 8 * H, 8 * H, 10 * H, H)  # ends by 18:00
     req = np.where((np.arange(24) >= 8) & (np.arange(24) < 20), 1.0, 0.0)
-    msg = ("no schedule meets the requirement: 2 period(s) cannot be covered: "
-           "interval 18 (monday 18:00) (required 1, at most 0 possible); "
-           "interval 19 (monday 19:00) (required 1, at most 0 possible); add templates")
+    msg = (
+        "no schedule meets the requirement: 2 period(s) cannot be covered: "
+        "interval 18 (monday 18:00) (required 1, at most 0 possible); "
+        "interval 19 (monday 19:00) (required 1, at most 0 possible); add templates"
+    )
     with pytest.raises(InfeasibleError, match=msg.replace("(", r"\(").replace(")", r"\)")):
         schedule_shifts(req, [tpl], interval_s=H, hours=hours)
 
@@ -149,13 +153,17 @@ def test_max_count_infeasibility_names_the_intervals():
 def test_min_count_and_days_of_week():
     # three days of hourly intervals, a template only on Tuesday with min_count 2
     req = np.zeros(72)
-    req[24 + 9:24 + 13] = 1.0
+    req[24 + 9 : 24 + 13] = 1.0
     tue = ShiftTemplate("tue", 4 * H, 9 * H, 9 * H, H, cost=1.0, days=(1,), min_count=2)
     s = schedule_shifts(req, [tue], interval_s=H)
     assert [(sh.day, sh.weekday, sh.start_s, sh.count) for sh in s.shifts] == [(1, "tuesday", DAY + 9 * H, 2)]
     with pytest.raises(InfeasibleError, match="shift 'sun' needs min_count=1 on sunday"):
-        schedule_shifts(np.zeros(7 * 24), [ShiftTemplate("sun", 4 * H, 22 * H, 22 * H, H, days=(6,), min_count=1)],
-                        interval_s=H, hours=OpeningHours.daily(8 * H, 20 * H))
+        schedule_shifts(
+            np.zeros(7 * 24),
+            [ShiftTemplate("sun", 4 * H, 22 * H, 22 * H, H, days=(6,), min_count=1)],
+            interval_s=H,
+            hours=OpeningHours.daily(8 * H, 20 * H),
+        )
 
 
 def test_overnight_shift_and_wrap():
@@ -184,7 +192,7 @@ def test_week_schedule_structure_and_to_dict():
     n = 7 * 24
     hod = np.arange(n) % 24
     req = np.where((hod >= 8) & (hod < 20), 3.0, 0.0)
-    req[5 * 24:] = np.where(req[5 * 24:] > 0, 1.0, 0.0)  # quieter weekend
+    req[5 * 24 :] = np.where(req[5 * 24 :] > 0, 1.0, 0.0)  # quieter weekend
     tpl = ShiftTemplate("8h", 8 * H, 6 * H, 14 * H, 2 * H, cost=8.0, breaks=((3 * H, 5 * H, H),))
     s = schedule_shifts(req, [tpl], interval_s=H, hours=OpeningHours.daily(6 * H, 22 * H))
     assert s.n_candidates == 7 * 5 * 2
@@ -195,8 +203,15 @@ def test_week_schedule_structure_and_to_dict():
     d = s.to_dict()
     json.dumps(d)
     assert d["cost"] == s.cost and len(d["shifts"]) == len(s.shifts) and d["status"] == "optimal"
-    assert {sh.weekday for sh in s.shifts} == {"monday", "tuesday", "wednesday", "thursday", "friday",
-                                               "saturday", "sunday"}
+    assert {sh.weekday for sh in s.shifts} == {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    }
 
 
 def test_progress_callback_and_log(capfd):
@@ -218,7 +233,7 @@ def _limited_milp(monkeypatch, *, drop_x=False):
     """Make milp report that it hit its limit (status 1) with its schedule, or without one."""
     import scipy.optimize
 
-    import cxqueue.optimize._highs as highs
+    import cxqueue.optimize.shifts._highs as highs
 
     def milp(c, *, integrality=None, options=None, **kw):
         res = scipy.optimize.milp(c, integrality=integrality, options=options, **kw)
@@ -235,8 +250,10 @@ def _hard_instance():
     rng = np.random.default_rng(3)
     n = 96
     req = np.ceil(10 + 8 * np.sin(np.arange(n) / n * 2 * np.pi) + rng.normal(0, 2, n)).clip(0)
-    tpls = [ShiftTemplate(f"t{k}", (4 + k) * H, 0, 20 * H, 900, cost=4 + 1.3 * k + 0.07 * k * k,
-                          breaks=((H, 3 * H, 900),)) for k in range(3)]
+    tpls = [
+        ShiftTemplate(f"t{k}", (4 + k) * H, 0, 20 * H, 900, cost=4 + 1.3 * k + 0.07 * k * k, breaks=((H, 3 * H, 900),))
+        for k in range(3)
+    ]
     return req, tpls
 
 
@@ -277,8 +294,10 @@ def test_week_wraps_sunday_night_into_monday_morning():
     # hourly week, always open, 1 agent needed around the clock; only night shifts 22:00-06:00 and day
     # shifts 06:00-14:00 / 14:00-22:00; Monday 00:00-06:00 can only come from Sunday's night shift (wrap)
     n = 7 * 24
-    tpls = [ShiftTemplate("night", 8 * H, 22 * H, 22 * H, H, cost=9.0),
-            ShiftTemplate("day", 8 * H, 6 * H, 14 * H, 8 * H, cost=8.0)]
+    tpls = [
+        ShiftTemplate("night", 8 * H, 22 * H, 22 * H, H, cost=9.0),
+        ShiftTemplate("day", 8 * H, 6 * H, 14 * H, 8 * H, cost=8.0),
+    ]
     s = schedule_shifts(np.ones(n), tpls, interval_s=H, wrap=True)
     assert np.all(s.agents == 1) and s.cost == 7 * (9.0 + 2 * 8.0)
     sunday_night = [sh for sh in s.shifts if sh.template == "night" and sh.weekday == "sunday"]

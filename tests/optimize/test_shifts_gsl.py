@@ -10,9 +10,9 @@ import pytest
 from scipy.stats import poisson
 
 from cxqueue.exceptions import InfeasibleError
-from cxqueue.model import ShiftTemplate
-from cxqueue.optimize._gsl import upper_hull
 from cxqueue.optimize.shifts import schedule_shifts
+from cxqueue.optimize.shifts._gsl import upper_hull
+from cxqueue.scenario import ShiftTemplate
 
 H = 3600.0
 
@@ -42,7 +42,7 @@ TEMPLATES = [ShiftTemplate("3h", 3 * H, 0, 3 * H, H, cost=3.0), ShiftTemplate("6
 def _brute_force(sl, target, top=7):
     cov = np.zeros((6, 5))
     for j in range(4):
-        cov[j:j + 3, j] = 1
+        cov[j : j + 3, j] = 1
     cov[:, 4] = 1
     cost = np.array([3.0] * 4 + [5.4])
     grid = np.array(list(itertools.product(range(top + 1), repeat=5)), dtype=float)
@@ -62,8 +62,17 @@ def test_erlang_c_curve_is_not_concave_near_the_load():
 @pytest.mark.parametrize("target", [0.6, 0.8, 0.9])
 def test_global_service_level_is_optimal_by_brute_force_and_beats_cover(target):
     sl = sl_table(LOADS, K)
-    s = schedule_shifts(np.zeros(6), TEMPLATES, interval_s=H, objective="global_service_level", sl_curve=sl,
-                        calls=CALLS, target_level=target, sl_model="exact", mip_rel_gap=0.0)
+    s = schedule_shifts(
+        np.zeros(6),
+        TEMPLATES,
+        interval_s=H,
+        objective="global_service_level",
+        sl_curve=sl,
+        calls=CALLS,
+        target_level=target,
+        sl_model="exact",
+        mip_rel_gap=0.0,
+    )
     best, _ = _brute_force(sl, target)
     assert s.cost == pytest.approx(best)
     assert s.global_service_level >= target - 1e-9
@@ -83,8 +92,9 @@ def test_hull_model_overstates_and_exact_does_not():
     # Erlang C is zero up to the load: the concave envelope credits understaffed intervals, so the
     # hull model's schedule is cheaper on paper but misses the target; the exact model meets it
     sl = sl_table(LOADS, K)
-    kw = dict(interval_s=H, objective="global_service_level", sl_curve=sl, calls=CALLS, target_level=0.5,
-              mip_rel_gap=0.0)
+    kw = dict(
+        interval_s=H, objective="global_service_level", sl_curve=sl, calls=CALLS, target_level=0.5, mip_rel_gap=0.0
+    )
     exact = schedule_shifts(np.zeros(6), TEMPLATES, sl_model="exact", **kw)
     hull = schedule_shifts(np.zeros(6), TEMPLATES, sl_model="hull", **kw)
     assert exact.global_service_level >= 0.5 and exact.cost == pytest.approx(_brute_force(sl, 0.5)[0])
@@ -96,24 +106,56 @@ def test_concave_curve_hull_equals_exact():
     sl = 1 - 0.6 ** np.arange(K + 1)[None, :].repeat(6, axis=0)
     best, _ = _brute_force(sl, 0.9)
     for model in ("exact", "hull"):
-        s = schedule_shifts(np.zeros(6), TEMPLATES, interval_s=H, objective="global_service_level", sl_curve=sl,
-                            calls=CALLS, target_level=0.9, sl_model=model, mip_rel_gap=0.0)
+        s = schedule_shifts(
+            np.zeros(6),
+            TEMPLATES,
+            interval_s=H,
+            objective="global_service_level",
+            sl_curve=sl,
+            calls=CALLS,
+            target_level=0.9,
+            sl_model=model,
+            mip_rel_gap=0.0,
+        )
         assert s.cost == pytest.approx(best)
 
 
 def test_floor_is_respected_and_unreachable_target_is_reported():
     sl = sl_table(LOADS, K)
     floor = np.array([2, 0, 0, 0, 0, 2], dtype=float)
-    s = schedule_shifts(floor, TEMPLATES, interval_s=H, objective="global_service_level", sl_curve=sl,
-                        calls=CALLS, target_level=0.6, mip_rel_gap=0.0)
+    s = schedule_shifts(
+        floor,
+        TEMPLATES,
+        interval_s=H,
+        objective="global_service_level",
+        sl_curve=sl,
+        calls=CALLS,
+        target_level=0.6,
+        mip_rel_gap=0.0,
+    )
     assert np.all(s.agents >= floor)
     # with at most 2 shifts of each kind per day, 0.99 is out of reach
     capped = [ShiftTemplate("3h", 3 * H, 0, 3 * H, H, cost=3.0, max_count=2)]
     with pytest.raises(InfeasibleError, match=r"target_level=0.99 is out of reach: .* gives a global service level"):
-        schedule_shifts(np.zeros(6), capped, interval_s=H, objective="global_service_level", sl_curve=sl,
-                        calls=CALLS, target_level=0.99)
-    part = schedule_shifts(np.zeros(6), capped, interval_s=H, objective="global_service_level", sl_curve=sl,
-                           calls=CALLS, target_level=0.99, shortage_penalty=100.0)
+        schedule_shifts(
+            np.zeros(6),
+            capped,
+            interval_s=H,
+            objective="global_service_level",
+            sl_curve=sl,
+            calls=CALLS,
+            target_level=0.99,
+        )
+    part = schedule_shifts(
+        np.zeros(6),
+        capped,
+        interval_s=H,
+        objective="global_service_level",
+        sl_curve=sl,
+        calls=CALLS,
+        target_level=0.99,
+        shortage_penalty=100.0,
+    )
     assert part.shortfall_calls > 0 and "the global target is missed by" in part.message
     assert "sl_model='stable' was infeasible with the count limits; solved with sl_model='exact'" in part.message
     assert part.n_agents == 2 and part.cost == 6.0  # max_count=2 shifts a day, both used
@@ -126,7 +168,7 @@ def _brute_force_stable(sl, target, top=7):
     """Like _brute_force, but only schedules that staff every interval above its load (Erlang C: > load)."""
     cov = np.zeros((6, 5))
     for j in range(4):
-        cov[j:j + 3, j] = 1
+        cov[j : j + 3, j] = 1
     cov[:, 4] = 1
     cost = np.array([3.0] * 4 + [5.4])
     grid = np.array(list(itertools.product(range(top + 1), repeat=5)), dtype=float)
@@ -140,8 +182,17 @@ def _brute_force_stable(sl, target, top=7):
 def test_stable_model_lies_between_exact_and_stable_brute_force(target):
     sl = sl_table(LOADS, K)
     seen = []
-    s = schedule_shifts(np.zeros(6), TEMPLATES, interval_s=H, objective="global_service_level", sl_curve=sl,
-                        calls=CALLS, target_level=target, mip_rel_gap=0.0, progress=seen.append)
+    s = schedule_shifts(
+        np.zeros(6),
+        TEMPLATES,
+        interval_s=H,
+        objective="global_service_level",
+        sl_curve=sl,
+        calls=CALLS,
+        target_level=target,
+        mip_rel_gap=0.0,
+        progress=seen.append,
+    )
     assert s.global_service_level >= target - 1e-9
     assert _brute_force(sl, target)[0] - 1e-9 <= s.cost <= _brute_force_stable(sl, target) + 1e-9
     assert s.status == "optimal" and s.mip_gap == 0.0

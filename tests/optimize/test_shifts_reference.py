@@ -17,8 +17,12 @@ def _instance(row: dict) -> dict:
     """required, coverage, cost and the extra limits of one reference row."""
     inst = json.loads(row["instance"])
     if "coverage_period_by_shift" in inst:  # Union Airways: periods x shifts
-        return {"required": inst["requirement"], "coverage": np.array(inst["coverage_period_by_shift"]),
-                "cost": inst["shift_cost"], "kw": {}}
+        return {
+            "required": inst["requirement"],
+            "coverage": np.array(inst["coverage_period_by_shift"]),
+            "cost": inst["shift_cost"],
+            "kw": {},
+        }
     if "coverage_day_by_start" in inst:  # post office: days x start day of a 5-on/2-off pattern
         cov = np.array(inst["coverage_day_by_start"])
         return {"required": inst["requirement"], "coverage": cov, "cost": np.ones(cov.shape[1]), "kw": {}}
@@ -28,8 +32,12 @@ def _instance(row: dict) -> dict:
     days = req.shape[0]
     shifts = np.array(list(inst["shifts_coverage"].values())).T  # periods x shifts
     cov = np.kron(np.eye(days), shifts)
-    return {"required": req.ravel(), "coverage": cov, "cost": np.ones(cov.shape[1]),
-            "kw": {"upper": inst["max_shift_concurrency"], "max_cover": inst["max_period_concurrency"]}}
+    return {
+        "required": req.ravel(),
+        "coverage": cov,
+        "cost": np.ones(cov.shape[1]),
+        "kw": {"upper": inst["max_shift_concurrency"], "max_cover": inst["max_period_concurrency"]},
+    }
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["case"] for r in ROWS])
@@ -53,5 +61,8 @@ def test_reference_instance_reaches_optimal_cost(row):
 
 def test_reference_table_is_there(reference_dir):
     assert len(ROWS) >= 4
-    assert {r["case"] for r in ROWS} >= {"union_airways_HL", "post_office_winston",
-                                         "pyworkforce_readme_MinRequiredResources"}
+    assert {r["case"] for r in ROWS} >= {
+        "union_airways_HL",
+        "post_office_winston",
+        "pyworkforce_readme_MinRequiredResources",
+    }

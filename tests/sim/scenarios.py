@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cxqueue.model import (
+from cxqueue.scenario import (
     IVR,
     Callbacks,
     Distribution,

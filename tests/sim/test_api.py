@@ -10,7 +10,7 @@ import pytest
 
 import cxqueue.sim as sim
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Forecast, Scenario
+from cxqueue.scenario import Forecast, Scenario
 from cxqueue.sim import CALL_DTYPE, SimulationResult, simulate
 from cxqueue.sim.kpis import KPI_NAMES, wait_percentiles
 from cxqueue.sim.records import WAIT_EDGES_S
@@ -45,7 +45,7 @@ def test_simulate_error_messages(kwargs, msg):
 
 
 def test_simulate_rejects_a_non_scenario():
-    with pytest.raises(ConfigError, match=re.escape("scenario must be a cxqueue.model.Scenario; got dict")):
+    with pytest.raises(ConfigError, match=re.escape("scenario must be a cxqueue.scenario.Scenario; got dict")):
         simulate({}, seed=1)
 
 

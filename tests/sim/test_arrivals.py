@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from cxqueue.model import Distribution, Forecast, OpeningHours, Redials, Scenario
+from cxqueue.scenario import Distribution, Forecast, OpeningHours, Redials, Scenario
 from cxqueue.sim.arrivals import open_windows, sample_callers
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cxqueue.model import Forecast, Scenario
+from cxqueue.scenario import Forecast, Scenario
 from cxqueue.sim import Outcome, simulate
 from cxqueue.sim.arrivals import open_windows
 from cxqueue.sim.fast import staffing
@@ -53,7 +53,8 @@ def test_every_offered_call_ends_in_exactly_one_outcome(engine, make):
     # a redial arrives after the attempt before it ended
     log_sorted = np.sort(log, order=["replication", "customer", "attempt"])
     same = (log_sorted["customer"][1:] == log_sorted["customer"][:-1]) & (
-        log_sorted["replication"][1:] == log_sorted["replication"][:-1])
+        log_sorted["replication"][1:] == log_sorted["replication"][:-1]
+    )
     assert np.all(log_sorted["arrival_s"][1:][same] >= log_sorted["end_s"][:-1][same] - 1e-9)
     assert np.all(log_sorted["outcome"][:-1][same] != int(Outcome.ANSWERED))
 

@@ -65,8 +65,9 @@ def test_engines_agree_statistically_on_independent_seeds(name):
         joint = float(np.hypot(a.half_width, b.half_width))
         assert abs(float(a.mean) - float(b.mean)) <= 1.5 * joint, kpi
     closed = float(fast.totals.closed.mean)
-    assert abs(closed - float(ref.totals.closed.mean)) <= 1.5 * float(np.hypot(fast.totals.closed.half_width,
-                                                                                ref.totals.closed.half_width))
+    assert abs(closed - float(ref.totals.closed.mean)) <= 1.5 * float(
+        np.hypot(fast.totals.closed.half_width, ref.totals.closed.half_width)
+    )
 
 
 def test_common_random_numbers_agents_and_lines_do_not_change_the_callers():

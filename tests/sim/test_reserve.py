@@ -19,7 +19,7 @@ from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Distribution, Forecast, Reserve, Scenario, ServiceTarget
+from cxqueue.scenario import Distribution, Forecast, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
 from cxqueue.sim.fast import reserve_staffing
 from tests.conftest import needs_jit

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pytest
 
-from cxqueue.model import Distribution, Forecast, PriorityClasses, Scenario, ServiceTarget
+from cxqueue.scenario import Distribution, Forecast, PriorityClasses, Scenario, ServiceTarget
 from cxqueue.sim import simulate
 from tests.conftest import needs_jit, reference_row
 

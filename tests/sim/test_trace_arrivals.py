@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import IVR, Distribution, Forecast, PriorityClasses, Redials, Scenario, ServiceTarget
+from cxqueue.scenario import IVR, Distribution, Forecast, PriorityClasses, Redials, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, sample_callers, simulate
 from cxqueue.sim import records as rec
 from cxqueue.sim.runner import run_replication
@@ -209,7 +209,7 @@ def test_arrival_s_errors(arrival_s, msg):
 
 def test_run_replication_errors():
     for kw, msg in [
-        (dict(scenario={}), "scenario must be a cxqueue.model.Scenario; got dict"),
+        (dict(scenario={}), "scenario must be a cxqueue.scenario.Scenario; got dict"),
         (dict(engine="ciw"), "engine must be one of 'simpy', 'fast'; got 'ciw'"),
         (dict(record_calls=1), "record_calls must be True or False; got 1"),
         (dict(seed=-2), "seed must be >= 0; got -2"),

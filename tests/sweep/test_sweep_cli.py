@@ -1,4 +1,4 @@
-"""The ``sweep`` and ``plot`` subcommands, run through ``cxqueue.sweep.cli.main``."""
+"""The ``sweep`` and ``plot`` subcommands, run through ``cxqueue.cli.sweep.main``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cxqueue.cli.sweep import add_parsers, main
 from cxqueue.exceptions import ConfigError
-from cxqueue.sweep.cli import add_parsers, main
 
 SPEC = """
 [sweep]

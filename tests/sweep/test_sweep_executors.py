@@ -196,7 +196,7 @@ def test_oracle_point_function_matches_reference_erlang_c(row):
 
 def test_cli_runs_on_a_running_dask_scheduler(tmp_path, dask_executor, capsys, monkeypatch):
     """``--scheduler tcp://...`` connects to an existing cluster (here the module's LocalCluster)."""
-    from cxqueue.sweep.cli import main
+    from cxqueue.cli.sweep import main
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "s.toml").write_text(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cxqueue import plots
-from cxqueue.model import WEEKDAYS
+from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, HOUR, WEEK
 
 __all__ = ["busy_and_abandon", "demand_vs_staffing", "service_level_band", "wait_heatmap"]

@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import WEEKDAYS, OpeningHours, ShiftTemplate
+from cxqueue.scenario import WEEKDAYS, OpeningHours, ShiftTemplate
 from cxqueue.units import DAY
 
 __all__ = ["Candidates", "expand_templates", "format_time_of_week"]

@@ -123,8 +123,17 @@ class _Builder:
         return k
 
 
-def build_gsl(coverage: sp.csc_array, sl_curve: np.ndarray, calls: np.ndarray, active: np.ndarray,
-              target_calls: float, *, mode: str, shortfall_var: bool, cap: np.ndarray | None = None) -> GslBlock:
+def build_gsl(
+    coverage: sp.csc_array,
+    sl_curve: np.ndarray,
+    calls: np.ndarray,
+    active: np.ndarray,
+    target_calls: float,
+    *,
+    mode: str,
+    shortfall_var: bool,
+    cap: np.ndarray | None = None,
+) -> GslBlock:
     """The block for `active` intervals; ``sum calls_i S_i (+ shortfall) >= target_calls``.
 
     `target_calls` is already net of the service of intervals that are not modelled. In
@@ -146,8 +155,8 @@ def build_gsl(coverage: sp.csc_array, sl_curve: np.ndarray, calls: np.ndarray, a
         s_index[i] = S
         nh = b.var(float(p) if stable else 0.0, float(K))
         e = b.var(0.0, inf)
-        a_cols = cov.indices[cov.indptr[i]: cov.indptr[i + 1]]
-        a_vals = cov.data[cov.indptr[i]: cov.indptr[i + 1]]
+        a_cols = cov.indices[cov.indptr[i] : cov.indptr[i + 1]]
+        a_vals = cov.data[cov.indptr[i] : cov.indptr[i + 1]]
         if p == 0 or stable:
             b.row([*a_cols, nh, e], [*a_vals, -1.0, -1.0], 0.0, 0.0)
             verts = upper_hull(sl, p)

@@ -197,7 +197,7 @@ def _cmd_staff(args, out) -> int:
 
 def _cmd_plan(args, out) -> int:
     from cxqueue.config import default_config_path, load_scenario
-    from cxqueue.planner import run_plan
+    from cxqueue.plan.run import run_plan
 
     path = Path(args.config) if args.config else default_config_path()
     cfg = load_scenario(path)
@@ -260,8 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_staff)
 
-    from cxqueue._cli_more import add_parsers as add_more_parsers
-    from cxqueue.sweep.cli import add_parsers as add_sweep_parsers
+    from cxqueue.cli.more import add_parsers as add_more_parsers
+    from cxqueue.cli.sweep import add_parsers as add_sweep_parsers
 
     add_more_parsers(sub)
     add_sweep_parsers(sub)

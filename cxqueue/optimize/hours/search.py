@@ -49,10 +49,10 @@ import numpy as np
 from cxqueue import _validation as v
 from cxqueue.analytic import erlang_x
 from cxqueue.exceptions import ConfigError, InfeasibleError
-from cxqueue.model import WEEKDAYS, OpeningHours, ServiceTarget
-from cxqueue.optimize._hours_pareto import pareto as _pareto
-from cxqueue.optimize._hours_space import choices as _choices
-from cxqueue.optimize._hours_space import coverage_floor, windows_of
+from cxqueue.optimize.hours._pareto import pareto as _pareto
+from cxqueue.optimize.hours._space import choices as _choices
+from cxqueue.optimize.hours._space import coverage_floor, windows_of
+from cxqueue.scenario import WEEKDAYS, OpeningHours, ServiceTarget
 from cxqueue.units import DAY, HOUR
 
 __all__ = ["HoursPlan", "HoursSearch", "evaluate_opening_hours", "search_opening_hours"]
@@ -119,8 +119,10 @@ class HoursPlan:
 
     def describe(self) -> str:
         """``"mon 07-24, ..., sat closed"``."""
-        return ", ".join(f"{WEEKDAYS[d][:3]} " + ("closed" if w is None else f"{_hm(w[0])}-{_hm(w[1])}")
-                         for d, w in enumerate(self.windows_s))
+        return ", ".join(
+            f"{WEEKDAYS[d][:3]} " + ("closed" if w is None else f"{_hm(w[0])}-{_hm(w[1])}")
+            for d, w in enumerate(self.windows_s)
+        )
 
     def to_dict(self) -> dict:
         d = {k: (val.tolist() if isinstance(val, np.ndarray) else val) for k, val in self.__dict__.items()}
@@ -183,9 +185,13 @@ class _Model:
         try:
             a = _agents(load, self.lines, t, kw)
         except InfeasibleError:  # some slots miss the target even with every line staffed: staff every line
-            a = np.array([_agents(x, self.lines, t, dict(aht_s=h, mean_patience_s=self.patience_s), True)
-                          for x, h in zip(load.ravel(), np.broadcast_to(aht, load.shape).ravel(), strict=True)],
-                         dtype=np.float64).reshape(load.shape)
+            a = np.array(
+                [
+                    _agents(x, self.lines, t, dict(aht_s=h, mean_patience_s=self.patience_s), True)
+                    for x, h in zip(load.ravel(), np.broadcast_to(aht, load.shape).ravel(), strict=True)
+                ],
+                dtype=np.float64,
+            ).reshape(load.shape)
         a = np.maximum(a, self.min_agents)
         m = erlang_x.metrics(load, a, self.lines, answer_within_s=t.answer_within_s, **kw)
         return a / (1.0 - t.shrinkage), lam * m.service_level_offered, lam * m.abandon_probability, lam * m.blocking
@@ -197,8 +203,15 @@ def _agents(load, lines, t: ServiceTarget, kw, fallback=False):
             return float(_agents(load, lines, t, kw))
         except InfeasibleError:
             return float(lines)
-    a = erlang_x.agents_for_service_level(load, lines, answer_within_s=t.answer_within_s, level=t.level,
-                                          basis=t.basis, max_occupancy=t.max_occupancy, **kw)
+    a = erlang_x.agents_for_service_level(
+        load,
+        lines,
+        answer_within_s=t.answer_within_s,
+        level=t.level,
+        basis=t.basis,
+        max_occupancy=t.max_occupancy,
+        **kw,
+    )
     if t.max_asa_s is not None:
         a = np.maximum(a, erlang_x.agents_for_asa(load, lines, max_asa_s=t.max_asa_s, **kw))
     if t.max_abandon is not None and math.isfinite(kw["mean_patience_s"]):
@@ -217,9 +230,9 @@ def _evaluate(model: _Model, wins: Sequence[tuple[int, int] | None]) -> HoursPla
         prev_close = pd * n + wins[pd][1] - (W if pd >= d else 0)
         closed = float(L[np.arange(prev_close, d * n + o) % W].sum())
         lost_closed += (1.0 - model.carry) * closed
-        arrivals[d * n + o: d * n + c] = L[d * n + o: d * n + c]
+        arrivals[d * n + o : d * n + c] = L[d * n + o : d * n + c]
         w = model.weights(c - o)
-        arrivals[d * n + o: d * n + o + w.size] += model.carry * closed * w
+        arrivals[d * n + o : d * n + o + w.size] += model.carry * closed * w
     if not open_days:
         lost_closed = float(L.sum())
     idx = np.concatenate([np.arange(d * n + wins[d][0], d * n + wins[d][1]) for d in open_days] or [[]]).astype(int)
@@ -232,18 +245,46 @@ def _evaluate(model: _Model, wins: Sequence[tuple[int, int] | None]) -> HoursPla
     lost = float(L.sum()) - answered
     return HoursPlan(
         windows_s=tuple(None if w is None else (w[0] * model.interval_s, w[1] * model.interval_s) for w in wins),
-        cost=cost, agent_hours=hours, lost_calls=lost, lost_closed=lost_closed, abandoned=float(ab.sum()),
-        blocked=float(bl.sum()), answered=answered, answered_within=float(within.sum()), offered=offered,
-        latent=float(L.sum()), net_value=model.value * answered - model.penalty * lost - cost, arrivals=arrivals,
-        agents=agents, interval_s=model.interval_s, covered=float(L[idx].sum()), open_hours=open_hours)
+        cost=cost,
+        agent_hours=hours,
+        lost_calls=lost,
+        lost_closed=lost_closed,
+        abandoned=float(ab.sum()),
+        blocked=float(bl.sum()),
+        answered=answered,
+        answered_within=float(within.sum()),
+        offered=offered,
+        latent=float(L.sum()),
+        net_value=model.value * answered - model.penalty * lost - cost,
+        arrivals=arrivals,
+        agents=agents,
+        interval_s=model.interval_s,
+        covered=float(L[idx].sum()),
+        open_hours=open_hours,
+    )
 
 
-def _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
-              agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour=0.0) -> _Model:
+def _model_iv(
+    latent_demand,
+    aht_s,
+    target,
+    mean_patience_s,
+    lines,
+    min_agents,
+    carry_over,
+    spread,
+    spread_s,
+    agent_hour_cost,
+    value_per_answered,
+    penalty_per_lost,
+    cost_per_open_hour=0.0,
+) -> _Model:
     L = v.nonneg_array("latent_demand", latent_demand)
     if L.ndim != 1 or L.size == 0 or L.size % 7 or (DAY / (L.size // 7)) % 1:
-        raise ConfigError("latent_demand must be a 1-d array covering one week from Monday 00:00 in equal slots "
-                          f"that divide a day (168 for hours); got shape {L.shape}")
+        raise ConfigError(
+            "latent_demand must be a 1-d array covering one week from Monday 00:00 in equal slots "
+            f"that divide a day (168 for hours); got shape {L.shape}"
+        )
     n = L.size // 7
     interval_s = DAY / n
     aht = v.positive_array("aht_s", aht_s)
@@ -258,16 +299,43 @@ def _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, 
     k = np.arange(max(round(float(v.positive_array("spread_s", spread_s)) / interval_s), 1), dtype=np.float64)
     weights = np.ones(k.size) if spread == "uniform" else 2.0 ** (-k * interval_s / HOUR)
     names = ("min_agents", "agent_hour_cost", "value_per_answered", "penalty_per_lost", "cost_per_open_hour")
-    nonneg = [float(v.nonneg_array(k, x)) for k, x in zip(names, (min_agents, agent_hour_cost, value_per_answered,
-                                                                  penalty_per_lost, cost_per_open_hour), strict=True)]
-    return _Model(L, np.broadcast_to(aht, L.shape).astype(np.float64), interval_s, n, target, patience, lines_f,
-                  nonneg[0], float(v.fraction_array("carry_over", carry_over)), weights, *nonneg[1:])
+    nonneg = [
+        float(v.nonneg_array(k, x))
+        for k, x in zip(
+            names, (min_agents, agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour), strict=True
+        )
+    ]
+    return _Model(
+        L,
+        np.broadcast_to(aht, L.shape).astype(np.float64),
+        interval_s,
+        n,
+        target,
+        patience,
+        lines_f,
+        nonneg[0],
+        float(v.fraction_array("carry_over", carry_over)),
+        weights,
+        *nonneg[1:],
+    )
 
 
 def evaluate_opening_hours(
-    latent_demand, hours: OpeningHours, *, aht_s, target: ServiceTarget | None = None, mean_patience_s=_INF,
-    lines=None, min_agents=1.0, carry_over=0.5, spread="geometric", spread_s=7200.0, agent_hour_cost=1.0,
-    value_per_answered=0.0, penalty_per_lost=0.0, cost_per_open_hour=0.0,
+    latent_demand,
+    hours: OpeningHours,
+    *,
+    aht_s,
+    target: ServiceTarget | None = None,
+    mean_patience_s=_INF,
+    lines=None,
+    min_agents=1.0,
+    carry_over=0.5,
+    spread="geometric",
+    spread_s=7200.0,
+    agent_hour_cost=1.0,
+    value_per_answered=0.0,
+    penalty_per_lost=0.0,
+    cost_per_open_hour=0.0,
 ) -> HoursPlan:
     """Cost, lost calls and service level of given opening hours (the model of `search_opening_hours`).
 
@@ -313,8 +381,21 @@ def evaluate_opening_hours(
     >>> p.open_hours, round(p.coverage, 4)
     (60.0, 0.3571)
     """
-    model = _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
-                      agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour)
+    model = _model_iv(
+        latent_demand,
+        aht_s,
+        target,
+        mean_patience_s,
+        lines,
+        min_agents,
+        carry_over,
+        spread,
+        spread_s,
+        agent_hour_cost,
+        value_per_answered,
+        penalty_per_lost,
+        cost_per_open_hour,
+    )
     if not isinstance(hours, OpeningHours):
         raise ConfigError(f"hours must be an OpeningHours; got {type(hours).__name__}")
     bad = next((d for d, day in enumerate(hours.windows) if len(day) > 1), None)
@@ -365,8 +446,10 @@ def _search(model: _Model, choices, res_c, res_n, full, need=None):
         prior = np.concatenate((prev_week, [e * n + c for e in range(d) for c in closes[e]])).astype(np.int64)
         tab = _day_table(model, d, prior, choices[d][0], base) if choices[d][0] else None
         tables.append(({int(t): i for i, t in enumerate(prior)}, tab))
-    by_close = [{cc: np.array([j for j, w in enumerate(wins) if w[1] == cc], dtype=np.int64) for cc in closes[d]}
-                for d, (wins, _) in enumerate(choices)]
+    by_close = [
+        {cc: np.array([j for j, w in enumerate(wins) if w[1] == cc], dtype=np.int64) for cc in closes[d]}
+        for d, (wins, _) in enumerate(choices)
+    ]
     widest = [0.0 if tab is None else float(tab[3].max()) for _, tab in tables]  # each day's largest coverage
     found = []
     for D in range(7):
@@ -383,22 +466,23 @@ def _search(model: _Model, choices, res_c, res_n, full, need=None):
                     if tab is None:
                         continue
                     r = rows[t]
-                    for cc in ([cD] if d == D else closes[d]):
+                    for cc in [cD] if d == D else closes[d]:
                         js = by_close[d][cc]
                         plans = np.repeat(lab[4], js.size, axis=0)
                         plans[:, d] = np.tile(js, lab[0].size)
                         sums = [(lab[q][:, None] + tab[q][r, js][None, :]).ravel() for q in range(4)]
                         new.setdefault(d * n + cc, []).append((*sums, plans))
                 states = {}
-                rest = sum(widest[d + 1: D + 1])  # the most the days still to come can cover
+                rest = sum(widest[d + 1 : D + 1])  # the most the days still to come can cover
                 for t, parts in new.items():
                     cat = [np.concatenate([p[q] for p in parts]) for q in range(5)]
                     if need is not None:
                         cat = [x[cat[3] + rest >= need] for x in cat]
                         if not cat[0].size:
                             continue
-                    keep = _pareto(cat[0], cat[1], cat[2], res_c, res_n, full,
-                                   None if need is None else np.minimum(cat[3], need))
+                    keep = _pareto(
+                        cat[0], cat[1], cat[2], res_c, res_n, full, None if need is None else np.minimum(cat[3], need)
+                    )
                     states[t] = tuple(x[keep] for x in cat)
             if D * n + cD in states:
                 found.append(states[D * n + cD])
@@ -415,8 +499,17 @@ def _schedule_costs(model: _Model, plans: list[HoursPlan], templates, schedule_k
     out, notes = [], []
     for p in plans:
         try:
-            shifts = float(schedule_shifts(p.agents, templates, interval_s=model.interval_s, start_s=0.0,
-                                           hours=p.hours, wrap=True, **(schedule_kw or {})).cost)
+            shifts = float(
+                schedule_shifts(
+                    p.agents,
+                    templates,
+                    interval_s=model.interval_s,
+                    start_s=0.0,
+                    hours=p.hours,
+                    wrap=True,
+                    **(schedule_kw or {}),
+                ).cost
+            )
         except InfeasibleError as exc:
             shifts = _INF
             notes.append(f"{p.describe()}: no shift schedule ({str(exc).split(';')[0]})")
@@ -427,19 +520,49 @@ def _schedule_costs(model: _Model, plans: list[HoursPlan], templates, schedule_k
 
 def _pick(plans: list[HoursPlan], budget, model: _Model) -> HoursPlan | None:
     ok = [p for p in plans if budget is None or p.cost <= budget + 1e-9]
-    rank = (lambda p: (-p.net_value, p.lost_calls, p.cost)) if model.value + model.penalty > 0 else (
-        lambda p: (p.lost_calls, p.cost))
+    rank = (
+        (lambda p: (-p.net_value, p.lost_calls, p.cost))
+        if model.value + model.penalty > 0
+        else (lambda p: (p.lost_calls, p.cost))
+    )
     return min(ok, key=rank) if ok else None
 
 
 def search_opening_hours(
-    latent_demand, *, aht_s, target: ServiceTarget | None = None, mean_patience_s=_INF, lines=None,
-    min_agents=1.0, carry_over=0.5, spread="geometric", spread_s=7200.0, agent_hour_cost=1.0,
-    value_per_answered=0.0, penalty_per_lost=0.0, budget=None, earliest_open_s=0.0, latest_close_s=DAY,
-    min_open_s=HOUR, max_open_s=DAY, step_s=HOUR, must_open=(), must_close=(), windows=None,
-    cost_model="agent_hours", templates=None, max_schedules=20, schedule_kw=None, pareto="cost_lost",
-    cost_resolution=0.0, calls_resolution=0.0, latest_open_s=DAY, earliest_close_s=0.0, fixed=None,
-    cost_per_open_hour=0.0, min_demand_covered=0.0,
+    latent_demand,
+    *,
+    aht_s,
+    target: ServiceTarget | None = None,
+    mean_patience_s=_INF,
+    lines=None,
+    min_agents=1.0,
+    carry_over=0.5,
+    spread="geometric",
+    spread_s=7200.0,
+    agent_hour_cost=1.0,
+    value_per_answered=0.0,
+    penalty_per_lost=0.0,
+    budget=None,
+    earliest_open_s=0.0,
+    latest_close_s=DAY,
+    min_open_s=HOUR,
+    max_open_s=DAY,
+    step_s=HOUR,
+    must_open=(),
+    must_close=(),
+    windows=None,
+    cost_model="agent_hours",
+    templates=None,
+    max_schedules=20,
+    schedule_kw=None,
+    pareto="cost_lost",
+    cost_resolution=0.0,
+    calls_resolution=0.0,
+    latest_open_s=DAY,
+    earliest_close_s=0.0,
+    fixed=None,
+    cost_per_open_hour=0.0,
+    min_demand_covered=0.0,
 ) -> HoursSearch:
     """Opening and closing time of each weekday: the Pareto set over (cost, lost calls, service level).
 
@@ -531,12 +654,31 @@ def search_opening_hours(
     >>> r.best.cost, r.best.open_hours, round(r.best.coverage, 4), r.best.cost - 50.0 * 24
     (3975.0, 24.0, 0.6667, 2775.0)
     """
-    model = _model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
-                      agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour)
+    model = _model_iv(
+        latent_demand,
+        aht_s,
+        target,
+        mean_patience_s,
+        lines,
+        min_agents,
+        carry_over,
+        spread,
+        spread_s,
+        agent_hour_cost,
+        value_per_answered,
+        penalty_per_lost,
+        cost_per_open_hour,
+    )
     if windows is not None and (not isinstance(windows, Sequence) or len(windows) != 7):
         raise ConfigError(f"windows must be a sequence of 7 lists of (open_s, close_s) windows; got {windows!r}")
-    limits = dict(earliest_open_s=earliest_open_s, latest_open_s=latest_open_s, earliest_close_s=earliest_close_s,
-                  latest_close_s=latest_close_s, min_open_s=min_open_s, max_open_s=max_open_s)
+    limits = dict(
+        earliest_open_s=earliest_open_s,
+        latest_open_s=latest_open_s,
+        earliest_close_s=earliest_close_s,
+        latest_close_s=latest_close_s,
+        min_open_s=min_open_s,
+        max_open_s=max_open_s,
+    )
     choices = _choices(model, limits, step_s, must_open, must_close, windows, fixed)
     share = float(v.fraction_array("min_demand_covered", min_demand_covered))
     v.choice("cost_model", cost_model, COST_MODELS)
@@ -544,8 +686,10 @@ def search_opening_hours(
         raise ConfigError("cost_model='shifts' needs templates (a sequence of ShiftTemplate); got none")
     max_schedules = v.integer_scalar("max_schedules", max_schedules, minimum=1)
     full = (pareto_kind := v.choice("pareto", pareto, PARETO)) == "full"
-    res_c, res_n = (float(v.nonneg_array(k, x)) for k, x in (("cost_resolution", cost_resolution),
-                                                              ("calls_resolution", calls_resolution)))
+    res_c, res_n = (
+        float(v.nonneg_array(k, x))
+        for k, x in (("cost_resolution", cost_resolution), ("calls_resolution", calls_resolution))
+    )
     budget = None if budget is None else float(v.nonneg_array("budget", budget))
     n_plans = math.prod(len(w) + int(c) for w, c in choices)
     need = coverage_floor(model, choices, share)
@@ -554,26 +698,36 @@ def search_opening_hours(
     notes: list[str] = []
     if cost_model == "shifts":
         found.sort(key=lambda p: p.cost)  # half spread over the costs, half the best by net value within budget
-        top = sorted((i for i, p in enumerate(found) if budget is None or p.cost <= budget), key=lambda i: (
-            -found[i].net_value, found[i].lost_calls))[: max_schedules - max_schedules // 2]
+        top = sorted(
+            (i for i, p in enumerate(found) if budget is None or p.cost <= budget),
+            key=lambda i: (-found[i].net_value, found[i].lost_calls),
+        )[: max_schedules - max_schedules // 2]
         pick = {*np.linspace(0, len(found) - 1, max(max_schedules // 2, 2)).round().astype(int).tolist(), *top}
         found, notes = _schedule_costs(model, [found[i] for i in sorted(pick)], templates, schedule_kw)
         found = [p for p in found if math.isfinite(p.cost)]
         if not found:
             raise InfeasibleError("no Pareto plan has a shift schedule: " + "; ".join(notes[:3]))
-    keep = _pareto([p.cost for p in found], [p.lost_calls for p in found], [p.answered_within for p in found],
-                   full=full)
+    keep = _pareto(
+        [p.cost for p in found], [p.lost_calls for p in found], [p.answered_within for p in found], full=full
+    )
     pareto = sorted((found[i] for i in keep), key=lambda p: (p.cost, p.lost_calls))
     cheapest, best, how = pareto[0], _pick(pareto, budget, model), "exact" if res_c == res_n == 0 else "merged labels"
     floor = f", coverage >= {share:.4g}" if need is not None else ""
-    msg = [f"{len(pareto)} Pareto plans of {n_plans} ({pareto_kind}, {how}, {cost_model}{floor}); "
-           f"cheapest {cheapest.cost:.6g} ({cheapest.describe()})"]
+    msg = [
+        f"{len(pareto)} Pareto plans of {n_plans} ({pareto_kind}, {how}, {cost_model}{floor}); "
+        f"cheapest {cheapest.cost:.6g} ({cheapest.describe()})"
+    ]
     if best is None:
-        msg.append(f"the budget {budget:.6g} is below every plan: the cheapest plan costs {cheapest.cost:.6g}; "
-                   "raise the budget, lower min_agents or the target, or relax must_open and the hour limits")
+        msg.append(
+            f"the budget {budget:.6g} is below every plan: the cheapest plan costs {cheapest.cost:.6g}; "
+            "raise the budget, lower min_agents or the target, or relax must_open and the hour limits"
+        )
     else:
-        msg.append(f"best{'' if budget is None else f' within {budget:.6g}'}: {best.describe()}, cost "
-                   f"{best.cost:.6g}, lost {best.lost_calls:.6g} calls, service level {best.service_level:.4f}")
+        msg.append(
+            f"best{'' if budget is None else f' within {budget:.6g}'}: {best.describe()}, cost "
+            f"{best.cost:.6g}, lost {best.lost_calls:.6g} calls, service level {best.service_level:.4f}"
+        )
     msg.extend(notes[:5])
-    return HoursSearch(tuple(pareto), best, cheapest, budget, cost_model, pareto_kind, res_c == res_n == 0,
-                       n_plans, "; ".join(msg))
+    return HoursSearch(
+        tuple(pareto), best, cheapest, budget, cost_model, pareto_kind, res_c == res_n == 0, n_plans, "; ".join(msg)
+    )

@@ -25,8 +25,8 @@ import numpy as np
 from cxqueue import _validation as v
 from cxqueue.analytic import erlang_x
 from cxqueue.exceptions import ConfigError, InfeasibleError
-from cxqueue.model import WEEKDAYS, Forecast
-from cxqueue.optimize._coverage import format_time_of_week
+from cxqueue.optimize.shifts._coverage import format_time_of_week
+from cxqueue.scenario import WEEKDAYS, Forecast
 from cxqueue.units import DAY
 
 __all__ = ["LineMetrics", "LinePlan", "size_lines"]
@@ -128,8 +128,7 @@ def _size_lines_iv(forecast_or_load, agents, aht_s, interval_s, start_s, per):
     if isinstance(forecast_or_load, Forecast):
         f = forecast_or_load
         if aht_s is not None:
-            raise ConfigError("aht_s must be None when a Forecast is given (it carries its own aht_s); "
-                              f"got {aht_s!r}")
+            raise ConfigError(f"aht_s must be None when a Forecast is given (it carries its own aht_s); got {aht_s!r}")
         if interval_s is not None or start_s is not None:
             raise ConfigError("interval_s and start_s must be None when a Forecast is given (it carries its own)")
         load, aht, interval_s, start_s = f.offered_load, f.aht_s, f.interval_s, f.start_s
@@ -153,8 +152,13 @@ def _size_lines_iv(forecast_or_load, agents, aht_s, interval_s, start_s, per):
     if aht.ndim > 1 or (aht.ndim == 1 and aht.size != n):
         raise ConfigError(f"aht_s must be a scalar or have one value per interval ({n}); got shape {aht.shape}")
     v.choice("per", per, PERIODS)
-    return (load, np.broadcast_to(a, (n,)).astype(np.float64), np.broadcast_to(aht, (n,)).astype(np.float64),
-            interval_s, start_s)
+    return (
+        load,
+        np.broadcast_to(a, (n,)).astype(np.float64),
+        np.broadcast_to(aht, (n,)).astype(np.float64),
+        interval_s,
+        start_s,
+    )
 
 
 def _periods(per, n, interval_s, start_s):
@@ -178,12 +182,21 @@ def _unreachable(load, agents, aht, patience, blocking, rb, ra, interval_s, star
     bad = []
     for i in range(load.size):
         try:
-            erlang_x.lines_for_blocking(load[i], agents[i], aht_s=aht[i], blocking=blocking,
-                                        mean_patience_s=patience, redial_blocked=rb, redial_abandoned=ra)
+            erlang_x.lines_for_blocking(
+                load[i],
+                agents[i],
+                aht_s=aht[i],
+                blocking=blocking,
+                mean_patience_s=patience,
+                redial_blocked=rb,
+                redial_abandoned=ra,
+            )
         except InfeasibleError:
             bad.append(i)
-    where = ", ".join(f"interval {i} ({format_time_of_week(start_s + i * interval_s)}: load {load[i]:.4g} Erl, "
-                      f"{agents[i]:g} agents)" for i in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+    where = ", ".join(
+        f"interval {i} ({format_time_of_week(start_s + i * interval_s)}: load {load[i]:.4g} Erl, {agents[i]:g} agents)"
+        for i in bad[:5]
+    ) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
     raise InfeasibleError(
         f"no number of lines keeps busy signals at or below {blocking:g} in {len(bad)} interval(s): {where}; "
         "without abandonment (mean_patience_s=inf) callers who get a line wait until an agent is free, so with "
@@ -195,14 +208,21 @@ def _unreachable(load, agents, aht, patience, blocking, rb, ra, interval_s, star
 def _metrics_at(load, agents, lines, aht, patience, rb, ra) -> LineMetrics:
     ok = lines >= agents
     safe = np.where(ok, lines, np.maximum(agents, 0.0))
-    m = erlang_x.metrics(load, agents, safe, aht_s=aht, mean_patience_s=patience,
-                         redial_blocked=rb, redial_abandoned=ra)
+    m = erlang_x.metrics(
+        load, agents, safe, aht_s=aht, mean_patience_s=patience, redial_blocked=rb, redial_abandoned=ra
+    )
 
     def col(x):
         return np.where(ok, np.asarray(x, dtype=np.float64), np.nan)
 
-    return LineMetrics(np.where(ok, lines, np.nan), col(m.blocking), col(m.wait_probability),
-                       col(m.abandon_probability), col(m.average_speed_of_answer_s), col(m.retrial_load))
+    return LineMetrics(
+        np.where(ok, lines, np.nan),
+        col(m.blocking),
+        col(m.wait_probability),
+        col(m.abandon_probability),
+        col(m.average_speed_of_answer_s),
+        col(m.retrial_load),
+    )
 
 
 def size_lines(
@@ -277,8 +297,9 @@ def size_lines(
     rb = float(v.fraction_array("redial_blocked", redial_blocked))
     ra = float(v.fraction_array("redial_abandoned", redial_abandoned))
     try:
-        need = erlang_x.lines_for_blocking(load, a, aht_s=aht, blocking=target, mean_patience_s=patience,
-                                           redial_blocked=rb, redial_abandoned=ra)
+        need = erlang_x.lines_for_blocking(
+            load, a, aht_s=aht, blocking=target, mean_patience_s=patience, redial_blocked=rb, redial_abandoned=ra
+        )
     except InfeasibleError:
         _unreachable(load, a, aht, patience, target, rb, ra, interval_s, start_s)
     need = np.asarray(need, dtype=np.int64)
@@ -286,20 +307,40 @@ def size_lines(
     k = len(labels)
     period_lines = np.zeros(k, dtype=np.int64)
     np.maximum.at(period_lines, idx, need)
-    binding = np.array([int(np.flatnonzero((idx == p) & (need == period_lines[p]))[0]) for p in range(k)],
-                       dtype=np.int64)
+    binding = np.array(
+        [int(np.flatnonzero((idx == p) & (need == period_lines[p]))[0]) for p in range(k)], dtype=np.int64
+    )
     lines = period_lines[idx]
     lf = lines.astype(np.float64)
     at = _metrics_at(load, a, lf, aht, patience, rb, ra)
     more = _metrics_at(load, a, lf + 1.0, aht, patience, rb, ra)
     fewer = _metrics_at(load, a, lf - 1.0, aht, patience, rb, ra)
     peak = int(np.argmax(lines))
-    msg = (f"lines per {per}: peak {int(lines[peak])} at {format_time_of_week(start_s + peak * interval_s)}, "
-           f"largest blocking {float(np.nanmax(at.blocking)):.4g} (target {target:g})")
+    msg = (
+        f"lines per {per}: peak {int(lines[peak])} at {format_time_of_week(start_s + peak * interval_s)}, "
+        f"largest blocking {float(np.nanmax(at.blocking)):.4g} (target {target:g})"
+    )
     if per != "interval":
-        msg += "; binding: " + ", ".join(
-            f"{labels[p]} {int(period_lines[p])} at {format_time_of_week(start_s + binding[p] * interval_s)}"
-            for p in range(min(k, 7))) + (f" and {k - 7} more" if k > 7 else "")
-    return LinePlan(lines=lines, period=per, period_lines=period_lines, period_labels=labels,
-                    binding_interval=binding, required_lines=need, agents=a, offered_load=load, at=at, more=more,
-                    fewer=fewer, target_blocking=target, message=msg)
+        msg += (
+            "; binding: "
+            + ", ".join(
+                f"{labels[p]} {int(period_lines[p])} at {format_time_of_week(start_s + binding[p] * interval_s)}"
+                for p in range(min(k, 7))
+            )
+            + (f" and {k - 7} more" if k > 7 else "")
+        )
+    return LinePlan(
+        lines=lines,
+        period=per,
+        period_lines=period_lines,
+        period_labels=labels,
+        binding_interval=binding,
+        required_lines=need,
+        agents=a,
+        offered_load=load,
+        at=at,
+        more=more,
+        fewer=fewer,
+        target_blocking=target,
+        message=msg,
+    )

@@ -77,8 +77,14 @@ def run_milp(
     cons = [LinearConstraint(A, lo, hi)] if A.shape[0] else []
     bounds = Bounds(lb, ub)
     if progress:
-        emit(progress, "model", t0, np.inf, -np.inf,
-              f"{A.shape[1]} variables ({int(integrality.sum())} integer), {A.shape[0]} constraints")
+        emit(
+            progress,
+            "model",
+            t0,
+            np.inf,
+            -np.inf,
+            f"{A.shape[1]} variables ({int(integrality.sum())} integer), {A.shape[0]} constraints",
+        )
     lp_bound = np.nan if lp_bound is None else float(lp_bound)
     if integrality.any() and not np.isfinite(lp_bound):
         opts = {} if time_limit_s is None else {"time_limit": float(time_limit_s)}
@@ -116,8 +122,11 @@ def run_milp(
             lp_bound = bound
     gap = res.get("mip_gap")
     if gap is None or not np.isfinite(gap):
-        gap = 0.0 if not integrality.any() and x is not None else (
-            abs(fun - bound) / max(abs(fun), 1e-12) if x is not None and np.isfinite(bound) else np.inf)
+        gap = (
+            0.0
+            if not integrality.any() and x is not None
+            else (abs(fun - bound) / max(abs(fun), 1e-12) if x is not None and np.isfinite(bound) else np.inf)
+        )
     if progress:
         emit(progress, "done", t0, fun, bound, f"{status}: objective {fun:.6g}, bound {bound:.6g}, gap {gap:.3%}")
     return MilpOutcome(x, fun, bound, lp_bound, float(gap), status, str(res.message), elapsed)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from cxqueue import _config_schema as S
+from cxqueue.config import schema as S
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import IVR, WEEKDAYS, Forecast
+from cxqueue.scenario import IVR, WEEKDAYS, Forecast
 from cxqueue.units import DAY
 
 __all__ = ["DemandReader"]

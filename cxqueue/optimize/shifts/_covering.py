@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError, CxqueueError, InfeasibleError
-from cxqueue.optimize._highs import MilpOutcome, SolveProgress, run_milp
+from cxqueue.optimize.shifts._highs import MilpOutcome, SolveProgress, run_milp
 
 __all__ = ["CoverSolution", "solve_covering"]
 
@@ -137,8 +137,9 @@ def solve_core(
     A_cov = sp.csr_array(cov)[rows_cov]
     if s_rows.size:
         pos = np.searchsorted(rows_cov, s_rows)
-        S = sp.csr_array((np.ones(s_rows.size), (pos, m + n_gsl + np.arange(s_rows.size))),
-                         shape=(rows_cov.size, n_var))
+        S = sp.csr_array(
+            (np.ones(s_rows.size), (pos, m + n_gsl + np.arange(s_rows.size))), shape=(rows_cov.size, n_var)
+        )
     else:
         S = sp.csr_array((rows_cov.size, n_var))
     blocks.append(sp.hstack([A_cov, sp.csr_array((rows_cov.size, n_var - m))], format="csr") + S)
@@ -170,13 +171,13 @@ def solve_core(
         blocks.append(sp.hstack([gsl.rows, sp.csr_array((gsl.rows.shape[0], s_rows.size))], format="csr"))
         lo.append(gsl.lo)
         hi.append(gsl.hi)
-        lb[m: m + n_gsl], ub[m: m + n_gsl] = gsl.lb, gsl.ub
-        integrality[m: m + n_gsl] = gsl.integrality
+        lb[m : m + n_gsl], ub[m : m + n_gsl] = gsl.lb, gsl.ub
+        integrality[m : m + n_gsl] = gsl.integrality
         if gsl_penalty is not None:
             c_vec[m + n_gsl - 1] = gsl_penalty
     if s_rows.size:
-        c_vec[m + n_gsl:] = penalty[s_rows]
-        ub[m + n_gsl:] = req[s_rows]
+        c_vec[m + n_gsl :] = penalty[s_rows]
+        ub[m + n_gsl :] = req[s_rows]
     if cutoff is not None:
         blocks.append(sp.csr_array(c_vec[None, :]))
         lo.append(np.array([-np.inf]))
@@ -185,9 +186,19 @@ def solve_core(
         integrality[:] = 0
         integral = False
     A = sp.vstack(blocks, format="csr") if blocks else sp.csr_array((0, n_var))
-    out = run_milp(c_vec, A, np.concatenate(lo) if lo else np.zeros(0), np.concatenate(hi) if hi else np.zeros(0),
-                   lb, ub, integrality, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap, progress=progress,
-                   lp_bound=lp_bound)
+    out = run_milp(
+        c_vec,
+        A,
+        np.concatenate(lo) if lo else np.zeros(0),
+        np.concatenate(hi) if hi else np.zeros(0),
+        lb,
+        ub,
+        integrality,
+        time_limit_s=time_limit_s,
+        mip_rel_gap=mip_rel_gap,
+        progress=progress,
+        lp_bound=lp_bound,
+    )
     if out.status == "infeasible" and cutoff is not None:
         return None
     if out.status == "infeasible":
@@ -204,29 +215,55 @@ def solve_core(
     covered = cov @ x
     shortage = np.where(need, np.maximum(req - covered, 0.0), 0.0)
     shortage[shortage < 1e-7] = 0.0
-    return CoreResult(out, x, out.x[m: m + n_gsl], covered, shortage, float(cost @ x),
-                      tuple(int(i) for i in np.flatnonzero(shortage > 0)))
+    return CoreResult(
+        out,
+        x,
+        out.x[m : m + n_gsl],
+        covered,
+        shortage,
+        float(cost @ x),
+        tuple(int(i) for i in np.flatnonzero(shortage > 0)),
+    )
 
 
 def _why_infeasible(req, cov, cost, lower, upper, max_cover, groups, gsl, label, hint) -> str:
     """Re-solve the LP with a steep shortage penalty to find the periods that go short."""
     if gsl is not None:
-        return ("no schedule reaches target_level with these templates and their min/max counts; "
-                f"lower target_level, widen max_count or pass shortage_penalty ({hint})")
+        return (
+            "no schedule reaches target_level with these templates and their min/max counts; "
+            f"lower target_level, widen max_count or pass shortage_penalty ({hint})"
+        )
     big = 1e3 * (float(np.max(cost, initial=1.0)) + 1.0)
     try:
-        res = solve_core(req, cov, cost, lower=lower, upper=upper, max_cover=max_cover,
-                         penalty=np.full(req.size, big), integral=False, groups=groups, time_limit_s=30.0,
-                         mip_rel_gap=None, progress=None, label=label, hint=hint)
+        res = solve_core(
+            req,
+            cov,
+            cost,
+            lower=lower,
+            upper=upper,
+            max_cover=max_cover,
+            penalty=np.full(req.size, big),
+            integral=False,
+            groups=groups,
+            time_limit_s=30.0,
+            mip_rel_gap=None,
+            progress=None,
+            label=label,
+            hint=hint,
+        )
     except CxqueueError:
-        return ("the column bounds, group min/max counts and max_cover contradict each other "
-                f"before any requirement is considered; {hint}")
+        return (
+            "the column bounds, group min/max counts and max_cover contradict each other "
+            f"before any requirement is considered; {hint}"
+        )
     idx = np.flatnonzero(res.shortage > 1e-6)
     if idx.size == 0:
         return f"HiGHS reports the schedule infeasible; {hint}"
     cap = req - res.shortage
-    return (f"no schedule meets the requirement within the count limits and max_cover: {idx.size} period(s) go "
-            f"short even at best: {_listing(idx, label, req, cap)}; {hint}")
+    return (
+        f"no schedule meets the requirement within the count limits and max_cover: {idx.size} period(s) go "
+        f"short even at best: {_listing(idx, label, req, cap)}; {hint}"
+    )
 
 
 def _column_bound(name: str, x, m: int, default: float) -> np.ndarray:
@@ -346,17 +383,32 @@ def solve_covering(
         j = int(bad[0])
         raise ConfigError(f"lower must be <= upper; column {j} has lower={lo[j]:g} > upper={up[j]:g}")
     mc = np.full(n, np.inf) if max_cover is None else _period_values("max_cover", max_cover, n, allow_inf=True)
-    pen = None if shortage_penalty is None else _period_values("shortage_penalty", shortage_penalty, n,
-                                                               allow_inf=False, positive=True)
+    pen = (
+        None
+        if shortage_penalty is None
+        else _period_values("shortage_penalty", shortage_penalty, n, allow_inf=False, positive=True)
+    )
     if time_limit_s is not None:
         time_limit_s = float(v.positive_array("time_limit_s", time_limit_s))
     if mip_rel_gap is not None:
         mip_rel_gap = float(v.nonneg_array("mip_rel_gap", mip_rel_gap))
     progress = check_progress(progress)
-    res = solve_core(req, cov, c, lower=lo, upper=up, max_cover=mc, penalty=pen, integral=bool(integrality),
-                     groups=[], time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap, progress=progress,
-                     label=lambda i: f"period {i}",
-                     hint="add columns that cover those periods, relax the bounds, or pass shortage_penalty")
+    res = solve_core(
+        req,
+        cov,
+        c,
+        lower=lo,
+        upper=up,
+        max_cover=mc,
+        penalty=pen,
+        integral=bool(integrality),
+        groups=[],
+        time_limit_s=time_limit_s,
+        mip_rel_gap=mip_rel_gap,
+        progress=progress,
+        label=lambda i: f"period {i}",
+        hint="add columns that cover those periods, relax the bounds, or pass shortage_penalty",
+    )
     out = res.outcome
     shortfall = float(res.shortage.sum())
     objective = res.cost + (float(pen @ res.shortage) if pen is not None else 0.0)
@@ -364,7 +416,16 @@ def solve_covering(
     if res.unmet:
         msg += f"; {len(res.unmet)} period(s) short by {shortfall:g} agent-periods in total (first: {res.unmet[0]})"
     return CoverSolution(
-        counts=res.x, covered=res.covered, shortage=res.shortage, cost=res.cost, objective=objective,
-        lp_bound=out.lp_bound, dual_bound=out.dual_bound, mip_gap=out.mip_gap, status=out.status, message=msg,
-        solve_time_s=out.solve_time_s, unmet=res.unmet,
+        counts=res.x,
+        covered=res.covered,
+        shortage=res.shortage,
+        cost=res.cost,
+        objective=objective,
+        lp_bound=out.lp_bound,
+        dual_bound=out.dual_bound,
+        mip_gap=out.mip_gap,
+        status=out.status,
+        message=msg,
+        solve_time_s=out.solve_time_s,
+        unmet=res.unmet,
     )

@@ -296,7 +296,7 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("staffing", "choice", "which agents the log shows per interval: on duty (`staffed`), answering "
             "calls (`serving`) or busy (`busy`)", "staffed", choices=("staffed", "serving", "busy")),
         Key("agent_factor", "float", "share of those agents who take calls (fit it on other months, with the "
-            "`[reserve]`, by `cxqueue.calibrate.fit_reserve`, or alone by `fit_agent_factor`)", 1.0, low=0.0,
+            "`[reserve]`, by `cxqueue.replay.calibrate.fit_reserve`, or alone by `fit_agent_factor`)", 1.0, low=0.0,
             low_open=True),
         Key("replications", "int", "replications of the replay", 20, low=2),
     )),
@@ -331,7 +331,7 @@ TABLE_DOCS: dict[str, str] = {
     "staffing": "How agents per interval are computed.",
     "redials": "Callers who try again.",
     "callbacks": "Virtual hold. Without this table there are no callbacks.",
-    "reserve": "Reserve agents who help while the queue is long (`cxqueue.model.Reserve`): in intervals with "
+    "reserve": "Reserve agents who help while the queue is long (`cxqueue.scenario.Reserve`): in intervals with "
     "agents on duty, while all of them are busy and at least `queue_threshold` callers wait, up to `agents` "
     "reserve agents take the queue head; after a call a reserve agent takes the next only if that still "
     "holds. They are not scheduled or costed (another team's staff); the analytic models ignore them and the "
@@ -339,7 +339,7 @@ TABLE_DOCS: dict[str, str] = {
     "priority": "Caller classes and their head start in the queue.",
     "simulation": "The simulation that checks the plan.",
     "validation": "Replay a call history with its real arrivals and staffing and compare the simulated service "
-    "level, ASA and abandonment per interval with the log (`cxqueue.validate.replay_history`); the plan's "
+    "level, ASA and abandonment per interval with the log (`cxqueue.replay.replay.replay_history`); the plan's "
     "summary reports the errors. Optional.",
     "output": "What `cxqueue plan` writes.",
 }

@@ -21,7 +21,7 @@ import numpy as np
 
 from cxqueue import __version__
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import WEEKDAYS
+from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, WEEK
 
 __all__ = ["FIGURES", "write_plan_report"]
@@ -132,7 +132,7 @@ def _json_default(o):
 def _figures(result, folder: Path) -> list[str]:
     import matplotlib.pyplot as plt
 
-    from cxqueue import plan_plots as pp
+    from cxqueue.plan import figures as pp
 
     sc = result.scenario
     f = sc.forecast
@@ -232,7 +232,7 @@ def write_plan_report(
 
     Parameters
     ----------
-    result : cxqueue.optimize.plan.PlanResult
+    result : cxqueue.plan.optimize.PlanResult
     folder : path
         The folder to create. An existing folder is an error unless ``force``.
     force : bool

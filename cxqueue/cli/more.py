@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import WEEKDAYS, Forecast
+from cxqueue.scenario import WEEKDAYS, Forecast
 
 __all__ = ["add_parsers"]
 
@@ -120,7 +120,7 @@ def _cmd_simulate(args, out) -> int:
 
 
 def _cmd_lines(args, out) -> int:
-    from cxqueue.optimize.trunks import size_lines
+    from cxqueue.optimize.lines import size_lines
 
     cfg = _config(args.config)
     agents = _agents(cfg, args)
@@ -153,22 +153,31 @@ def _cmd_lines(args, out) -> int:
 
 _WEEK_S = 7 * 86400.0
 # search_opening_hours' parameters as [hours_search] names them (for its error messages)
-_KEYS = {"earliest_open_s": "earliest_open", "latest_open_s": "latest_open", "earliest_close_s": "earliest_close",
-         "latest_close_s": "latest_close", "min_demand_covered": "min_calls_covered"}
+_KEYS = {
+    "earliest_open_s": "earliest_open",
+    "latest_open_s": "latest_open",
+    "earliest_close_s": "earliest_close",
+    "latest_close_s": "latest_close",
+    "min_demand_covered": "min_calls_covered",
+}
 
 
 def _slot_s(cfg, step_s: float) -> float:
     """The search's slot: the largest length that divides a day, ``step_s`` and the current hours' times."""
     src, interval = cfg.source, cfg.forecast.interval_s
     if abs(step_s - round(step_s)) > 1e-9 or round(step_s) % round(interval) or abs(interval - round(interval)) > 1e-9:
-        raise ConfigError(f"{src}: [hours_search].step_s must be a multiple of the demand's interval ({interval:g} s), "
-                          f"so that every time tried starts an interval; got {step_s:g} s")
+        raise ConfigError(
+            f"{src}: [hours_search].step_s must be a multiple of the demand's interval ({interval:g} s), "
+            f"so that every time tried starts an interval; got {step_s:g} s"
+        )
     slot = math.gcd(round(step_s), 86400)
     for d, day in enumerate(cfg.hours.windows):
         for t in (t for w in day for t in w):
             if abs(t - round(t)) > 1e-9 or round(t) % round(interval):
-                raise ConfigError(f"{src}: [hours.{WEEKDAYS[d]}] opens or closes at {t / 3600:g} h, inside one of the "
-                                  f"demand's {interval:g} s intervals: the hours search cannot evaluate it")
+                raise ConfigError(
+                    f"{src}: [hours.{WEEKDAYS[d]}] opens or closes at {t / 3600:g} h, inside one of the "
+                    f"demand's {interval:g} s intervals: the hours search cannot evaluate it"
+                )
             slot = math.gcd(slot, round(t))
     return float(slot)
 
@@ -235,8 +244,10 @@ def _cmd_hours(args, out) -> int:
         f"  current: {current.describe()} (cost {current.cost:.6g}, covers {current.coverage:.1%} of the demand)",
     ]
     if misses and args.budget is None:
-        text.append(f"  the current hours cover less than min_calls_covered = {hs.min_calls_covered:g}: no budget "
-                    "(the best plan by net value; give --budget to cap the cost)")
+        text.append(
+            f"  the current hours cover less than min_calls_covered = {hs.min_calls_covered:g}: no budget "
+            "(the best plan by net value; give --budget to cap the cost)"
+        )
     if best is not None:
         within = "best" if budget is None else f"best within the budget {budget:.6g}"
         text.append(f"  {within}: {best.describe()} (cost {best.cost:.6g}, covers {best.coverage:.1%})")
@@ -267,8 +278,12 @@ def add_parsers(sub) -> None:
     for name, helptext, func in (
         ("simulate", "simulate a config's center (agents from its requirement, or --agents)", _cmd_simulate),
         ("lines", "phone lines for a busy-signal target, per interval, day or horizon", _cmd_lines),
-        ("hours", "search opening hours within [hours_search]: cost against lost calls (budget: the current hours' "
-                  "cost, or none when they cover less than min_calls_covered)", _cmd_hours),
+        (
+            "hours",
+            "search opening hours within [hours_search]: cost against lost calls (budget: the current hours' "
+            "cost, or none when they cover less than min_calls_covered)",
+            _cmd_hours,
+        ),
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("config", nargs="?", help="scenario TOML (default: configs/default.toml)")

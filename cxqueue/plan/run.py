@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from cxqueue.exceptions import ConfigError
-from cxqueue.optimize.plan import PlanResult, PlanSettings, optimize_plan
-from cxqueue.report import write_plan_report
+from cxqueue.plan.optimize import PlanResult, PlanSettings, optimize_plan
+from cxqueue.plan.report import write_plan_report
 
 __all__ = ["plan_settings", "run_plan"]
 
@@ -105,7 +105,7 @@ def _validate(cfg, *, quick: bool, progress):
             progress(note)
         return None, note
     from cxqueue.data import concat_histories, read_bank_log
-    from cxqueue.validate import replay_history
+    from cxqueue.replay.replay import replay_history
 
     if progress:
         names = ", ".join(p.name for p in v.history)

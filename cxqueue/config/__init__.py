@@ -4,7 +4,7 @@ A config describes one center: its demand (a shipped profile, a history file, a 
 inline calls), handle time, patience, IVR, lines, opening hours per weekday, shift
 templates and costs, targets, and the staffing, simulation and output settings. Every
 key is listed, with its type, unit, default and meaning, in ``configs/README.md`` (the
-schema itself is data in `cxqueue._config_schema`). Durations may be written with the
+schema itself is data in `cxqueue.config.schema`). Durations may be written with the
 suffix ``_s``, ``_min`` or ``_h`` (``aht_min = 3`` is ``aht_s = 180``); times of day are
 TOML local times (``open = 07:00:00``) or strings (``"07:00"``, ``"24:00"``).
 
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cxqueue import _config_schema as S
-from cxqueue._config_demand import DemandReader, _hhmm, _Missing
+from cxqueue.config import schema as S
+from cxqueue.config.demand import DemandReader, _hhmm, _Missing
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import (
+from cxqueue.scenario import (
     IVR,
     WEEKDAYS,
     Callbacks,
@@ -53,8 +53,8 @@ __all__ = [
     "loads_scenario",
 ]
 
-REPO_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
-PACKAGE_CONFIGS = Path(__file__).resolve().parent / "configs"
+REPO_CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+PACKAGE_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
 
 @dataclass(frozen=True)

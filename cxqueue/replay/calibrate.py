@@ -1,6 +1,6 @@
 """Calibrate the staffing the log does not show: who takes calls, and who helps when the queue is long.
 
-A call log records calls, not the staffing behind them. `cxqueue.validate.replay_history`
+A call log records calls, not the staffing behind them. `cxqueue.replay.replay.replay_history`
 replays a history with the agents the log shows (e.g. those on duty) and compares the
 simulated service level, ASA and abandonment with the log. Two behaviours decide whether
 it can match all three, and both are fitted here on a *training* history, to be judged
@@ -9,7 +9,7 @@ on another:
 - `fit_agent_factor`: the share of the agents on duty who take calls (after-call work,
   other duties and breaks the log does not hold), by bisection on the factor until the
   replayed service level equals the observed one;
-- `fit_reserve`: reserve agents (`cxqueue.model.Reserve`) who answer only while at least
+- `fit_reserve`: reserve agents (`cxqueue.scenario.Reserve`) who answer only while at least
   ``k`` callers wait, e.g. staff of another team who pick up the phone when the queue
   grows. The service level mostly fixes the agents taking calls; how far waits and
   abandonment run when queues form depends on the reserve. For each ``(agents, k)`` of
@@ -33,8 +33,8 @@ from cxqueue import _rng
 from cxqueue import _validation as v
 from cxqueue.data.bundle import HistoryFit
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Reserve
-from cxqueue.validate import _pooled, _prepare, _run_iv, _simulate_reps, _weighted_total, replay_history
+from cxqueue.replay.replay import _pooled, _prepare, _run_iv, _simulate_reps, _weighted_total, replay_history
+from cxqueue.scenario import Reserve
 
 __all__ = ["AgentFactorFit", "ReserveFit", "fit_agent_factor", "fit_reserve"]
 
@@ -56,8 +56,6 @@ class AgentFactorFit:
         d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["steps"] = [list(s) for s in self.steps]
         return d
-
-
 
 
 def fit_agent_factor(
@@ -90,9 +88,9 @@ def fit_agent_factor(
     Parameters
     ----------
     history, fit, staffing, interval_s, engine, threshold_s, days, priority_head_start_s
-        As in `cxqueue.validate.replay_history`.
+        As in `cxqueue.replay.replay.replay_history`.
     arrivals, reserve, agent_rounding
-        As in `cxqueue.validate.replay_history`.
+        As in `cxqueue.replay.replay.replay_history`.
     low, high : float
         Bracket of the factor, ``0 < low < high``.
     tol : float
@@ -109,7 +107,7 @@ def fit_agent_factor(
     Raises
     ------
     ConfigError
-        For a bad bracket or tolerance, or as `cxqueue.validate.replay_history`.
+        For a bad bracket or tolerance, or as `cxqueue.replay.replay.replay_history`.
 
     Examples
     --------
@@ -127,8 +125,7 @@ def fit_agent_factor(
         raise ConfigError(f"high must be > low; got low={low:g}, high={high:g}")
     tol = float(v.positive_array("tol", tol))
     replications, _ = _run_iv(replications, engine, 1.0, arrivals, agent_rounding)
-    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals,
-                    reserve)
+    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals, reserve)
     target = float(_weighted_total(prep.observed["service_level"], prep.weight["service_level"]))
     seed = _rng.as_seed_sequence(seed)
 
@@ -199,13 +196,13 @@ def fit_reserve(
 
     For ``0`` reserve agents (once) and every ``(agents, k)`` of ``reserve_agents x
     thresholds`` with ``agents > 0``: `fit_agent_factor` on the service level, then
-    `cxqueue.validate.replay_history` at that factor (same seed); the candidate with the
+    `cxqueue.replay.replay.replay_history` at that factor (same seed); the candidate with the
     smallest root-sum-square relative error of the ASA and abandonment totals wins.
 
     Parameters
     ----------
     history, fit, staffing
-        As in `cxqueue.validate.replay_history` (the training history).
+        As in `cxqueue.replay.replay.replay_history` (the training history).
     reserve_agents : sequence of int
         Reserve agents to try (>= 0; 0 = no reserve).
     thresholds : sequence of int

@@ -18,7 +18,7 @@ def _sweep(order: np.ndarray, rest: list[np.ndarray]) -> np.ndarray:
     kept: list[int] = []
     ks = [np.empty(0) for _ in rest]
     for b in range(0, order.size, 256):
-        blk = order[b: b + 256]
+        blk = order[b : b + 256]
         vals = [r[blk] for r in rest]
         dom = np.ones((blk.size, ks[0].size), dtype=bool)
         inner = np.tri(blk.size, k=-1, dtype=bool)

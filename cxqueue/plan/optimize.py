@@ -23,8 +23,8 @@ from cxqueue import _validation as v
 from cxqueue.analytic import erlang_x
 from cxqueue.analytic._common import QueueMetrics
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import Forecast, OpeningHours, Scenario, ShiftTemplate
 from cxqueue.optimize.shifts import ShiftSchedule, schedule_shifts
+from cxqueue.scenario import Forecast, OpeningHours, Scenario, ShiftTemplate
 from cxqueue.units import WEEK
 
 __all__ = ["PlanResult", "PlanSettings", "optimize_plan"]
@@ -216,7 +216,7 @@ def _sl_curve(scenario: Scenario, settings: PlanSettings, keep: float, k_max: in
 
 def _size_lines(scenario: Scenario, settings: PlanSettings, on_duty: np.ndarray) -> int:
     """One number of lines for the horizon: `size_lines` per interval, the largest."""
-    from cxqueue.optimize.trunks import size_lines
+    from cxqueue.optimize.lines import size_lines
 
     if settings.lines is not None:
         return int(settings.lines)
@@ -274,7 +274,7 @@ def optimize_plan(
     t0 = time.perf_counter()
     settings = settings or PlanSettings()
     if not isinstance(scenario, Scenario):
-        raise ConfigError(f"scenario must be a cxqueue.model.Scenario; got {type(scenario).__name__}")
+        raise ConfigError(f"scenario must be a cxqueue.scenario.Scenario; got {type(scenario).__name__}")
     templates = tuple(templates)
     if not templates:
         raise ConfigError("templates must hold at least one ShiftTemplate; got none")
@@ -408,7 +408,7 @@ def optimize_plan(
 
 
 def _when(t_s: float) -> str:
-    from cxqueue.model import WEEKDAYS
+    from cxqueue.scenario import WEEKDAYS
 
     t = t_s % (7 * 86400)
     d = int(t // 86400)

@@ -11,7 +11,7 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import WEEKDAYS
+from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY
 
 __all__ = ["LIMITS", "choices", "coverage_floor", "windows_of"]
@@ -23,9 +23,12 @@ def windows_of(model, day: int, w) -> tuple[int, int] | None:
     o, c = (float(x) for x in w)
     so, sc = o / model.interval_s, c / model.interval_s
     if not (0 <= o < c <= DAY) or abs(so - round(so)) > 1e-9 or abs(sc - round(sc)) > 1e-9:
-        raise ConfigError(f"hours.{WEEKDAYS[day]}: need 0 <= open_s < close_s <= 86400 on the slot grid "
-                          f"({model.interval_s:g} s); got ({o:g}, {c:g})")
+        raise ConfigError(
+            f"hours.{WEEKDAYS[day]}: need 0 <= open_s < close_s <= 86400 on the slot grid "
+            f"({model.interval_s:g} s); got ({o:g}, {c:g})"
+        )
     return round(so), round(sc)
+
 
 def _per_day(name, x, *, allow_inf=False) -> np.ndarray:
     arr = v.nonneg_array(name, x, allow_inf=allow_inf)
@@ -52,8 +55,10 @@ def _fixed(model, fixed) -> dict[int, tuple[int, int] | None]:
     if fixed is None:
         return {}
     if not isinstance(fixed, Mapping):
-        raise ConfigError("fixed must be a mapping of weekday (0 = Monday, or a name) to its window (open_s, close_s) "
-                          f"or None (closed); got {type(fixed).__name__}")
+        raise ConfigError(
+            "fixed must be a mapping of weekday (0 = Monday, or a name) to its window (open_s, close_s) "
+            f"or None (closed); got {type(fixed).__name__}"
+        )
     out = {}
     for day, w in fixed.items():
         (d,) = _weekdays("fixed", [day])
@@ -70,8 +75,10 @@ def choices(model, limits: dict, step_s, must_open, must_close, windows, fixed):
         raise ConfigError(f"must_open and must_close must not share a day; both hold {WEEKDAYS[min(mo & mc)]}")
     for name, days in (("must_open", mo), ("must_close", mc)):
         if days & fx.keys():
-            raise ConfigError(f"fixed and {name} must not share a day (a fixed day is not searched); both hold "
-                              f"{WEEKDAYS[min(days & fx.keys())]}")
+            raise ConfigError(
+                f"fixed and {name} must not share a day (a fixed day is not searched); both hold "
+                f"{WEEKDAYS[min(days & fx.keys())]}"
+            )
     lim = {k: _per_day(k, limits[k]) for k in LIMITS}
     e, lo_, ec, la, lo, hi = (lim[k] for k in LIMITS)
     step = float(v.positive_array("step_s", step_s))
@@ -88,15 +95,22 @@ def choices(model, limits: dict, step_s, must_open, must_close, windows, fixed):
             may_close = d not in mo and (any(w is None for w in windows[d]) or not cand)
         else:
             grid = np.arange(0.0, DAY + 1e-6, step)
-            cand = [windows_of(model, d, (o, c)) for o in grid for c in grid
-                    if e[d] - 1e-9 <= o <= lo_[d] + 1e-9 and ec[d] - 1e-9 <= c <= la[d] + 1e-9 and o < c
-                    and lo[d] - 1e-9 <= c - o <= hi[d] + 1e-9]
+            cand = [
+                windows_of(model, d, (o, c))
+                for o in grid
+                for c in grid
+                if e[d] - 1e-9 <= o <= lo_[d] + 1e-9
+                and ec[d] - 1e-9 <= c <= la[d] + 1e-9
+                and o < c
+                and lo[d] - 1e-9 <= c - o <= hi[d] + 1e-9
+            ]
             may_close = d not in mo
             if not cand:
                 why = ", ".join(f"{k}={lim[k][d]:g}" for k in LIMITS)
-                raise ConfigError(f"{WEEKDAYS[d]} {'must open' if d in mo else 'is searched'} but no window fits "
-                                  f"{why}, step_s={step:g}; widen the limits"
-                                  + ("" if d in mo else ", or put it in must_close"))
+                raise ConfigError(
+                    f"{WEEKDAYS[d]} {'must open' if d in mo else 'is searched'} but no window fits "
+                    f"{why}, step_s={step:g}; widen the limits" + ("" if d in mo else ", or put it in must_close")
+                )
         if not cand and not may_close:
             raise ConfigError(f"{WEEKDAYS[d]} must open but windows[{d}] holds none; widen the limits")
         out.append((sorted(set(cand)), may_close))
@@ -104,16 +118,21 @@ def choices(model, limits: dict, step_s, must_open, must_close, windows, fixed):
         raise ConfigError("no day can open: every day is in must_close or has no window within the limits")
     return out
 
+
 def coverage_floor(model, choices, share: float) -> float | None:
     """The least covered demand (calls) a plan needs, or None; ConfigError when no plan reaches it."""
     if share <= 0.0:
         return None
     ext = np.concatenate(([0.0], np.cumsum(model.latent)))
     total = float(ext[-1])
-    widest = [max([float(ext[d * model.n + c] - ext[d * model.n + o]) for o, c in wins], default=0.0)
-              for d, (wins, _) in enumerate(choices)]
+    widest = [
+        max([float(ext[d * model.n + c] - ext[d * model.n + o]) for o, c in wins], default=0.0)
+        for d, (wins, _) in enumerate(choices)
+    ]
     need = share * total - 1e-9 * max(total, 1.0)
     if sum(widest) < need:
-        raise ConfigError(f"min_demand_covered must be reachable: the widest windows allowed cover "
-                          f"{sum(widest) / total:.4g} of the demand; got {share:g}; widen the limits or lower it")
+        raise ConfigError(
+            f"min_demand_covered must be reachable: the widest windows allowed cover "
+            f"{sum(widest) / total:.4g} of the demand; got {share:g}; widen the limits or lower it"
+        )
     return need

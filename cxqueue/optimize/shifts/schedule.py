@@ -1,14 +1,14 @@
 """Shift scheduling by MILP (scipy.optimize.milp / HiGHS): cover the requirement, or meet a global service level.
 
 `schedule_shifts` expands shift templates into candidate shifts (every day, start and
-break placement; see `cxqueue.optimize._coverage` for the rules on breaks, opening hours
+break placement; see `cxqueue.optimize.shifts._coverage` for the rules on breaks, opening hours
 and the end of the horizon), then picks how many of each to use at least cost:
 
 - ``objective="cover"``: every open interval gets its required agents (Dantzig 1954).
 - ``objective="global_service_level"``: the call-weighted service level over the whole
   horizon meets ``target_level`` (Koole & van der Sluis 2003); each interval's service level
   is a piecewise-linear function of its agents given by ``sl_curve`` (see
-  `cxqueue.optimize._gsl` for the exact and the concave-hull models). ``required`` is then a
+  `cxqueue.optimize.shifts._gsl` for the exact and the concave-hull models). ``required`` is then a
   floor of agents per interval (pass zeros for none). It is solved in three steps: the LP
   relaxation (a lower bound), a cover schedule of the LP's agents per interval rounded (a
   feasible first schedule, often within ``mip_rel_gap`` already: then it is returned as
@@ -34,12 +34,12 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError, InfeasibleError
-from cxqueue.model import WEEKDAYS, OpeningHours, ShiftTemplate
-from cxqueue.optimize._coverage import Candidates, expand_templates, format_time_of_week
-from cxqueue.optimize._covering import CoverSolution, check_progress, solve_core, solve_covering
-from cxqueue.optimize._gsl import curve_service_level
-from cxqueue.optimize._gsl_solve import gsl_setup, solve_gsl
-from cxqueue.optimize._highs import SolveProgress
+from cxqueue.optimize.shifts._coverage import Candidates, expand_templates, format_time_of_week
+from cxqueue.optimize.shifts._covering import CoverSolution, check_progress, solve_core, solve_covering
+from cxqueue.optimize.shifts._gsl import curve_service_level
+from cxqueue.optimize.shifts._gsl_solve import gsl_setup, solve_gsl
+from cxqueue.optimize.shifts._highs import SolveProgress
+from cxqueue.scenario import WEEKDAYS, OpeningHours, ShiftTemplate
 
 __all__ = [
     "ChosenShift",
@@ -182,10 +182,12 @@ def _check_templates(templates) -> tuple[ShiftTemplate, ...]:
 
 def _check_gsl(sl_curve, calls, target_level, n):
     if sl_curve is None or calls is None or target_level is None:
-        missing = [k for k, x in (("sl_curve", sl_curve), ("calls", calls), ("target_level", target_level))
-                   if x is None]
-        raise ConfigError(f"objective='global_service_level' needs sl_curve, calls and target_level; "
-                          f"missing {', '.join(missing)}")
+        missing = [
+            k for k, x in (("sl_curve", sl_curve), ("calls", calls), ("target_level", target_level)) if x is None
+        ]
+        raise ConfigError(
+            f"objective='global_service_level' needs sl_curve, calls and target_level; missing {', '.join(missing)}"
+        )
     sl, c = _check_curve(sl_curve, calls, n)
     return sl, c, float(v.fraction_array("target_level", target_level, open_low=True))
 
@@ -193,10 +195,10 @@ def _check_gsl(sl_curve, calls, target_level, n):
 def _check_curve(sl_curve, calls, n):
     sl = v.fraction_array("sl_curve", sl_curve)
     if sl.ndim != 2 or sl.shape[0] != n or sl.shape[1] < 2:
-        raise ConfigError(f"sl_curve must have shape (n_intervals, K + 1) = ({n}, K + 1) with K >= 1; "
-                          f"got shape {sl.shape}")
-    v.check("sl_curve", np.diff(sl, axis=1), np.diff(sl, axis=1) >= -1e-9,
-            "non-decreasing in agents (along each row)")
+        raise ConfigError(
+            f"sl_curve must have shape (n_intervals, K + 1) = ({n}, K + 1) with K >= 1; got shape {sl.shape}"
+        )
+    v.check("sl_curve", np.diff(sl, axis=1), np.diff(sl, axis=1) >= -1e-9, "non-decreasing in agents (along each row)")
     c = v.nonneg_array("calls", calls)
     if c.shape != (n,):
         raise ConfigError(f"calls must have one value per interval ({n}); got shape {c.shape}")
@@ -248,7 +250,7 @@ def schedule_shifts(
     target_level : float, optional
         Global service level to reach, a fraction in (0, 1].
     sl_model : {"stable", "exact", "hull"}
-        How the service-level curve enters the MILP (see `cxqueue.optimize._gsl`): "stable"
+        How the service-level curve enters the MILP (see `cxqueue.optimize.shifts._gsl`): "stable"
         (default) staffs every interval with calls on the concave part of its curve (above
         the load for Erlang C) and is fast; "exact" may also leave an interval below that,
         at the price of about two binaries per interval (small instances); "hull" uses the
@@ -316,8 +318,9 @@ def schedule_shifts(
     if shortage_penalty is not None:
         pen = v.positive_array("shortage_penalty", shortage_penalty)
         if pen.ndim > 1 or (pen.ndim == 1 and pen.size != n):
-            raise ConfigError(f"shortage_penalty must be a scalar or have one value per interval ({n}); "
-                              f"got shape {pen.shape}")
+            raise ConfigError(
+                f"shortage_penalty must be a scalar or have one value per interval ({n}); got shape {pen.shape}"
+            )
         pen = np.broadcast_to(pen, (n,)).astype(np.float64)
     if not isinstance(wrap, bool):
         raise ConfigError(f"wrap must be True or False; got {wrap!r}")
@@ -333,43 +336,104 @@ def schedule_shifts(
     is_open = np.ones(n, dtype=bool) if hours is None else hours.open_mask(starts, interval_s)
     closed_need = np.flatnonzero(~is_open & (req > 0))
     req_eff = np.where(is_open, req, 0.0)
-    cand = expand_templates(tpls, n, interval_s=interval_s, start_s=start_s, hours=hours, wrap=wrap,
-                            break_step_s=step, max_candidates=max_candidates)
+    cand = expand_templates(
+        tpls,
+        n,
+        interval_s=interval_s,
+        start_s=start_s,
+        hours=hours,
+        wrap=wrap,
+        break_step_s=step,
+        max_candidates=max_candidates,
+    )
 
     def label(i: int) -> str:
         return f"interval {i} ({format_time_of_week(starts[i])})"
 
     groups = _groups(tpls, cand)
     upper = np.full(cand.n, np.inf)
-    hint = ("add templates (or start times) that cover those intervals, widen max_count, "
-            "or pass shortage_penalty for a partial schedule")
+    hint = (
+        "add templates (or start times) that cover those intervals, widen max_count, "
+        "or pass shortage_penalty for a partial schedule"
+    )
     gsl_block = None
     gsl_pen = None
     notes: list[str] = []
     if objective == "global_service_level":
-        gsl_block, gsl_pen, note = gsl_setup(cand, sl, calls_a, target, is_open, upper, groups, sl_model,
-                                              pen, label)
+        gsl_block, gsl_pen, note = gsl_setup(cand, sl, calls_a, target, is_open, upper, groups, sl_model, pen, label)
         if note:
             notes.append(note)
-    kw = dict(lower=np.zeros(cand.n), upper=upper, max_cover=np.full(n, np.inf), groups=groups, label=label,
-              hint=hint)
+    kw = dict(lower=np.zeros(cand.n), upper=upper, max_cover=np.full(n, np.inf), groups=groups, label=label, hint=hint)
     if gsl_block is None:
-        res = solve_core(req_eff, cand.coverage, cand.cost, penalty=pen, integral=True, time_limit_s=time_limit_s,
-                         mip_rel_gap=mip_rel_gap, progress=progress, **kw)
+        res = solve_core(
+            req_eff,
+            cand.coverage,
+            cand.cost,
+            penalty=pen,
+            integral=True,
+            time_limit_s=time_limit_s,
+            mip_rel_gap=mip_rel_gap,
+            progress=progress,
+            **kw,
+        )
     else:
         try:
-            res = solve_gsl(req_eff, cand, gsl_block, gsl_pen, pen, sl, calls_a, target, is_open, time_limit_s,
-                             mip_rel_gap, progress, kw)
+            res = solve_gsl(
+                req_eff,
+                cand,
+                gsl_block,
+                gsl_pen,
+                pen,
+                sl,
+                calls_a,
+                target,
+                is_open,
+                time_limit_s,
+                mip_rel_gap,
+                progress,
+                kw,
+            )
         except InfeasibleError:
             if sl_model != "stable":
                 raise
             # the count limits cannot staff every interval above its load: let intervals go below it
             gsl_block, gsl_pen, _ = gsl_setup(cand, sl, calls_a, target, is_open, upper, groups, "exact", pen, label)
-            res = solve_gsl(req_eff, cand, gsl_block, gsl_pen, pen, sl, calls_a, target, is_open, time_limit_s,
-                             mip_rel_gap, progress, kw)
+            res = solve_gsl(
+                req_eff,
+                cand,
+                gsl_block,
+                gsl_pen,
+                pen,
+                sl,
+                calls_a,
+                target,
+                is_open,
+                time_limit_s,
+                mip_rel_gap,
+                progress,
+                kw,
+            )
             notes.append("sl_model='stable' was infeasible with the count limits; solved with sl_model='exact'")
-    return _assemble(tpls, cand, res, req_eff, is_open, starts, interval_s, start_s, objective, sl, calls_a,
-                     target, pen, gsl_block, gsl_pen, closed_need, notes, label)
+    return _assemble(
+        tpls,
+        cand,
+        res,
+        req_eff,
+        is_open,
+        starts,
+        interval_s,
+        start_s,
+        objective,
+        sl,
+        calls_a,
+        target,
+        pen,
+        gsl_block,
+        gsl_pen,
+        closed_need,
+        notes,
+        label,
+    )
 
 
 def _groups(tpls, cand: Candidates) -> list[tuple[np.ndarray, float, float]]:
@@ -388,26 +452,61 @@ def _groups(tpls, cand: Candidates) -> list[tuple[np.ndarray, float, float]]:
         t = tpls[ti]
         if t.min_count == 0 and t.max_count is None:
             continue
-        cols = order[bounds[g]: bounds[g + 1]]
+        cols = order[bounds[g] : bounds[g + 1]]
         out.append((cols, float(t.min_count), np.inf if t.max_count is None else float(t.max_count)))
     return out
 
 
-def _assemble(tpls, cand, res, req, is_open, starts, interval_s, start_s, objective, sl, calls, target, pen,
-              gsl_block, gsl_pen, closed_need, notes, label) -> ShiftSchedule:
+def _assemble(
+    tpls,
+    cand,
+    res,
+    req,
+    is_open,
+    starts,
+    interval_s,
+    start_s,
+    objective,
+    sl,
+    calls,
+    target,
+    pen,
+    gsl_block,
+    gsl_pen,
+    closed_need,
+    notes,
+    label,
+) -> ShiftSchedule:
     out = res.outcome
     counts = res.x.astype(np.int64)
     shifts = []
     for j in np.flatnonzero(counts > 0):
         t = tpls[cand.template[j]]
         b = cand.breaks_s[j]
-        shifts.append(ChosenShift(t.name, int(cand.day[j]), WEEKDAYS[cand.day[j] % 7], float(cand.start_s[j]),
-                                  float(cand.start_s[j] + t.length_s), tuple(float(x) for x in b[~np.isnan(b)]),
-                                  int(counts[j])))
+        shifts.append(
+            ChosenShift(
+                t.name,
+                int(cand.day[j]),
+                WEEKDAYS[cand.day[j] % 7],
+                float(cand.start_s[j]),
+                float(cand.start_s[j] + t.length_s),
+                tuple(float(x) for x in b[~np.isnan(b)]),
+                int(counts[j]),
+            )
+        )
     shifts.sort(key=lambda s: (s.start_s, s.template, s.breaks_s))
     agents = res.covered
-    unmet = tuple(UnmetInterval(int(i), float(starts[i]), format_time_of_week(starts[i]), float(req[i]),
-                                float(agents[i]), float(res.shortage[i])) for i in res.unmet)
+    unmet = tuple(
+        UnmetInterval(
+            int(i),
+            float(starts[i]),
+            format_time_of_week(starts[i]),
+            float(req[i]),
+            float(agents[i]),
+            float(res.shortage[i]),
+        )
+        for i in res.unmet
+    )
     objective_value = res.cost + (float(pen @ res.shortage) if pen is not None else 0.0)
     level = glob = None
     shortfall = 0.0
@@ -419,26 +518,48 @@ def _assemble(tpls, cand, res, req, is_open, starts, interval_s, start_s, object
         shortfall = max(float(res.extra[-1]), 0.0)
         shortfall = 0.0 if shortfall < 1e-7 else shortfall
         objective_value += gsl_pen * shortfall
-    msg = [f"{out.status}: {int(counts.sum())} shifts from {cand.n} candidates, cost {res.cost:g}, "
-           f"gap {out.mip_gap:.3%} to the bound {out.dual_bound:g}, {out.solve_time_s:.2f} s"]
+    msg = [
+        f"{out.status}: {int(counts.sum())} shifts from {cand.n} candidates, cost {res.cost:g}, "
+        f"gap {out.mip_gap:.3%} to the bound {out.dual_bound:g}, {out.solve_time_s:.2f} s"
+    ]
     if glob is not None:
         msg.append(f"global service level {glob:.4f}" + (f" (target {target:g})" if target is not None else ""))
     if unmet:
-        msg.append(f"{len(unmet)} interval(s) short by {float(res.shortage.sum()):g} agent-intervals: "
-                   + ", ".join(f"{label(u.index)} short {u.shortage:g}" for u in unmet[:8])
-                   + (f" and {len(unmet) - 8} more" if len(unmet) > 8 else ""))
+        msg.append(
+            f"{len(unmet)} interval(s) short by {float(res.shortage.sum()):g} agent-intervals: "
+            + ", ".join(f"{label(u.index)} short {u.shortage:g}" for u in unmet[:8])
+            + (f" and {len(unmet) - 8} more" if len(unmet) > 8 else "")
+        )
     if shortfall > 0:
         msg.append(f"the global target is missed by {shortfall:.4g} calls")
     if closed_need.size:
-        msg.append(f"{closed_need.size} closed interval(s) with a positive requirement were not covered "
-                   f"(first: {label(int(closed_need[0]))})")
+        msg.append(
+            f"{closed_need.size} closed interval(s) with a positive requirement were not covered "
+            f"(first: {label(int(closed_need[0]))})"
+        )
     msg.extend(notes)
     return ShiftSchedule(
-        shifts=tuple(shifts), counts=counts,
+        shifts=tuple(shifts),
+        counts=counts,
         candidate_template=tuple(tpls[k].name for k in cand.template),
-        candidate_start_s=cand.start_s, candidate_breaks_s=cand.breaks_s, agents=agents, required=req,
-        open=is_open, interval_s=interval_s, start_s=start_s, objective_kind=objective, cost=res.cost,
-        objective=objective_value, lp_bound=out.lp_bound, dual_bound=out.dual_bound, mip_gap=out.mip_gap,
-        status=out.status, solve_time_s=out.solve_time_s, service_level=level, global_service_level=glob,
-        unmet=unmet, shortfall_calls=shortfall, message="; ".join(msg),
+        candidate_start_s=cand.start_s,
+        candidate_breaks_s=cand.breaks_s,
+        agents=agents,
+        required=req,
+        open=is_open,
+        interval_s=interval_s,
+        start_s=start_s,
+        objective_kind=objective,
+        cost=res.cost,
+        objective=objective_value,
+        lp_bound=out.lp_bound,
+        dual_bound=out.dual_bound,
+        mip_gap=out.mip_gap,
+        status=out.status,
+        solve_time_s=out.solve_time_s,
+        service_level=level,
+        global_service_level=glob,
+        unmet=unmet,
+        shortfall_calls=shortfall,
+        message="; ".join(msg),
     )

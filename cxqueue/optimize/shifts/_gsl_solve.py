@@ -1,6 +1,6 @@
 """Solving shift schedules under a global service level: the target check, the first schedule, the MILP.
 
-See `cxqueue.optimize._gsl` for the model and `cxqueue.optimize.shifts` for the public function.
+See `cxqueue.optimize.shifts._gsl` for the model and `cxqueue.optimize.shifts` for the public function.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import time
 import numpy as np
 
 from cxqueue.exceptions import ConfigError, CxqueueError, InfeasibleError
-from cxqueue.optimize._covering import max_coverage, solve_core
-from cxqueue.optimize._gsl import build_gsl, curve_service_level
-from cxqueue.optimize._highs import emit
+from cxqueue.optimize.shifts._covering import max_coverage, solve_core
+from cxqueue.optimize.shifts._gsl import build_gsl, curve_service_level
+from cxqueue.optimize.shifts._highs import emit
 
 __all__ = ["gsl_setup", "solve_gsl"]
 
@@ -42,8 +42,9 @@ def gsl_setup(cand, sl, calls, target, is_open, upper, groups, sl_model, pen, la
             + "; lower target_level, extend sl_curve or the templates, or pass shortage_penalty"
         )
     gsl_pen = None if pen is None else float(pen.max())
-    block = build_gsl(cand.coverage, sl, calls, active, target * total - fixed, mode=sl_model,
-                      shortfall_var=pen is not None, cap=cap)
+    block = build_gsl(
+        cand.coverage, sl, calls, active, target * total - fixed, mode=sl_model, shortfall_var=pen is not None, cap=cap
+    )
     return block, gsl_pen, note
 
 
@@ -62,32 +63,68 @@ def solve_gsl(req, cand, block, gsl_pen, pen, sl, calls, target, is_open, time_l
         return None if time_limit_s is None else max(time_limit_s - (time.perf_counter() - t0), 1e-3)
 
     cov, cost = cand.coverage, cand.cost
-    lp = solve_core(req, cov, cost, penalty=pen, integral=True, gsl=block, gsl_penalty=gsl_pen, lp_only=True,
-                    time_limit_s=left(), mip_rel_gap=None, progress=None, **kw)
+    lp = solve_core(
+        req,
+        cov,
+        cost,
+        penalty=pen,
+        integral=True,
+        gsl=block,
+        gsl_penalty=gsl_pen,
+        lp_only=True,
+        time_limit_s=left(),
+        mip_rel_gap=None,
+        progress=None,
+        **kw,
+    )
     lp_bound = lp.outcome.objective
     emit(progress, "lp_relaxation", t0, np.inf, lp_bound, f"LP relaxation bound {lp_bound:.6g}")
     heur = None
     w = calls * is_open
     if pen is None:
-        for how, need in (("rounded", _round_staffing(lp.covered, req, sl, w, target, is_open)),
-                          ("rounded up", np.where(is_open, np.maximum(req, np.ceil(lp.covered - 1e-6)), 0.0))):
+        for how, need in (
+            ("rounded", _round_staffing(lp.covered, req, sl, w, target, is_open)),
+            ("rounded up", np.where(is_open, np.maximum(req, np.ceil(lp.covered - 1e-6)), 0.0)),
+        ):
             try:
-                r = solve_core(need, cov, cost, penalty=None, integral=True, time_limit_s=left(),
-                               mip_rel_gap=mip_rel_gap, progress=None, **kw)
+                r = solve_core(
+                    need,
+                    cov,
+                    cost,
+                    penalty=None,
+                    integral=True,
+                    time_limit_s=left(),
+                    mip_rel_gap=mip_rel_gap,
+                    progress=None,
+                    **kw,
+                )
             except CxqueueError:
                 continue
             level = float(w @ curve_service_level(r.covered, sl) / w.sum())
             if level >= target - 1e-9 and (heur is None or r.cost < heur.cost):
                 heur = r
-                emit(progress, "heuristic", t0, heur.cost, lp_bound,
-                     f"cover of the LP staffing {how}: cost {heur.cost:.6g}, global service level {level:.4f}")
+                emit(
+                    progress,
+                    "heuristic",
+                    t0,
+                    heur.cost,
+                    lp_bound,
+                    f"cover of the LP staffing {how}: cost {heur.cost:.6g}, global service level {level:.4f}",
+                )
             if heur is not None and heur.cost - lp_bound <= (mip_rel_gap or 0.0) * heur.cost:
                 break
 
     def finish(r, status, bound):
         gap = max(r.cost - bound, 0.0) / max(abs(r.cost), 1e-12)
-        out = dataclasses.replace(r.outcome, status=status, dual_bound=bound, lp_bound=lp_bound, mip_gap=gap,
-                                  objective=r.cost, solve_time_s=time.perf_counter() - t0)
+        out = dataclasses.replace(
+            r.outcome,
+            status=status,
+            dual_bound=bound,
+            lp_bound=lp_bound,
+            mip_gap=gap,
+            objective=r.cost,
+            solve_time_s=time.perf_counter() - t0,
+        )
         return dataclasses.replace(r, outcome=out)
 
     if heur is not None and heur.cost - lp_bound <= (mip_rel_gap or 0.0) * heur.cost:
@@ -95,9 +132,21 @@ def solve_gsl(req, cand, block, gsl_pen, pen, sl, calls, target, is_open, time_l
         return finish(heur, "optimal", lp_bound)
     cutoff = None if heur is None else heur.cost - 1e-9 * max(1.0, abs(heur.cost))
     try:
-        full = solve_core(req, cov, cost, penalty=pen, integral=True, gsl=block, gsl_penalty=gsl_pen, cutoff=cutoff,
-                          time_limit_s=None if time_limit_s is None else 0.9 * left(), mip_rel_gap=mip_rel_gap,
-                          progress=progress, lp_bound=lp_bound, **kw)
+        full = solve_core(
+            req,
+            cov,
+            cost,
+            penalty=pen,
+            integral=True,
+            gsl=block,
+            gsl_penalty=gsl_pen,
+            cutoff=cutoff,
+            time_limit_s=None if time_limit_s is None else 0.9 * left(),
+            mip_rel_gap=mip_rel_gap,
+            progress=progress,
+            lp_bound=lp_bound,
+            **kw,
+        )
     except CxqueueError:
         if heur is None:
             raise

@@ -49,7 +49,7 @@ the last call that follows with idle gaps under 30 min), ``"serving"`` the disti
 agents who served a call in the interval, ``"busy"`` the agent-seconds of talk over the
 interval length (rounded up). ``agent_factor`` scales them (``agent_rounding`` turns the
 fractional result into whole agents); ``reserve`` adds agents called in while the queue
-is long. `cxqueue.calibrate` fits both on a training history.
+is long. `cxqueue.replay.calibrate` fits both on a training history.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ from cxqueue.data.bundle import HistoryFit, fit_history
 from cxqueue.data.estimate import estimate_forecast, observed_kpis
 from cxqueue.data.history import CallHistory
 from cxqueue.exceptions import ConfigError
-from cxqueue.model import IVR, Distribution, Forecast, PriorityClasses, Reserve, Scenario, ServiceTarget
+from cxqueue.scenario import IVR, Distribution, Forecast, PriorityClasses, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import records as rec
 from cxqueue.sim.runner import ENGINES, run_replication
 from cxqueue.units import DAY, HOUR
@@ -196,8 +196,11 @@ class ReplayResult:
         """A plain-text table: one line per KPI with totals and per-interval errors."""
         head = (
             f"replay: staffing={self.staffing} x {self.agent_factor:.3f}"
-            + (f" + up to {self.reserve_agents.max():g} reserve at {self.reserve_threshold} waiting"
-               if self.reserve_threshold else "")
+            + (
+                f" + up to {self.reserve_agents.max():g} reserve at {self.reserve_threshold} waiting"
+                if self.reserve_threshold
+                else ""
+            )
             + f", {self.arrivals} arrivals, {self.replications} replications, "
             f"{int(self.compared.sum())} intervals, {float(self.offered[self.compared].sum()):.0f} calls"
         )
@@ -593,7 +596,7 @@ def replay_history(
         ``"trace"``: the history's own arrival times in every replication;
         ``"poisson"``: Poisson counts around each interval's calls (module docstring).
     reserve : Reserve, None or "fit"
-        Reserve agents (`cxqueue.model.Reserve`: called in while the queue is long) in
+        Reserve agents (`cxqueue.scenario.Reserve`: called in while the queue is long) in
         the intervals with staffing; ``"fit"`` (default) takes the reserve of a `Scenario`
         or `PlanConfig` fit (none for a `HistoryFit`). Their agents are not scaled by
         ``agent_factor``.
@@ -625,8 +628,7 @@ def replay_history(
     (0.3333, 2, 1)
     """
     replications, agent_factor = _run_iv(replications, engine, agent_factor, arrivals, agent_rounding)
-    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals,
-                    reserve)
+    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals, reserve)
     counts = _simulate_reps(prep, agent_factor, replications, seed, engine, agent_rounding)
     f = prep.forecast
     starts = f.interval_s * (prep.first + np.arange(f.n_intervals))
@@ -645,7 +647,8 @@ def replay_history(
         hour=hour,
         agents=_mean_agents(prep.base_agents, agent_factor, agent_rounding),
         agent_rounding=agent_rounding,
-        reserve_agents=np.zeros(starts.shape) if (res := prep.scenario.reserve) is None
+        reserve_agents=np.zeros(starts.shape)
+        if (res := prep.scenario.reserve) is None
         else np.broadcast_to(res.agents, starts.shape).copy(),
         reserve_threshold=0 if res is None else res.queue_threshold,
         offered=prep.offered,

@@ -1,0 +1,28 @@
+"""Shift scheduling by MILP (scipy's HiGHS): which shifts to staff so that every interval is covered.
+
+* `schedule_shifts` (``schedule``): templates and a requirement per interval in, a `ShiftSchedule` out,
+  under the objective ``"cover"`` or ``"global_service_level"``;
+* `solve_covering` (``_covering``): the covering MILP on an explicit coverage matrix;
+* ``_coverage`` expands templates into candidate shifts, ``_gsl``/``_gsl_solve`` build the global
+  service-level model, ``_highs`` runs HiGHS with progress.
+"""
+
+from cxqueue.optimize.shifts.schedule import (
+    ChosenShift,
+    CoverSolution,
+    ShiftSchedule,
+    SolveProgress,
+    UnmetInterval,
+    schedule_shifts,
+    solve_covering,
+)
+
+__all__ = [
+    "ChosenShift",
+    "CoverSolution",
+    "ShiftSchedule",
+    "SolveProgress",
+    "UnmetInterval",
+    "schedule_shifts",
+    "solve_covering",
+]

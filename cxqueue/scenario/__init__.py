@@ -1,0 +1,38 @@
+"""The plain data that flows between cxqueue's layers: frozen dataclasses, seconds everywhere.
+
+Times of the week are seconds since Monday 00:00 (``weekday * DAY + seconds_of_day``);
+weekdays are numbered Monday = 0 .. Sunday = 6. Arrays inside are float64 or int64 and
+read-only. Every class validates itself on construction with messages that name the field.
+
+* `Forecast` (``demand``): calls and mean handle time per interval;
+* `Distribution` (``distribution``): durations (handle time, patience, IVR, delays);
+* `OpeningHours`, `WEEKDAYS` (``hours``); `ServiceTarget` (``target``); `ShiftTemplate` (``shifts``);
+* `IVR`, `Redials`, `Callbacks`, `PriorityClasses`, `Reserve` (``callers``);
+* `Scenario` (``center``): all of them, with the agents on duty per interval;
+* `CALL_DTYPE`, `Outcome` (``calls``): the call log that history readers and both simulation engines write.
+"""
+
+from cxqueue.scenario.callers import IVR, Callbacks, PriorityClasses, Redials, Reserve
+from cxqueue.scenario.center import Scenario
+from cxqueue.scenario.demand import Forecast
+from cxqueue.scenario.distribution import DISTRIBUTION_KINDS, Distribution
+from cxqueue.scenario.hours import WEEKDAYS, OpeningHours
+from cxqueue.scenario.shifts import ShiftTemplate
+from cxqueue.scenario.target import SL_BASES, ServiceTarget
+
+__all__ = [
+    "DISTRIBUTION_KINDS",
+    "IVR",
+    "SL_BASES",
+    "WEEKDAYS",
+    "Callbacks",
+    "Distribution",
+    "Forecast",
+    "OpeningHours",
+    "PriorityClasses",
+    "Redials",
+    "Reserve",
+    "Scenario",
+    "ServiceTarget",
+    "ShiftTemplate",
+]
