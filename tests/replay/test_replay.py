@@ -24,7 +24,7 @@ from cxqueue.replay.calibrate import fit_agent_factor
 from cxqueue.replay.replay import _prepare, _replication_seed, replay_history
 from cxqueue.scenario import IVR, Distribution, Forecast, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
-from tests.conftest import needs_jit
+from tests.conftest import REPO, needs_jit
 
 DAY = 86400.0
 ORIGIN = np.datetime64("2024-03-04")  # a Monday: the simulation's clock starts on Monday 00:00
@@ -351,9 +351,8 @@ def test_e002_quick_runs_and_writes_its_outputs(data_dir, tmp_path):
     import json
     import subprocess
     import sys
-    from pathlib import Path
 
-    run = Path(__file__).resolve().parents[1] / "experiments" / "e002_bank_models" / "run.py"
+    run = REPO / "experiments" / "e002_bank_models" / "run.py"
     proc = subprocess.run([sys.executable, str(run), "--quick", "--out", str(tmp_path), "--data", str(data_dir)],
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -372,12 +371,11 @@ def test_bank_config_reproduces_october_at_the_observed_staffing(bank, data_dir,
     its [reserve] and [validation] agent factor fitted on January-February in e002) with the
     plan's staffing replaced by the bank's observed agents on duty x 0.655, October's arrival
     times replayed (trace). Numbers measured with seed 1; totals pooled over the simulated calls."""
-    from pathlib import Path
 
     from cxqueue.config import load_scenario
 
     monkeypatch.setenv("CXQUEUE_DATA", str(data_dir))
-    cfg = load_scenario(Path(__file__).resolve().parents[1] / "configs" / "bank.toml")
+    cfg = load_scenario(REPO / "configs" / "bank.toml")
     assert cfg.validation.agent_factor == 0.655
     assert float(cfg.reserve.agents) == 3 and cfg.reserve.queue_threshold == 5
     october, _ = bank

@@ -11,7 +11,7 @@ import pytest
 
 from cxqueue import erlang_a, erlang_c
 from cxqueue.cli import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE, main, read_interval_table
-from tests.conftest import needs_jit
+from tests.conftest import REPO, needs_jit
 
 
 def run(argv):
@@ -179,7 +179,7 @@ def test_staff_lines_metrics_consistent():
     assert np.isclose(row["offered_load"], 10.0)
 
 
-CONFIGS = __import__("pathlib").Path(__file__).resolve().parents[1] / "configs"
+CONFIGS = REPO / "configs"
 
 
 def test_import_writes_a_profile_that_loads(tmp_path):

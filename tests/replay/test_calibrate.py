@@ -12,7 +12,7 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.replay.calibrate import fit_reserve
 from cxqueue.scenario import Reserve
 from cxqueue.sim import simulate
-from tests.test_validate import _history_from_sim, _synthetic_scenario
+from tests.replay.test_replay import _history_from_sim, _synthetic_scenario
 
 
 @pytest.fixture(scope="module")

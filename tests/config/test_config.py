@@ -22,8 +22,8 @@ from cxqueue.config.schema import SCHEMA, markdown_tables
 from cxqueue.data import load_profile
 from cxqueue.data.profiles import PROFILE_DIR
 from cxqueue.exceptions import ConfigError
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 CONFIGS = REPO / "configs"
 EXAMPLES = sorted(p.name for p in CONFIGS.glob("*.toml"))
 D = '[demand]\nprofile = "bank-1999"\n'

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +11,9 @@ import pytest
 from cxqueue.cli import EXIT_OK, EXIT_USAGE, main
 from cxqueue.config import load_scenario
 from cxqueue.plan.run import run_plan
+from tests.conftest import REPO
 
-CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.toml"))
+CONFIGS = sorted((REPO / "configs").glob("*.toml"))
 
 
 def test_there_are_example_configs():
@@ -69,7 +69,7 @@ def test_bank_plan_replays_october_with_the_banks_agents(data_dir, tmp_path, mon
     # and the per-interval errors reported. Observed totals are exact counts from the log;
     # the simulated ones carry noise.
     monkeypatch.setenv("CXQUEUE_DATA", str(data_dir))
-    cfg = load_scenario(Path(__file__).resolve().parents[1] / "configs" / "bank.toml")
+    cfg = load_scenario(REPO / "configs" / "bank.toml")
     _, folder = run_plan(cfg, out=tmp_path / "bank", quick=True, figures=False)
     v = json.loads((folder / "summary.json").read_text())["validation"]
     assert v["intervals"] == 1692 and v["agent_factor"] == 0.655 and v["arrivals"] == "trace"
@@ -93,7 +93,7 @@ def test_bank_plan_replays_october_with_the_banks_agents(data_dir, tmp_path, mon
 
 def test_bank_plan_without_data_skips_validation(tmp_path, monkeypatch):
     monkeypatch.delenv("CXQUEUE_DATA", raising=False)
-    cfg = load_scenario(Path(__file__).resolve().parents[1] / "configs" / "bank.toml")
+    cfg = load_scenario(REPO / "configs" / "bank.toml")
     assert cfg.validation.missing.startswith("configs/bank.toml: [validation].history uses $CXQUEUE_DATA") or (
         "[validation].history uses $CXQUEUE_DATA" in cfg.validation.missing
     )
