@@ -42,7 +42,7 @@ def _agents(cfg, args) -> np.ndarray:
     from cxqueue.optimize.requirements import staffing_requirements
 
     patience = math.inf if cfg.patience.is_none else cfg.patience.mean_s
-    req = staffing_requirements(f, cfg.target, model=cfg.staffing.model, method="sipp", mean_patience_s=patience)
+    req = staffing_requirements(f, cfg.target, model=cfg.settings.model, method="sipp", mean_patience_s=patience)
     is_open = cfg.hours.open_mask(f.interval_starts_s, f.interval_s)
     return np.where(is_open, np.asarray(req.agents, dtype=np.float64), 0.0)
 
@@ -89,8 +89,8 @@ def _cmd_simulate(args, out) -> int:
     sc = cfg.scenario(agents, lines=args.lines)
     res = simulate(
         sc,
-        replications=args.replications or cfg.simulation.replications,
-        seed=cfg.simulation.seed if args.seed is None else args.seed,
+        replications=args.replications or cfg.settings.replications,
+        seed=cfg.settings.seed if args.seed is None else args.seed,
         engine=args.engine,
     )
     t = res.totals
@@ -197,11 +197,11 @@ def _carry_over(args, cfg) -> float:
 
 
 def _cmd_hours(args, out) -> int:
-    from cxqueue.config import HoursSearch
+    from cxqueue.config import HoursSearchSettings
     from cxqueue.optimize.hours import evaluate_opening_hours, search_opening_hours
 
     cfg = _config(args.config)
-    hs = cfg.hours_search or HoursSearch()  # no [hours_search] table: its documented defaults
+    hs = cfg.hours_search or HoursSearchSettings()  # no [hours_search] table: its documented defaults
     f = cfg.forecast
     aht = float(np.average(f.aht_s, weights=np.maximum(f.calls, 1e-12)))
     patience = math.inf if cfg.patience.is_none else cfg.patience.mean_s

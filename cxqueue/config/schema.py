@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario.settings import ENGINES, METHODS, MODELS, OBJECTIVES, ROUNDINGS, PlanSettings
 
 __all__ = [
     "DURATION_UNITS",
@@ -44,6 +45,11 @@ DIST_KINDS = ("none", "exponential", "lognormal", "deterministic", FITTED)
 UNLIMITED = "unset"
 # documented defaults that are words, not values
 _WORDS = (UNLIMITED, "required", "file stem", "from the demand", "all", "paid hours", "earliest_start", "[]")
+
+
+def _plan(name: str):
+    """The default of a ``[staffing]`` or ``[simulation]`` key: `PlanSettings`' own, stated once."""
+    return PlanSettings.default(name)
 
 
 @dataclass(frozen=True)
@@ -238,19 +244,17 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             high_open=True),
     )),
     ("staffing", (
-        Key("model", "choice", "queueing model for the requirements per interval", "erlang_a",
-            choices=("erlang_c", "erlang_a", "erlang_x")),
+        Key("model", "choice", "queueing model for the requirements per interval", _plan("model"), choices=MODELS),
         Key("method", "choice", "how time variation is handled: stationary per interval, lagged, or "
-            "iterative simulation-corrected", "sipp", choices=("sipp", "lag_sipp", "isa")),
+            "iterative simulation-corrected", _plan("method"), choices=METHODS),
         Key("isa_rounding", "choice", "with `method = \"isa\"`: the fewest agents meeting the target in every "
             "interval (`up`, a floor) or the staffing whose service level is nearest the target (`nearest`, "
-            "time-stable around it)", "up", choices=("up", "nearest")),
-        Key("min_agents", "int", "fewest agents on duty while open", 0, low=0),
+            "time-stable around it)", _plan("isa_rounding"), choices=ROUNDINGS),
+        Key("min_agents", "int", "fewest agents on duty while open", _plan("min_agents"), low=0),
         Key("max_agents", "int", "most agents on duty at once (positions, seats); unset: no limit", UNLIMITED,
             low=1),
         Key("objective", "choice", "shift schedule: meet the target in every interval (`cover`) or over the "
-            "whole horizon at least cost (`global_service_level`)", "cover",
-            choices=("cover", "global_service_level")),
+            "whole horizon at least cost (`global_service_level`)", _plan("objective"), choices=OBJECTIVES),
     )),
     ("redials", (
         Key("blocked", "fraction", "share of busy-signal callers who call again", 0.0),
@@ -282,12 +286,11 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("head_start_s", "durations", "head start of each class in the queue", (0.0,), low=0.0),
     )),
     ("simulation", (
-        Key("replications", "int", "independent replications of the horizon", 20, low=1),
-        Key("seed", "int", "seed of every random stream (same seed, same plan)", 1, low=0),
-        Key("engine", "choice", "simulation engine", "fast", choices=("fast", "simpy")),
-        Key("warmup_s", "duration", "time simulated before KPIs are counted", 0.0, low=0.0),
-        Key("horizon_s", "duration", "time simulated after the warm-up; unset: the whole forecast", UNLIMITED,
-            low=0.0, low_open=True),
+        Key("replications", "int", "independent replications of the horizon (two at least, for the 95 % intervals)",
+            _plan("replications"), low=2),
+        Key("seed", "int", "seed of every random stream (same seed, same plan)", _plan("seed"), low=0),
+        Key("engine", "choice", "simulation engine", _plan("engine"), choices=ENGINES),
+        Key("warmup_s", "duration", "time simulated before KPIs are counted", _plan("warmup_s"), low=0.0),
     )),
     ("validation", (
         Key("history", "paths", "call log(s) to replay with the center's own staffing before the plan is trusted; "

@@ -37,7 +37,6 @@ from cxqueue.data._bytes import ByteTable, read_tab_table
 from cxqueue.data._parse import parse_date_yymmdd, parse_hms, parse_int
 from cxqueue.data.history import (
     ABANDONED,
-    CALL_DTYPE,
     IVR_ONLY,
     SERVED,
     CallHistory,
@@ -46,6 +45,7 @@ from cxqueue.data.history import (
     weekday_of,
 )
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario.calls import empty_calls
 from cxqueue.units import DAY
 
 __all__ = ["BANK_COLUMNS", "read_bank_log"]
@@ -255,14 +255,14 @@ def read_bank_log(path) -> CallHistory:
     nk = {c: num[c][k] for c in _INT_COLS}
     agent = outcome_text[k] == "AGENT"
 
-    calls = np.zeros(rows_k.size, dtype=CALL_DTYPE)
+    calls = empty_calls(rows_k.size)
     origin = date_k.min() if rows_k.size else np.datetime64("1970-01-05", "D")
     base = (date_k - origin).astype(np.int64) * int(DAY) + e
     calls["row"] = rows_k
     calls["call_id"] = nk["call_id"]
     calls["date"] = date_k
     calls["weekday"] = weekday_of(date_k)
-    calls["customer_id"] = nk["customer_id"]
+    calls["customer"] = np.where(nk["customer_id"] == 0, -1, nk["customer_id"])  # 0: not identified
     calls["priority"] = nk["priority"]
     calls["line"] = line_id[k]
     type_text = cols.text("type", upper=True)[k]
@@ -337,7 +337,7 @@ def read_bank_log(path) -> CallHistory:
         f"service starts over {SKEW_S} s after the caller leaves the queue/IVR; kept (the gap is not in wait_s)",
     )
     s_start = np.where(served_t, np.maximum(raw_ss, ready), np.nan)
-    calls["service_start_s"] = s_start
+    calls["answer_s"] = s_start
     calls["service_end_s"] = s_start + s_dur
     calls["service_s"] = np.where(served_t, s_dur, np.nan)
     calls["handled"] = served_t & named & (s_dur > 0)

@@ -26,7 +26,8 @@ import numpy as np
 
 from cxqueue.data._csvtable import find_column, read_table, read_times
 from cxqueue.data._parse import parse_int
-from cxqueue.data.history import ABANDONED, CALL_DTYPE, IVR_ONLY, SERVED, CallHistory, missing_dates, weekday_of
+from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED, CallHistory, missing_dates, weekday_of
+from cxqueue.scenario.calls import empty_calls
 from cxqueue.units import DAY
 
 __all__ = ["OUTCOME_WORDS", "read_call_csv"]
@@ -183,7 +184,7 @@ def read_call_csv(
     k = keep
     served, abandoned, ivr = served[k], abandoned[k], code[k] == IVR_ONLY
     a, q, e = a[k], q[k], e[k]
-    calls = np.zeros(int(k.sum()), dtype=CALL_DTYPE)
+    calls = empty_calls(int(k.sum()))
     calls["row"] = rows[k]
     date = origin_d + np.floor(a / DAY).astype(np.int64).astype("timedelta64[D]")
     calls["date"] = date
@@ -196,7 +197,7 @@ def read_call_csv(
     qexit = np.where(served, q, np.where(abandoned, e, np.nan))
     calls["queue_exit_s"] = qexit
     calls["wait_s"] = np.where(ivr, np.nan, qexit - a)
-    calls["service_start_s"] = np.where(served, q, np.nan)
+    calls["answer_s"] = np.where(served, q, np.nan)
     calls["service_end_s"] = np.where(served, e, np.nan)
     service = np.where(served, e - q, np.nan)
     calls["service_s"] = service
@@ -242,9 +243,9 @@ def read_call_csv(
             "bad_customer_id",
             "repaired",
             rows[k][~ok & (_column(table, i_cid)[k] != "")],
-            "customer_id is not an integer; read as 0 (unknown)",
+            "customer_id is not an integer; read as not identified (-1)",
         )
-        calls["customer_id"] = np.where(ok, cid, 0)
+        calls["customer"] = np.where(ok & (cid != 0), cid, -1)  # 0 or blank: not identified
     if i_pri is not None:
         pri, ok = parse_int(_column(table, i_pri)[k])
         calls["priority"] = np.where(ok, pri, 0)

@@ -272,8 +272,8 @@ def _spread(grid: _Grid, s0, s1, srv, n_servers: int):
 
 
 def _services(c):
-    m = c["handled"] & (c["server"] >= 0) & np.isfinite(c["service_start_s"])
-    s0 = np.maximum(c["service_start_s"][m], 0.0)
+    m = c["handled"] & (c["server"] >= 0) & np.isfinite(c["answer_s"])
+    s0 = np.maximum(c["answer_s"][m], 0.0)
     return s0, np.maximum(c["service_end_s"][m], s0), c["server"][m].astype(np.int64)
 
 

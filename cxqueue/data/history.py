@@ -1,13 +1,14 @@
 """What the readers return: call-level history, interval counts, and the import report.
 
 ``CallHistory.calls`` is a read-only numpy structured array with one record per call
-(dtype ``CALL_DTYPE``). Times are seconds since midnight of ``origin`` (the first date
-in the file), so a call on the second day at 09:00 has ``arrival_s == 86400 + 32400``.
-Missing times are NaN. ``outcome`` is an index into ``OUTCOMES``:
+(dtype `cxqueue.scenario.CALL_DTYPE`, the call log the simulation writes too). Times are
+seconds since midnight of ``origin`` (the first date in the file), so a call on the second
+day at 09:00 has ``arrival_s == 86400 + 32400``. Missing times are NaN. ``outcome`` is an
+`cxqueue.scenario.Outcome` code; a recording holds three of them, which the history calls:
 
-- ``served`` (0): an agent answered (the bank log's AGENT);
-- ``abandoned`` (1): the caller waited in the agent queue and hung up (HANG after a queue);
-- ``ivr_only`` (2): the caller left in the voice-response unit before asking for an agent.
+- ``served`` (``Outcome.ANSWERED``, 0): an agent answered (the bank log's AGENT);
+- ``abandoned`` (``Outcome.ABANDONED``, 1): the caller waited in the agent queue and hung up;
+- ``ivr_only`` (``Outcome.IVR``, 4): the caller left in the voice-response unit before asking for an agent.
 
 Every reader also returns an ``ImportReport`` that counts what it dropped, repaired or
 flagged, per reason, with example line numbers, so that no row disappears silently.
@@ -19,46 +20,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cxqueue.scenario.calls import CALL_DTYPE, Outcome
 from cxqueue.units import DAY
 
 __all__ = [
     "CALL_DTYPE",
     "OUTCOMES",
+    "OUTCOME_CODES",
     "CallHistory",
     "ImportReport",
     "IntervalCounts",
     "ReportEntry",
 ]
 
+#: The history's words for the outcomes a recording holds, in the order `outcome_counts` gives
+#: them, and their `Outcome` codes (shared with the simulation's call log).
 OUTCOMES = ("served", "abandoned", "ivr_only")
-SERVED, ABANDONED, IVR_ONLY = 0, 1, 2
+SERVED, ABANDONED, IVR_ONLY = int(Outcome.ANSWERED), int(Outcome.ABANDONED), int(Outcome.IVR)
+OUTCOME_CODES = {"served": SERVED, "abandoned": ABANDONED, "ivr_only": IVR_ONLY}
 ACTIONS = ("dropped", "repaired", "flagged")
-
-CALL_DTYPE = np.dtype(
-    [
-        ("row", np.int64),  # line number in the source file (the header is line 1)
-        ("call_id", np.int64),
-        ("date", "datetime64[D]"),  # the date the call arrived on
-        ("weekday", np.int8),  # of `date`; Monday = 0 .. Sunday = 6
-        ("arrival_s", np.float64),  # entered the system (the IVR, or the queue without IVR)
-        ("ivr_exit_s", np.float64),
-        ("queue_start_s", np.float64),  # NaN: never queued
-        ("queue_exit_s", np.float64),
-        ("service_start_s", np.float64),  # NaN: no service (or no times recorded)
-        ("service_end_s", np.float64),
-        ("end_s", np.float64),  # left the system (frees the phone line)
-        ("ivr_s", np.float64),  # time in the IVR; NaN where unknown
-        ("wait_s", np.float64),  # time in the agent queue; 0 if answered at once, NaN for ivr_only
-        ("service_s", np.float64),  # talk time; NaN where unknown or not served
-        ("handled", np.bool_),  # an agent was busy with this call for service_s > 0 seconds
-        ("outcome", np.int8),  # index into OUTCOMES
-        ("priority", np.int8),
-        ("type", "<U4"),
-        ("customer_id", np.int64),  # 0: unidentified caller
-        ("server", np.int32),  # index into CallHistory.servers; -1: no agent recorded
-        ("line", "<U8"),  # phone line (the bank's "vru+line")
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -203,7 +183,7 @@ def missing_dates(dates) -> list[str]:
 
 @dataclass(frozen=True, eq=False)
 class CallHistory:
-    """Call-level history: one record per call in ``calls`` (dtype ``CALL_DTYPE``).
+    """Call-level history: one record per call in ``calls`` (dtype `cxqueue.scenario.CALL_DTYPE`).
 
     Times are seconds since midnight of ``origin``; ``servers`` names the agents that
     ``calls["server"]`` indexes; ``report`` says what the reader dropped or repaired.
@@ -257,7 +237,7 @@ class CallHistory:
             from cxqueue._validation import choice
 
             choice("outcome", outcome, OUTCOMES)
-        return self.calls["outcome"] == OUTCOMES.index(outcome)
+        return self.calls["outcome"] == OUTCOME_CODES[outcome]
 
     @property
     def offered(self) -> np.ndarray:
@@ -265,8 +245,9 @@ class CallHistory:
         return self.calls["outcome"] != IVR_ONLY
 
     def outcome_counts(self) -> dict[str, int]:
-        n = np.bincount(self.calls["outcome"].astype(np.int64), minlength=len(OUTCOMES))
-        return {k: int(n[i]) for i, k in enumerate(OUTCOMES)}
+        """Calls per outcome, in the history's words (``served``, ``abandoned``, ``ivr_only``)."""
+        n = np.bincount(self.calls["outcome"].astype(np.int64), minlength=len(Outcome))
+        return {k: int(n[OUTCOME_CODES[k]]) for k in OUTCOMES}
 
     def calls_per_day(self, *, offered_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(dates, calls) on each observed date; all kept calls, or only the offered ones."""
@@ -331,7 +312,7 @@ def concat_histories(histories) -> CallHistory:
             "ivr_exit_s",
             "queue_start_s",
             "queue_exit_s",
-            "service_start_s",
+            "answer_s",
             "service_end_s",
             "end_s",
         ):

@@ -1,6 +1,6 @@
 """Traffic facts from call-level history: redials and the phone lines in use.
 
-- Redials: an identified caller (``customer_id`` not 0) who calls again within a window
+- Redials: an identified caller (``customer`` not -1) who calls again within a window
   after the end of a call. Unidentified callers are left out, so the shares are over
   identified calls only.
 - Lines in use: the number of calls in the system at each moment (arrival to end), the
@@ -78,13 +78,13 @@ def redial_share(history, *, window_s: float = 3600.0) -> RedialStats:
     """
     h = _need_history(history)
     window_s = float(v.positive_array("window_s", window_s))
-    c = h.calls[h.calls["customer_id"] != 0]
-    order = np.lexsort((c["arrival_s"], c["customer_id"]))
+    c = h.calls[h.calls["customer"] >= 0]
+    order = np.lexsort((c["arrival_s"], c["customer"]))
     c = c[order]
     again = np.zeros(c.size, dtype=bool)
     delay = np.full(c.size, np.nan)
     if c.size > 1:
-        same = c["customer_id"][1:] == c["customer_id"][:-1]
+        same = c["customer"][1:] == c["customer"][:-1]
         d = np.maximum(c["arrival_s"][1:] - c["end_s"][:-1], 0.0)
         delay[:-1] = np.where(same, d, np.nan)
         again[:-1] = same & (d <= window_s)

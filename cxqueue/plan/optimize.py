@@ -19,64 +19,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cxqueue import _validation as v
 from cxqueue.analytic import erlang_x
 from cxqueue.analytic._common import QueueMetrics
 from cxqueue.exceptions import ConfigError
 from cxqueue.optimize.shifts import ShiftSchedule, schedule_shifts
-from cxqueue.scenario import Forecast, OpeningHours, Scenario, ShiftTemplate
+from cxqueue.scenario import Forecast, OpeningHours, PlanSettings, Scenario, ShiftTemplate
 from cxqueue.units import WEEK
 
 __all__ = ["PlanResult", "PlanSettings", "optimize_plan"]
-
-MODELS = ("erlang_c", "erlang_a", "erlang_x")
-METHODS = ("sipp", "lag_sipp", "isa")
-OBJECTIVES = ("cover", "global_service_level")
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """How `optimize_plan` works: the model, the schedule objective, lines, simulation.
-
-    ``line_blocking`` is the busy-signal target for line sizing (default: the target's
-    ``max_blocking``, else 0.01); ``lines`` fixes the number of lines instead.
-    ``isa_rounding`` (with ``method="isa"``): ``"up"`` meets the target in every interval
-    (a floor), ``"nearest"`` keeps it time-stable around the target
-    (`cxqueue.optimize.requirements.staffing_requirements`).
-    """
-
-    model: str = "erlang_a"
-    method: str = "sipp"
-    isa_rounding: str = "up"
-    objective: str = "cover"
-    line_blocking: float | None = None
-    lines: int | None = None
-    replications: int = 10
-    seed: int = 20261122
-    engine: str = "fast"
-    warmup_s: float = 0.0
-    max_iter: int = 6
-    shift_time_limit_s: float = 60.0
-    mip_rel_gap: float = 0.005
-    min_agents: int = 0
-    max_agents: int | None = None
-
-    def __post_init__(self):
-        v.choice("model", self.model, MODELS)
-        v.choice("method", self.method, METHODS)
-        v.choice("isa_rounding", self.isa_rounding, ("up", "nearest"))
-        v.choice("objective", self.objective, OBJECTIVES)
-        v.choice("engine", self.engine, ("fast", "simpy"))
-        if self.line_blocking is not None:
-            v.fraction_array("line_blocking", self.line_blocking, open_low=True)
-        if self.lines is not None:
-            v.integer_scalar("lines", self.lines, minimum=1)
-        v.integer_scalar("replications", self.replications, minimum=2)
-        v.integer_scalar("max_iter", self.max_iter, minimum=1)
-        v.positive_array("shift_time_limit_s", self.shift_time_limit_s)
-        v.integer_scalar("min_agents", self.min_agents, minimum=0)
-        if self.max_agents is not None:
-            v.integer_scalar("max_agents", self.max_agents, minimum=max(1, self.min_agents))
 
 
 @dataclass(frozen=True, eq=False)

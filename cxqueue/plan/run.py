@@ -7,7 +7,6 @@ is this function and nothing more.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from cxqueue.exceptions import ConfigError
@@ -18,25 +17,8 @@ __all__ = ["plan_settings", "run_plan"]
 
 
 def plan_settings(cfg, *, quick: bool = False) -> PlanSettings:
-    """`PlanSettings` from a config; ``quick`` trades precision for time (tests, demos)."""
-    sim = cfg.simulation
-    settings = PlanSettings(
-        model=cfg.staffing.model,
-        method=cfg.staffing.method,
-        isa_rounding=cfg.staffing.isa_rounding,
-        line_blocking=cfg.max_blocking,
-        lines=cfg.lines,
-        replications=max(2, sim.replications),
-        seed=sim.seed,
-        engine=sim.engine,
-        warmup_s=sim.warmup_s,
-        objective=cfg.staffing.objective,
-        min_agents=cfg.staffing.min_agents,
-        max_agents=cfg.staffing.max_agents,
-    )
-    if quick:
-        settings = replace(settings, replications=min(settings.replications, 4), max_iter=2, shift_time_limit_s=20.0)
-    return settings
+    """The config's `PlanSettings`; ``quick`` trades precision for time (`PlanSettings.quick`)."""
+    return cfg.settings.quick() if quick else cfg.settings
 
 
 def run_plan(
@@ -78,7 +60,7 @@ def run_plan(
         "demand": cfg.demand_source,
         "quick": quick,
         "notes": list(cfg.notes),
-        "settings": {k: v for k, v in settings.__dict__.items()},
+        "settings": settings.to_dict(),
     }
     if cfg.validation is not None:
         extra["validation"] = validation_summary(replay) if replay is not None else {"skipped": replay_note}
@@ -118,7 +100,7 @@ def _validate(cfg, *, quick: bool, progress):
         staffing=v.staffing,
         agent_factor=v.agent_factor,
         replications=min(v.replications, 4) if quick else v.replications,
-        seed=cfg.simulation.seed,
+        seed=cfg.settings.seed,
         threshold_s=cfg.target.answer_within_s,
     )
     if progress:

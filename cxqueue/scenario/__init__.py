@@ -8,19 +8,23 @@ read-only. Every class validates itself on construction with messages that name 
 * `Distribution` (``distribution``): durations (handle time, patience, IVR, delays);
 * `OpeningHours`, `WEEKDAYS` (``hours``); `ServiceTarget` (``target``); `ShiftTemplate` (``shifts``);
 * `IVR`, `Redials`, `Callbacks`, `PriorityClasses`, `Reserve` (``callers``);
+* `PlanSettings` (``settings``): how a plan is made (model, objective, lines, simulation);
 * `Scenario` (``center``): all of them, with the agents on duty per interval;
 * `CALL_DTYPE`, `Outcome` (``calls``): the call log that history readers and both simulation engines write.
 """
 
 from cxqueue.scenario.callers import IVR, Callbacks, PriorityClasses, Redials, Reserve
+from cxqueue.scenario.calls import CALL_DTYPE, Outcome, empty_calls
 from cxqueue.scenario.center import Scenario
 from cxqueue.scenario.demand import Forecast
 from cxqueue.scenario.distribution import DISTRIBUTION_KINDS, Distribution
 from cxqueue.scenario.hours import WEEKDAYS, OpeningHours
+from cxqueue.scenario.settings import PlanSettings
 from cxqueue.scenario.shifts import ShiftTemplate
 from cxqueue.scenario.target import SL_BASES, ServiceTarget
 
 __all__ = [
+    "CALL_DTYPE",
     "DISTRIBUTION_KINDS",
     "IVR",
     "SL_BASES",
@@ -29,10 +33,13 @@ __all__ = [
     "Distribution",
     "Forecast",
     "OpeningHours",
+    "Outcome",
+    "PlanSettings",
     "PriorityClasses",
     "Redials",
     "Reserve",
     "Scenario",
     "ServiceTarget",
     "ShiftTemplate",
+    "empty_calls",
 ]

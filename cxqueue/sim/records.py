@@ -23,28 +23,13 @@ Outcome codes (`Outcome`): every attempt ends in exactly one of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 
 import numpy as np
 
+from cxqueue.scenario.calls import CALL_DTYPE, Outcome, empty_calls
+from cxqueue.units import DAY
+
 __all__ = ["CALL_DTYPE", "WAIT_EDGES_S", "Outcome", "RepOutput", "call_log"]
-
-
-class Outcome(IntEnum):
-    """How an attempt ended; the values are the ``outcome`` codes of the call log.
-
-    >>> int(Outcome.BLOCKED), Outcome(1).name
-    (2, 'ABANDONED')
-    """
-
-    ANSWERED = 0
-    ABANDONED = 1
-    BLOCKED = 2
-    CLOSED = 3
-    IVR = 4
-    CALLBACK = 5
-    CALLBACK_FAILED = 6
-    BACKLOG = 7
 
 
 # Plain ints for the numba kernels (module globals are compile-time constants there).
@@ -91,25 +76,6 @@ WAIT_EDGES_S = np.concatenate(
 )
 WAIT_EDGES_S.setflags(write=False)
 
-#: One row per attempt (``attempt`` counts from 1). Times are seconds since Monday 00:00 of the first week (the
-#: forecast's clock); ``answer_s`` is NaN unless an agent took the call; ``wait_s`` is the
-#: time in the queue (to the answer, the hang-up or the callback; to the horizon for the
-#: backlog), NaN for calls that never queued; ``interval`` is the interval of arrival.
-CALL_DTYPE = np.dtype(
-    [
-        ("replication", np.int32),
-        ("customer", np.int64),
-        ("attempt", np.int32),
-        ("cls", np.int16),
-        ("arrival_s", np.float64),
-        ("answer_s", np.float64),
-        ("end_s", np.float64),
-        ("outcome", np.int8),
-        ("wait_s", np.float64),
-        ("interval", np.int32),
-    ]
-)
-
 
 @dataclass(frozen=True, eq=False)
 class RepOutput:
@@ -125,25 +91,31 @@ class RepOutput:
 def call_log(
     customer, attempt, cls, arrival_s, answer_s, end_s, outcome, wait_s, interval, *, clock_offset_s: float
 ) -> np.ndarray:
-    """Assemble the call log, sorted by customer then attempt, on the forecast's clock.
+    """Assemble the call log (`CALL_DTYPE`), sorted by customer then attempt, on the forecast's clock.
 
-    >>> log = call_log([1, 0], [0, 0], [0, 0], [5.0, 2.0], [np.nan, 2.0], [5.0, 9.0],
+    ``cls`` is the priority class; the talk time, ``handled`` and the weekday follow from
+    the times; what only a recorded history knows stays unknown.
+
+    >>> log = call_log([1, 0], [1, 1], [0, 0], [5.0, 2.0], [np.nan, 2.0], [5.0, 9.0],
     ...                [2, 0], [np.nan, 0.0], [0, 0], clock_offset_s=100.0)
-    >>> log["customer"].tolist(), log["arrival_s"].tolist(), log["outcome"].tolist()
-    ([0, 1], [102.0, 105.0], [0, 2])
+    >>> log["customer"].tolist(), log["arrival_s"].tolist(), log["outcome"].tolist(), log["service_s"].tolist()
+    ([0, 1], [102.0, 105.0], [0, 2], [7.0, nan])
     """
     customer = np.asarray(customer, dtype=np.int64)
     attempt = np.asarray(attempt, dtype=np.int64)
     order = np.lexsort((attempt, customer))
-    out = np.empty(customer.size, dtype=CALL_DTYPE)
+    out = empty_calls(customer.size)
     out["replication"] = 0
     out["customer"] = customer[order]
     out["attempt"] = attempt[order]
-    out["cls"] = np.asarray(cls)[order]
+    out["priority"] = np.asarray(cls)[order]
     out["arrival_s"] = np.asarray(arrival_s, dtype=np.float64)[order] + clock_offset_s
     out["answer_s"] = np.asarray(answer_s, dtype=np.float64)[order] + clock_offset_s
     out["end_s"] = np.asarray(end_s, dtype=np.float64)[order] + clock_offset_s
     out["outcome"] = np.asarray(outcome)[order]
     out["wait_s"] = np.asarray(wait_s, dtype=np.float64)[order]
     out["interval"] = np.asarray(interval)[order]
+    out["service_s"] = out["end_s"] - out["answer_s"]  # NaN where no agent answered
+    out["handled"] = out["service_s"] > 0
+    out["weekday"] = (out["arrival_s"] // DAY) % 7
     return out

@@ -133,9 +133,9 @@ def busy_by_queue(history, interval_s: float = 900.0, min_s: float = 30.0) -> di
     so that the hour of day and the day's staffing are held fixed. With a fixed number of
     agents taking calls it would stay flat: when anyone waits, all of them are busy."""
     c = history.calls
-    talk = c[c["handled"] & np.isfinite(c["service_start_s"]) & np.isfinite(c["service_end_s"])]
+    talk = c[c["handled"] & np.isfinite(c["answer_s"]) & np.isfinite(c["service_end_s"])]
     q = c[np.isfinite(c["queue_start_s"]) & np.isfinite(c["queue_exit_s"]) & (c["queue_exit_s"] > c["queue_start_s"])]
-    t = np.concatenate([talk["service_start_s"], talk["service_end_s"], q["queue_start_s"], q["queue_exit_s"]])
+    t = np.concatenate([talk["answer_s"], talk["service_end_s"], q["queue_start_s"], q["queue_exit_s"]])
     d_busy = np.concatenate([np.ones(talk.size), -np.ones(talk.size), np.zeros(2 * q.size)])
     d_wait = np.concatenate([np.zeros(2 * talk.size), np.ones(q.size), -np.ones(q.size)])
     order = np.argsort(t, kind="stable")

@@ -83,8 +83,8 @@ def test_default_uses_the_shipped_profile_as_fitted(no_data):
     assert cfg.redials.abandoned_delay.mean_s == 600.0  # abandoned_delay_min = 10
     assert cfg.max_blocking == 0.01 and cfg.lines is None
     assert cfg.priority.head_start_s == (0.0, 90.0)
-    assert (cfg.staffing.model, cfg.staffing.method, cfg.staffing.min_agents) == ("erlang_a", "sipp", 1)
-    assert (cfg.simulation.replications, cfg.simulation.seed, cfg.simulation.engine) == (10, 1999, "fast")
+    assert (cfg.settings.model, cfg.settings.method, cfg.settings.min_agents) == ("erlang_a", "sipp", 1)
+    assert (cfg.settings.replications, cfg.settings.seed, cfg.settings.engine) == (10, 1999, "fast")
 
 
 @pytest.mark.parametrize("name", ["default.toml", "bank.toml"])
@@ -105,7 +105,7 @@ def test_bank_falls_back_to_the_shipped_october_profile(no_data):
     assert cfg.redials.abandoned == pytest.approx(float(p["redial_after_abandoned"]), abs=0.005)
     regular = sum(float(x) for x in p["priority_shares"].split(";")[:2])
     assert cfg.priority.shares[0] == pytest.approx(regular, abs=0.005)
-    assert cfg.staffing.max_agents == 13  # 8 agent + 5 internet-service positions
+    assert cfg.settings.max_agents == 13  # 8 agent + 5 internet-service positions
     assert [s.name for s in cfg.shifts] == ["day", "evening", "peak", "friday", "saturday_night"]
     day = cfg.shifts[0]
     assert (day.length_s, day.earliest_start_s, day.latest_start_s, day.start_step_s) == (8.5 * H, 7 * H, 10 * H, 1800)
@@ -150,8 +150,8 @@ def test_utility_runs_around_the_clock_with_night_shifts(no_data):
     assert cfg.forecast.calls[:24].sum() == pytest.approx(848 / 0.85)  # offered 848 a day, 15% end in the IVR
     night = cfg.shifts[2]
     assert night.earliest_start_s == 22 * H and night.earliest_start_s + night.length_s > 86400 and night.min_count == 1
-    assert cfg.callbacks.threshold_s == 180.0 and cfg.simulation.warmup_s == 2 * H
-    assert (cfg.staffing.model, cfg.staffing.method, cfg.lines, cfg.max_blocking) == ("erlang_x", "lag_sipp", 40, 0.01)
+    assert cfg.callbacks.threshold_s == 180.0 and cfg.settings.warmup_s == 2 * H
+    assert (cfg.settings.model, cfg.settings.method, cfg.lines, cfg.max_blocking) == ("erlang_x", "lag_sipp", 40, 0.01)
     assert cfg.redials.blocked_delay.mean_s == 300.0 and cfg.day_factor_cv == 0.2
 
 
@@ -175,7 +175,7 @@ def test_every_duration_key_converts():
     cfg = loads_scenario(
         C + '[patience]\nmean_min = 4\n[ivr]\nmean_s = 10\n[target]\nanswer_within_min = 0.5\nmax_asa_min = 1\n'
         "[redials]\nblocked_delay_h = 0.25\nclosed_delay_min = 45\n[callbacks]\nthreshold_h = 0.1\n"
-        "[priority]\nshares = [0.5, 0.5]\nhead_start_min = [0, 1.5]\n[simulation]\nwarmup_min = 30\nhorizon_h = 1\n"
+        "[priority]\nshares = [0.5, 0.5]\nhead_start_min = [0, 1.5]\n[simulation]\nwarmup_min = 30\n"
         "[shifts.a]\nlength_min = 90\nstart_step_h = 0.5\n"
         "breaks = [{ earliest_min = 10, latest_s = 3600, length_s = 300 }]\n"
         '[hours_search]\nstep_h = 1\nmin_open_h = 6\n'
@@ -184,7 +184,8 @@ def test_every_duration_key_converts():
     assert (cfg.target.answer_within_s, cfg.target.max_asa_s) == (30.0, 60.0)
     assert (cfg.redials.blocked_delay.mean_s, cfg.redials.closed_delay.mean_s) == (900.0, 2700.0)
     assert cfg.callbacks.threshold_s == 360.0 and cfg.priority.head_start_s == (0.0, 90.0)
-    assert (cfg.simulation.warmup_s, cfg.simulation.horizon_s) == (1800.0, 3600.0)
+    # [simulation].horizon_s was read and never acted; it is gone (one settings type, every key acts)
+    assert cfg.settings.warmup_s == 1800.0
     s = cfg.shifts[0]
     assert (s.length_s, s.start_step_s, s.breaks, s.cost) == (5400.0, 1800.0, ((600.0, 3600.0, 300.0),), 1.5)
     assert (cfg.hours_search.step_s, cfg.hours_search.min_open_s) == (3600.0, 6 * H)
@@ -277,7 +278,8 @@ BAD = [
      "the [demand] table is missing; give [demand] with profile, history, csv or calls"),
     ("string-int", D + '[simulation]\nreplications = "10"\n',
      '[simulation].replications must be an integer; got "10" (a string)'),
-    ("zero-reps", D + "[simulation]\nreplications = 0\n", "[simulation].replications must be >= 1; got 0"),
+    # the plan needs two replications for its 95 % intervals: the config says so (it used to turn 1 into 2 silently)
+    ("zero-reps", D + "[simulation]\nreplications = 0\n", "[simulation].replications must be >= 2; got 0"),
     ("engine-typo", D + '[simulation]\nengine = "fsat"\n',
      '[simulation].engine must be one of "fast", "simpy"; got "fsat" (did you mean "fast"?)'),
     ("two-units", C + "aht_min = 3\n", "[demand].aht_s and [demand].aht_min set the same value; give one of them"),
@@ -494,9 +496,9 @@ def test_documented_defaults_are_the_loaders():
     for name in ("level", "answer_within_s", "basis", "shrinkage"):
         got["target", name] = getattr(cfg.target, name)
     for name in ("model", "method", "min_agents"):
-        got["staffing", name] = getattr(cfg.staffing, name)
+        got["staffing", name] = getattr(cfg.settings, name)
     for name in ("replications", "seed", "engine", "warmup_s"):
-        got["simulation", name] = getattr(cfg.simulation, name)
+        got["simulation", name] = getattr(cfg.settings, name)
     for name in ("blocked", "abandoned", "closed", "max_attempts"):
         got["redials", name] = getattr(cfg.redials, name)
     for name in ("blocked", "abandoned", "closed"):
@@ -510,6 +512,6 @@ def test_documented_defaults_are_the_loaders():
     assert hs.weekdays == tuple(range(7)) and cfg.shifts[0].days == tuple(range(7))
     assert cfg.shifts[0].cost == 2.0 and cfg.shifts[0].earliest_start_s == cfg.shifts[0].latest_start_s == 0.0
     for unset in (cfg.lines, cfg.max_blocking, cfg.target.max_asa_s, cfg.target.max_abandon, cfg.target.max_occupancy,
-                  cfg.staffing.max_agents, cfg.simulation.horizon_s, cfg.shifts[0].max_count):  # fmt: skip
+                  cfg.settings.max_agents, cfg.shifts[0].max_count):  # fmt: skip
         assert unset is None
     assert cfg.output.folder == Path("plans/scenario")

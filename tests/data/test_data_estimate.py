@@ -147,7 +147,7 @@ def test_observed_kpis_match_loops(synth):
         else:
             ab[b] += 1
         if r["handled"]:
-            s0, s1 = r["service_start_s"], r["service_end_s"]
+            s0, s1 = r["answer_s"], r["service_end_s"]
             for j in range(int(s0 // 3600), int(s1 // 3600) + 1):
                 if j < n:
                     overlap = min(s1, (j + 1) * 3600) - max(s0, j * 3600)
@@ -166,7 +166,7 @@ def test_observed_kpis_match_loops(synth):
     staffed = [set() for _ in range(n)]
     by_agent = {}
     for r in c[c["handled"]]:
-        by_agent.setdefault(int(r["server"]), []).append((r["service_start_s"], r["service_end_s"]))
+        by_agent.setdefault(int(r["server"]), []).append((r["answer_s"], r["service_end_s"]))
     for agent, spans in by_agent.items():
         spans.sort()
         lo, hi = spans[0]
@@ -288,10 +288,10 @@ def test_patience_without_abandonment_and_errors(tmp_path):
 def test_redial_share_against_brute_force(tmp_path):
     h = synthetic_history(tmp_path, seed=4, days=2, n=800)
     r = redial_share(h, window_s=1800)
-    c = [x for x in h.calls if x["customer_id"] != 0]
+    c = [x for x in h.calls if x["customer"] != -1]  # the call log marks an unidentified caller -1
     again, after_ab, n_ab = 0, 0, 0
     for x in c:
-        nxt = [y["arrival_s"] for y in c if y["customer_id"] == x["customer_id"] and
+        nxt = [y["arrival_s"] for y in c if y["customer"] == x["customer"] and
                (y["arrival_s"], y["row"]) > (x["arrival_s"], x["row"])]  # fmt: skip
         hit = bool(nxt) and max(min(nxt) - x["end_s"], 0.0) <= 1800
         again += hit

@@ -22,6 +22,7 @@ from cxqueue.data import (
 )
 from cxqueue.data.bank1999 import BANK_COLUMNS
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario import Outcome  # the call log's codes (a history's ivr_only is Outcome.IVR)
 
 HEADER = "\t".join(BANK_COLUMNS)
 DEFAULT = dict(line="AA0101", call_id="1", cust="0", pri="0", type="PS", date="990201", entry="9:00:00",
@@ -129,24 +130,24 @@ def test_bank_records(bank_file):
     good = c[2]
     # 9:00:00 = 32400 s; IVR 10 s, queue 30 s, service 180 s
     assert (good["arrival_s"], good["queue_start_s"], good["wait_s"]) == (32400, 32410, 30)
-    assert (good["service_start_s"], good["service_end_s"], good["end_s"]) == (32440, 32620, 32620)
+    assert (good["answer_s"], good["service_end_s"], good["end_s"]) == (32440, 32620, 32620)
     assert good["handled"] and good["outcome"] == 0 and good["weekday"] == 0  # 1999-02-01 was a Monday
     assert c[5]["priority"] == 0 and c[5]["type"] == "PS"  # repaired joined fields
     # line 13: entry 9:00:30, exit 9:00:10 -> arrival at 9:00:10, IVR time unknown
     assert c[13]["arrival_s"] == 32410 and np.isnan(c[13]["ivr_s"])
     # line 14: entry 23:58:00 (86280); service 23:58:59 -> moved to the queue exit 23:59:00
     # (86340); ends 181 s later at 0:02:01 of the next day = 86521
-    assert c[14]["service_start_s"] == 86340 and c[14]["service_end_s"] == 86521 and c[14]["service_s"] == 181
+    assert c[14]["answer_s"] == 86340 and c[14]["service_end_s"] == 86521 and c[14]["service_s"] == 181
     # line 15: service from midnight (86400) for 48 s although ser_time says 0
-    assert c[15]["service_start_s"] == 86400 and c[15]["service_s"] == 48 and c[15]["handled"]
-    assert c[16]["service_start_s"] == 32440 and c[16]["service_s"] == 180  # moved, talk time kept
+    assert c[15]["answer_s"] == 86400 and c[15]["service_s"] == 48 and c[15]["handled"]
+    assert c[16]["answer_s"] == 32440 and c[16]["service_s"] == 180  # moved, talk time kept
     assert c[17]["server"] == -1 and not c[17]["handled"] and c[17]["outcome"] == 0
     assert np.isnan(c[18]["service_s"]) and c[18]["outcome"] == 0 and c[18]["end_s"] == 32440
     assert c[19]["service_s"] == 0 and not c[19]["handled"]
     assert c[20]["outcome"] == 1 and c[20]["wait_s"] == 30 and c[20]["end_s"] == 32450
     assert np.isnan(c[20]["service_s"])
-    assert c[22]["outcome"] == 2 and np.isnan(c[22]["wait_s"]) and c[22]["end_s"] == 32410
-    assert c[24]["service_start_s"] == 32450 and c[24]["wait_s"] == 30  # kept as recorded
+    assert c[22]["outcome"] == Outcome.IVR and np.isnan(c[22]["wait_s"]) and c[22]["end_s"] == 32410
+    assert c[24]["answer_s"] == 32450 and c[24]["wait_s"] == 30  # kept as recorded
     assert c[23]["arrival_s"] == 86400 + 32400 and c[23]["wait_s"] == 30 and str(c[23]["date"]) == "1999-02-02"
 
 
@@ -248,13 +249,14 @@ def test_call_csv_reasons(tmp_path):
     check_invariants(rep, 7)
     c = {int(r["row"]): r for r in h.calls}
     assert sorted(c) == [2, 3, 9, 12, 13, 14, 17]
-    assert (c[2]["arrival_s"], c[2]["wait_s"], c[2]["service_s"], c[2]["customer_id"]) == (32400, 20, 180, 7)
+    assert (c[2]["arrival_s"], c[2]["wait_s"], c[2]["service_s"], c[2]["customer"]) == (32400, 20, 180, 7)
     assert c[3]["outcome"] == 1 and c[3]["wait_s"] == 90
     assert c[9]["wait_s"] == 0 and c[9]["service_s"] == 60  # answer moved to the arrival (09:06:00)
-    assert np.isnan(c[12]["service_s"]) and c[12]["customer_id"] == 0
+    # an unreadable customer_id is an unidentified caller: -1 in the call log (it read 0 before the log had one dtype)
+    assert np.isnan(c[12]["service_s"]) and c[12]["customer"] == -1
     assert np.isnan(c[13]["wait_s"])
     assert c[14]["outcome"] == 0 and not c[14]["handled"] and c[14]["service_s"] == 60
-    assert c[17]["outcome"] == 2 and c[17]["arrival_s"] == 86400 + 36000 and c[17]["weekday"] == 1
+    assert c[17]["outcome"] == Outcome.IVR and c[17]["arrival_s"] == 86400 + 36000 and c[17]["weekday"] == 1
     assert h.servers == ("ann", "bob")
 
 

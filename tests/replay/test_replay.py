@@ -51,29 +51,23 @@ def _synthetic_scenario(n_days: int) -> Scenario:
 
 
 def _history_from_sim(log: np.ndarray) -> CallHistory:
-    """The simulated call log as a data.CallHistory (no IVR, no agent names)."""
+    """The simulated call log as a data.CallHistory (no IVR, no agent names, no caller ids).
+
+    Both are `CALL_DTYPE`: only what a recording adds is filled in here."""
     keep = (log["outcome"] == Outcome.ANSWERED) | (log["outcome"] == Outcome.ABANDONED)
-    log = log[keep]
-    out = np.zeros(log.size, dtype=DATA_DTYPE)
-    served = log["outcome"] == Outcome.ANSWERED
-    day = np.floor(log["arrival_s"] / DAY).astype(np.int64)
-    out["row"] = np.arange(log.size) + 2
-    out["call_id"] = np.arange(log.size)
+    out = log[keep].copy()
+    served = out["outcome"] == Outcome.ANSWERED
+    day = np.floor(out["arrival_s"] / DAY).astype(np.int64)
+    out["row"] = np.arange(out.size) + 2
+    out["call_id"] = np.arange(out.size)
+    out["customer"], out["attempt"], out["interval"], out["replication"] = -1, 0, -1, 0
     out["date"] = ORIGIN + day.astype("timedelta64[D]")
     out["weekday"] = day % 7
-    out["arrival_s"] = log["arrival_s"]
-    out["queue_start_s"] = log["arrival_s"]
-    out["queue_exit_s"] = log["arrival_s"] + log["wait_s"]
-    for name in ("ivr_exit_s", "ivr_s", "service_start_s", "service_end_s", "service_s"):
-        out[name] = np.nan
-    out["ivr_exit_s"] = log["arrival_s"]
-    out["service_start_s"] = np.where(served, log["answer_s"], np.nan)
-    out["service_end_s"] = np.where(served, log["end_s"], np.nan)
-    out["service_s"] = np.where(served, log["end_s"] - log["answer_s"], np.nan)
-    out["end_s"] = log["end_s"]
-    out["wait_s"] = log["wait_s"]
+    out["queue_start_s"] = out["ivr_exit_s"] = out["arrival_s"]
+    out["queue_exit_s"] = out["arrival_s"] + out["wait_s"]
+    out["ivr_s"] = np.nan
+    out["service_end_s"] = np.where(served, out["end_s"], np.nan)
     out["handled"] = served
-    out["outcome"] = np.where(served, 0, 1)
     out["server"] = -1
     order = np.argsort(out["arrival_s"], kind="stable")
     return CallHistory(out[order], ORIGIN, source="synthetic")
@@ -171,7 +165,7 @@ def test_trace_is_the_history_arrivals_on_the_simulated_span(synthetic):
     with_ivr = sc.replace(ivr=IVR(Distribution.exponential(10.0), 0.1))
     assert _prepare(h2, with_ivr, sc.agents, 900.0, 20.0, None, 0.0, "trace").trace.size == h2.n_calls
     no_ivr = _prepare(h2, sc, sc.agents, 900.0, 20.0, None, 0.0, "trace").trace
-    np.testing.assert_array_equal(no_ivr, np.sort(calls["arrival_s"][calls["outcome"] != 2]))
+    np.testing.assert_array_equal(no_ivr, np.sort(calls["arrival_s"][calls["outcome"] != Outcome.IVR]))
 
 
 @pytest.mark.parametrize("arrivals", ["trace", "poisson"])

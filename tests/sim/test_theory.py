@@ -203,7 +203,7 @@ def test_strict_priority_matches_cobham():
     s_high, s_all = share_high * load / n, load / n
     theory = {1: c / (cmu * (1 - s_high)), 0: c / (cmu * (1 - s_high) * (1 - s_all))}
     for cls, w in theory.items():
-        per_rep = [log["wait_s"][(log["cls"] == cls) & (log["replication"] == r)].mean() for r in range(8)]
+        per_rep = [log["wait_s"][(log["priority"] == cls) & (log["replication"] == r)].mean() for r in range(8)]
         mean, half = np.mean(per_rep), 2.365 * np.std(per_rep, ddof=1) / np.sqrt(8)
         assert abs(mean - w) <= 1.5 * half, (cls, mean, half, w)
         assert half < 0.15 * w  # FIFO would give both classes C / (c mu - lambda)

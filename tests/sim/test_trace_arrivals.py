@@ -92,7 +92,7 @@ def test_run_replication_is_one_replication_of_simulate():
     child = np.random.SeedSequence(11).spawn(2)[1]  # replication 1 of seed 11
     out = run_replication(sc, seed=child, engine="fast", arrival_s=trace, record_calls=True)
     log = res.calls[res.calls["replication"] == 1]
-    for name in ("customer", "attempt", "cls", "arrival_s", "answer_s", "end_s", "outcome", "wait_s", "interval"):
+    for name in ("customer", "attempt", "priority", "arrival_s", "answer_s", "end_s", "outcome", "wait_s", "interval"):
         np.testing.assert_array_equal(out.calls[name], log[name])
     # the counters hold what the log says
     c = out.counts

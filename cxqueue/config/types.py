@@ -1,0 +1,178 @@
+"""What a config becomes: `PlanConfig`, and the settings of the tables that are not the scenario's.
+
+`PlanConfig` holds the `Scenario` parts, the shift templates, the plan's `PlanSettings`
+(``[staffing]``, ``[simulation]``), the opening-hours search (`HoursSearchSettings`), the
+history replay (`ValidationSettings`) and the output (`OutputSettings`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cxqueue.scenario import (
+    IVR,
+    Callbacks,
+    Distribution,
+    Forecast,
+    OpeningHours,
+    PlanSettings,
+    PriorityClasses,
+    Redials,
+    Reserve,
+    Scenario,
+    ServiceTarget,
+    ShiftTemplate,
+)
+from cxqueue.units import DAY
+
+__all__ = ["HoursSearchSettings", "OutputSettings", "PlanConfig", "ValidationSettings"]
+
+
+@dataclass(frozen=True)
+class HoursSearchSettings:
+    """The opening-hours search (`cxqueue hours`); times in seconds since midnight.
+
+    ``weekdays`` are searched (0 = Monday; the other days keep their ``[hours]``), opening
+    between ``earliest_open_s`` and ``latest_open_s`` and closing between ``earliest_close_s``
+    and ``latest_close_s`` on multiples of ``step_s`` from midnight, each day that opens for at
+    least ``min_open_s``; plans covering less than ``min_calls_covered`` of the demand are
+    infeasible; each open hour costs ``cost_per_open_hour`` on top of the staff.
+    """
+
+    weekdays: tuple[int, ...] = tuple(range(7))
+    earliest_open_s: float = 0.0
+    latest_open_s: float = 23 * 3600.0
+    earliest_close_s: float = 3600.0
+    latest_close_s: float = DAY
+    step_s: float = 3600.0
+    min_open_s: float = 0.0
+    min_calls_covered: float = 0.95
+    cost_per_open_hour: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {k: list(val) if isinstance(val, tuple) else val for k, val in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    """A call history to replay with its observed staffing (paths resolved; may be missing)."""
+
+    history: tuple[Path, ...] = ()
+    staffing: str = "staffed"
+    agent_factor: float = 1.0
+    replications: int = 20
+    missing: str = ""
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "history": [str(p) for p in self.history]}
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """Output folder (relative to the current directory), file formats and figures."""
+
+    folder: Path = Path("plans/scenario")
+    formats: tuple[str, ...] = ("csv", "json", "html")
+    figures: bool = True
+
+    def to_dict(self) -> dict:
+        return {"folder": str(self.folder), "formats": list(self.formats), "figures": self.figures}
+
+
+@dataclass(frozen=True, eq=False)
+class PlanConfig:
+    """Everything a plan needs, read from one config; seconds everywhere.
+
+    The `Scenario` parts (``forecast``, ``handle``, ``patience``, ``ivr``, ``lines``,
+    ``hours``, ``redials``, ``callbacks``, ``priority``, ``day_factor_cv``, ``target``,
+    ``reserve``) become a `Scenario` with `scenario` once the agents are known. ``max_blocking`` (the
+    line-sizing target) is ``target.max_blocking``. ``settings`` is how the plan is made: the
+    ``[staffing]`` and ``[simulation]`` tables and the line target, as `cxqueue.plan.optimize_plan`
+    takes them. ``history_fit`` is the
+    `cxqueue.data.HistoryFit` behind the demand (None for a CSV or inline calls);
+    ``notes`` say what the loader decided for the user (a fallback profile, scaled calls).
+    """
+
+    source: str
+    name: str
+    description: str
+    forecast: Forecast
+    demand_source: str
+    handle: Distribution
+    patience: Distribution
+    ivr: IVR
+    lines: int | None
+    hours: OpeningHours
+    redials: Redials
+    callbacks: Callbacks | None
+    priority: PriorityClasses
+    target: ServiceTarget
+    day_factor_cv: float = 0.0
+    shifts: tuple[ShiftTemplate, ...] = ()
+    settings: PlanSettings = field(default_factory=PlanSettings)
+    hours_search: HoursSearchSettings | None = None
+    output: OutputSettings = field(default_factory=OutputSettings)
+    validation: ValidationSettings | None = None
+    history_fit: object | None = None
+    notes: tuple[str, ...] = ()
+    reserve: Reserve | None = None
+
+    @property
+    def max_blocking(self) -> float | None:
+        """Line-sizing target: the largest fraction of calls that may get a busy signal."""
+        return self.target.max_blocking
+
+    def scenario(self, agents, *, lines: int | None = None) -> Scenario:
+        """The `Scenario` with these `agents` per interval (and `lines`, default the config's).
+
+        >>> from cxqueue.config import loads_scenario
+        >>> cfg = loads_scenario('[demand]\\ncalls = [10, 20]\\naht_s = 180\\n')
+        >>> cfg.scenario([2, 3]).agents.tolist()
+        [2.0, 3.0]
+        """
+        return Scenario(
+            forecast=self.forecast,
+            agents=agents,
+            lines=self.lines if lines is None else lines,
+            handle=self.handle,
+            patience=self.patience,
+            ivr=self.ivr,
+            hours=self.hours,
+            redials=self.redials,
+            callbacks=self.callbacks,
+            priority=self.priority,
+            day_factor_cv=self.day_factor_cv,
+            target=self.target,
+            reserve=self.reserve_for(agents),
+        )
+
+    def reserve_for(self, agents) -> Reserve | None:
+        """The config's reserve in the intervals where ``agents`` > 0 (None without a reserve).
+
+        >>> from cxqueue.config import loads_scenario
+        >>> cfg = loads_scenario('[demand]\\ncalls = [10, 20]\\naht_s = 180\\n[reserve]\\nagents = 2\\n')
+        >>> cfg.reserve_for([0, 3]).agents.tolist(), cfg.reserve.queue_threshold
+        ([0.0, 2.0], 3)
+        """
+        r = self.reserve
+        if r is None:
+            return None
+        on = np.broadcast_to(np.asarray(agents, dtype=np.float64), self.forecast.calls.shape) > 0
+        return Reserve(np.where(on, np.broadcast_to(r.agents, on.shape), 0.0), r.queue_threshold)
+
+    def to_dict(self) -> dict:
+        def conv(x):
+            if hasattr(x, "to_dict"):
+                return x.to_dict()
+            if isinstance(x, tuple | list):
+                return [conv(y) for y in x]
+            if hasattr(x, "__dataclass_fields__"):
+                return {k: conv(val) for k, val in x.__dict__.items()}
+            return x
+
+        out = {k: conv(val) for k, val in self.__dict__.items() if k not in ("history_fit", "forecast")}
+        out["forecast"] = self.forecast.to_dict()
+        return out
