@@ -9,7 +9,6 @@ when the files are missing), a CSV with a ``calls`` column, or inline ``calls``;
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
@@ -171,38 +170,29 @@ class DemandReader:
         return self.with_aht(t, f), None, f"interval counts {paths[0].name}"
 
     def csv(self, t: S.Table):
+        from cxqueue.data import read_interval_table
+
         if len(t.values["csv"]) != 1:
             self.fail(f"{t.where('csv')} must name one file; got {S.show(t.raw('csv'))}")
         text = t.values["csv"][0]
         p = self.resolve(t, "csv", text)
         if not p.is_file():
             self.fail(f"{t.where('csv')} file not found: {p} (from {S.show(text)})")
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-            fields = [c.strip() for c in (rows[0].keys() if rows else [])]
-        if "calls" not in fields:
-            self.fail(f"{t.where('csv')}: {p.name} needs a 'calls' column; found columns {fields}")
-        aht_col = next((c for c in ("aht_s", "aht") if c in fields), None)
-        calls, aht = [], []
-        for line, row in enumerate(rows, start=2):
-            row = {(k or "").strip(): (val or "").strip() for k, val in row.items()}
-            try:
-                calls.append(float(row["calls"]))
-                if aht_col and "aht_s" not in t.values:
-                    aht.append(float(row[aht_col]))
-            except ValueError:
-                self.fail(f"{t.where('csv')}: {p.name}, line {line}: calls and aht_s must be numbers; got {row}")
-        if not calls:
-            self.fail(f"{t.where('csv')}: {p.name} has no rows")
+        try:
+            table = read_interval_table(p)
+        except ConfigError as exc:
+            self.fail(f"{t.where('csv')}: {exc}")
         if "aht_s" in t.values:
             aht = t.values["aht_s"]
-        elif not aht_col:
+        elif table.aht_s is None:
             self.fail(f"{t.where('csv')}: {p.name} has no aht_s column; add one or give [demand].aht_s")
+        else:
+            aht = table.aht_s
         try:
-            Forecast(calls=calls, aht_s=aht)
+            Forecast(calls=table.calls, aht_s=aht)
         except ConfigError as exc:
             self.fail(f"{t.where('csv')}: {p.name}: {exc}")
-        return np.asarray(calls), aht, f"{p.name} ({len(calls)} intervals)"
+        return table.calls, aht, f"{p.name} ({table.n_intervals} intervals)"
 
     def scale(self, f: Forecast, t: S.Table, ivr: IVR) -> Forecast:
         factor = t.get("scale", 1.0)

@@ -4,13 +4,15 @@ Readers (every one reports what it dropped, repaired or flagged, and why):
 
 - `read_bank_log`: the call-level log of the 1999 "Anonymous Bank" (../shared/data);
 - `read_call_csv`: a generic call CSV (arrival, answer, end, outcome);
-- `read_interval_csv`: interval counts such as us-bank-calls-2003;
+- `read_interval_csv`: dated interval counts such as us-bank-calls-2003;
+- `read_interval_table`: consecutive intervals (calls, AHT) without dates, as ``cxqueue staff`` takes;
 - `read_history`: any of them, detected from the header.
 
 Estimators: `estimate_forecast` (calls and AHT per interval and weekday),
 `observed_kpis` (service level, ASA, abandonment and agents as the log shows them),
 `fit_handle_time`, `fit_patience`, `fit_ivr`, `redial_share`, `lines_in_use`, and
-`fit_history` bundling all of them. `load_profile` reads the small derived profile
+`fit_history` bundling all of them; `import_history` writes a profile from history files
+(``cxqueue import``). `load_profile` reads the small derived profile
 shipped with the package (``bank-1999``: January and February; ``bank-1999-october``).
 """
 
@@ -37,7 +39,8 @@ from cxqueue.data.history import (
     ReportEntry,
     concat_histories,
 )
-from cxqueue.data.intervals_csv import read_interval_csv
+from cxqueue.data.importer import ImportResult, import_history
+from cxqueue.data.intervals_csv import IntervalTable, read_interval_csv, read_interval_table
 from cxqueue.data.profiles import available_profiles, load_profile, write_profile
 from cxqueue.data.traffic import LinesInUse, RedialStats, lines_in_use, redial_share
 
@@ -48,7 +51,9 @@ __all__ = [
     "HandleTimeFit",
     "HistoryFit",
     "ImportReport",
+    "ImportResult",
     "IntervalCounts",
+    "IntervalTable",
     "IvrFit",
     "LinesInUse",
     "ObservedKPIs",
@@ -63,6 +68,7 @@ __all__ = [
     "fit_history",
     "fit_ivr",
     "fit_patience",
+    "import_history",
     "kaplan_meier",
     "lines_in_use",
     "load_profile",
@@ -71,6 +77,7 @@ __all__ = [
     "read_call_csv",
     "read_history",
     "read_interval_csv",
+    "read_interval_table",
     "redial_share",
     "write_profile",
 ]

@@ -1,4 +1,9 @@
-"""Reader for interval-count CSVs: one row per interval with its start time and its calls.
+"""Readers for interval-count CSVs: one row per interval with its calls.
+
+`read_interval_table` reads consecutive intervals without timestamps (columns ``calls``,
+optionally ``aht_s`` or ``aht`` and a label ``interval``, ``start`` or ``time``): what
+``cxqueue staff`` and a config's ``[demand].csv`` take. `read_interval_csv` reads dated
+counts, one row per interval start:
 
 The shape of ../shared/data/us-bank-calls-2003/bank_calls.csv (``rownames,DateTime,Calls``
 in five-minute steps) and of most ACD exports. Columns are matched case-insensitively:
@@ -9,6 +14,10 @@ optionally, the mean handle time in seconds (``aht_s``, ``aht``, ``handle_time_s
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 
 from cxqueue import _validation as v
@@ -18,11 +27,77 @@ from cxqueue.data.history import IntervalCounts, missing_dates
 from cxqueue.exceptions import ConfigError
 from cxqueue.units import DAY
 
-__all__ = ["read_interval_csv"]
+__all__ = ["IntervalTable", "read_interval_csv", "read_interval_table"]
 
 TIME_NAMES = ("datetime", "date_time", "timestamp", "time", "start", "interval_start", "interval", "period")
 CALL_NAMES = ("calls", "count", "volume", "offered", "arrivals", "n_calls")
 AHT_NAMES = ("aht_s", "aht", "handle_time_s", "mean_handle_s")
+
+
+@dataclass(frozen=True, eq=False)
+class IntervalTable:
+    """Consecutive intervals of a CSV: a label, the calls and (if the file has them) the AHT in seconds."""
+
+    labels: tuple[str, ...]
+    calls: np.ndarray
+    aht_s: np.ndarray | None
+    source: str
+
+    @property
+    def n_intervals(self) -> int:
+        return int(self.calls.size)
+
+
+def read_interval_table(path) -> IntervalTable:
+    """Read a CSV of consecutive intervals: a ``calls`` column, optionally ``aht_s`` (or ``aht``) and a label.
+
+    The label is the first of the columns ``interval``, ``start`` or ``time``; without one,
+    the intervals are numbered from 0. Values are checked by whoever uses them (a
+    `cxqueue.scenario.Forecast` rejects negative calls).
+
+    Raises
+    ------
+    ConfigError
+        If the file cannot be read, has no ``calls`` column or no rows, or a cell is not a number;
+        the message names the file (and the line).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "day.csv"
+    >>> _ = p.write_text("interval,calls,aht_s\\n08:00,50,200\\n08:15,80,220\\n")
+    >>> t = read_interval_table(p)
+    >>> t.labels, t.calls.tolist(), t.aht_s.tolist()
+    (('08:00', '08:15'), [50.0, 80.0], [200.0, 220.0])
+    """
+    p = Path(path)
+    try:
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            fields = [f.strip() for f in (reader.fieldnames or [])]
+            rows = list(reader)
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the interval CSV ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
+    if "calls" not in fields:
+        raise ConfigError(f"{p}: needs a 'calls' column; found columns {fields}")
+    aht_col = next((c for c in ("aht_s", "aht") if c in fields), None)
+    label_col = next((c for c in ("interval", "start", "time") if c in fields), None)
+    labels, calls, aht = [], [], []
+    for line, row in enumerate(rows, start=2):
+        row = {(k or "").strip(): (val or "").strip() for k, val in row.items()}
+        try:
+            calls.append(float(row["calls"]))
+            if aht_col:
+                aht.append(float(row[aht_col]))
+        except ValueError:
+            cols = "calls and aht_s" if aht_col else "calls"
+            raise ConfigError(f"{p}, line {line}: {cols} must be numbers; got {row}") from None
+        labels.append(row[label_col] if label_col else str(line - 2))
+    if not calls:
+        raise ConfigError(f"{p}: has no rows")
+    return IntervalTable(tuple(labels), np.asarray(calls), np.asarray(aht) if aht_col else None, str(p))
 
 
 def _infer_interval(start_ms: np.ndarray) -> float:

@@ -1,6 +1,7 @@
 """Optimizers: staffing per interval, shift scheduling, phone lines and opening hours.
 
 * `staffing_requirements`: agents per interval (SIPP, lag-SIPP, ISA) for a service target;
+* `staff_table`: the same, stationary, for arrays of calls and AHT, with the KPIs (``cxqueue staff``);
 * `schedule_shifts` / `solve_covering`: shift scheduling by MILP (scipy's HiGHS);
 * `size_lines`: lines for a busy-signal target with Erlang X and redials;
 * `search_opening_hours` / `evaluate_opening_hours`: opening hours against cost and lost calls;
@@ -13,6 +14,7 @@ from cxqueue.optimize.hours import HoursPlan, HoursSearch, evaluate_opening_hour
 from cxqueue.optimize.lines import LinePlan, size_lines
 from cxqueue.optimize.requirements import StaffingRequirements, staffing_requirements
 from cxqueue.optimize.shifts import ChosenShift, ShiftSchedule, UnmetInterval, schedule_shifts, solve_covering
+from cxqueue.optimize.staff_table import StaffTable, staff_table
 
 __all__ = [
     "ChosenShift",
@@ -20,6 +22,7 @@ __all__ = [
     "HoursSearch",
     "LinePlan",
     "ShiftSchedule",
+    "StaffTable",
     "StaffingRequirements",
     "UnmetInterval",
     "evaluate_opening_hours",
@@ -27,6 +30,7 @@ __all__ = [
     "search_opening_hours",
     "size_lines",
     "solve_covering",
+    "staff_table",
     "staffing_requirements",
 ]
 

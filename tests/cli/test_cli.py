@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from cxqueue import erlang_a, erlang_c
-from cxqueue.cli import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE, main, read_interval_table
+from cxqueue.cli import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE, main
+from cxqueue.data import read_interval_table  # the one reader of interval CSVs (it was the CLI's own)
 from tests.conftest import REPO, needs_jit
 
 
@@ -61,8 +62,8 @@ def test_staff_csv_table(tmp_path):
     code, text = run(["staff", str(p)])
     assert code == EXIT_OK
     assert "08:15" in text and "agent-intervals" in text
-    labels, calls, aht = read_interval_table(p)
-    assert labels == ["08:00", "08:15"] and calls.tolist() == [50.0, 80.0] and aht.tolist() == [200.0, 220.0]
+    t = read_interval_table(p)
+    assert t.labels == ("08:00", "08:15") and t.calls.tolist() == [50.0, 80.0] and t.aht_s.tolist() == [200.0, 220.0]
 
 
 @pytest.mark.parametrize(

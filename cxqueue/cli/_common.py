@@ -1,0 +1,37 @@
+"""What every subcommand shares: exit codes, reading the config, printing text or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+__all__ = ["EXIT_INFEASIBLE", "EXIT_OK", "EXIT_USAGE", "emit", "load_config"]
+
+EXIT_OK, EXIT_USAGE, EXIT_INFEASIBLE = 0, 2, 3
+
+
+def _plain(o):
+    """JSON for what json does not know: arrays (and numpy numbers) as lists and numbers, the rest as text."""
+    return o.tolist() if hasattr(o, "tolist") else str(o)
+
+
+def emit(args, out, data: dict, text: str) -> int:
+    """Print ``data`` as JSON with ``--json``, else ``text``; exit code 0."""
+    if args.json:
+        json.dump(data, out, indent=2, default=_plain)
+        print(file=out)
+    else:
+        print(text, file=out)
+    return EXIT_OK
+
+
+def load_config(path):
+    """The config at ``path``, or ``configs/default.toml`` without one."""
+    from cxqueue.config import default_config_path, load_scenario
+
+    return load_scenario(Path(path) if path else default_config_path())
+
+
+def add_config_argument(p) -> None:
+    p.add_argument("config", nargs="?", help="scenario TOML (default: configs/default.toml)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")

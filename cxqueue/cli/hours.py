@@ -1,0 +1,57 @@
+"""``cxqueue hours``: opening hours searched within ``[hours_search]``, cost against lost calls."""
+
+from __future__ import annotations
+
+from cxqueue.cli._common import add_config_argument, emit, load_config
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "hours",
+        help="search opening hours within [hours_search]: cost against lost calls (budget: the current hours' "
+        "cost, or none when they cover less than min_calls_covered)",
+    )
+    add_config_argument(p)
+    p.add_argument("--agent-hour-cost", dest="agent_hour_cost", type=float, default=25.0)
+    p.add_argument("--penalty-per-lost", dest="penalty_per_lost", type=float, default=8.0)
+    p.add_argument(
+        "--carry-over",
+        dest="carry_over",
+        type=float,
+        default=None,
+        help="share of callers who find it closed and call at the next opening (default: the "
+        "config's [redials].closed if above 0, else 0.5)",
+    )
+    p.add_argument("--budget", type=float, default=None)
+    p.set_defaults(func=run)
+
+
+def run(args, out) -> int:
+    from cxqueue.plan.tasks import study_hours
+
+    cfg = load_config(args.config)
+    study = study_hours(
+        cfg,
+        agent_hour_cost=args.agent_hour_cost,
+        penalty_per_lost=args.penalty_per_lost,
+        carry_over=args.carry_over,
+        budget=args.budget,
+    )
+    res, current, best, floor = study.search, study.current, study.best, study.settings.min_calls_covered
+    text = [
+        f"opening hours for {cfg.name!r} ({res.n_plans:.3g} plans searched, {len(res.pareto)} on the frontier)",
+        f"  current: {current.describe()} (cost {current.cost:.6g}, covers {current.coverage:.1%} of the demand)",
+    ]
+    if study.below_floor and args.budget is None:
+        text.append(
+            f"  the current hours cover less than min_calls_covered = {floor:g}: no budget "
+            "(the best plan by net value; give --budget to cap the cost)"
+        )
+    if best is not None:
+        within = "best" if study.budget is None else f"best within the budget {study.budget:.6g}"
+        text.append(f"  {within}: {best.describe()} (cost {best.cost:.6g}, covers {best.coverage:.1%})")
+    else:
+        text.append(f"  {res.message}")
+    return emit(args, out, study.to_dict(), "\n".join(text))

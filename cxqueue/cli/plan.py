@@ -1,0 +1,58 @@
+"""``cxqueue plan``: plan agents, shifts and lines for a center, check the plan by simulation, write its folder."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from cxqueue.cli._common import EXIT_OK
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("plan", help="plan agents, shifts and lines for a center and check it by simulation")
+    p.add_argument("config", nargs="?", help="scenario TOML (default: configs/default.toml)")
+    p.add_argument("--out", help="output folder (default: the config's [output].folder)")
+    p.add_argument("--force", action="store_true", help="replace an existing output folder")
+    p.add_argument("--quick", action="store_true", help="fewer replications and iterations")
+    p.add_argument("--no-figures", dest="no_figures", action="store_true", help="skip the PNG figures")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=run)
+
+
+def run(args, out) -> int:
+    from cxqueue.config import default_config_path, load_scenario
+    from cxqueue.plan import run_plan
+
+    path = Path(args.config) if args.config else default_config_path()
+    cfg = load_scenario(path)
+
+    def progress(msg: str) -> None:
+        if not args.quiet:
+            print(f"cxqueue plan: {msg}", file=sys.stderr, flush=True)
+
+    for note in cfg.notes:
+        progress(f"note: {note}")
+    result, folder = run_plan(
+        cfg, out=args.out, force=args.force, quick=args.quick, figures=not args.no_figures, progress=progress
+    )
+    summary = {**result.summary(), "folder": str(folder), "config": str(path)}
+    if args.json:
+        json.dump(summary, out, indent=2)
+        print(file=out)
+        return EXIT_OK
+    lo, hi = summary["simulated_service_level_ci"]
+    print(f"plan for {cfg.name!r} ({path}) written to {folder}/", file=out)
+    print(f"  {result.message}", file=out)
+    print(
+        f"  cost {summary['cost']:.1f} for {summary['shifts']} shifts, {summary['lines']} lines; "
+        f"simulated service level {summary['simulated_service_level']:.3f} (95 % CI {lo:.3f}-{hi:.3f}), "
+        f"ASA {summary['simulated_asa_s']:.1f} s, abandoned {summary['simulated_abandon_fraction']:.3f}, "
+        f"busy signals {summary['simulated_blocking_fraction']:.4f}",
+        file=out,
+    )
+    print(f"  open {folder.joinpath('report.html')} for the figures", file=out)
+    return EXIT_OK
