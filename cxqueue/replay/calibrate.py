@@ -33,7 +33,9 @@ from cxqueue import _rng
 from cxqueue import _validation as v
 from cxqueue.data.bundle import HistoryFit
 from cxqueue.exceptions import ConfigError
-from cxqueue.replay.replay import _pooled, _prepare, _run_iv, _simulate_reps, _weighted_total, replay_history
+from cxqueue.replay.compare import _pooled, _weighted_total
+from cxqueue.replay.prepare import _prepare, _run_iv, _simulate_reps
+from cxqueue.replay.replay import replay_history
 from cxqueue.scenario import Reserve
 
 __all__ = ["AgentFactorFit", "ReserveFit", "fit_agent_factor", "fit_reserve"]

@@ -29,7 +29,8 @@ from cxqueue.data import concat_histories, estimate_forecast, fit_history, obser
 from cxqueue.replay.calibrate import fit_agent_factor, fit_reserve  # noqa: E402
 
 # private helpers of the replay: the waits below come from exactly the replay's simulated calls
-from cxqueue.replay.replay import _agents, _prepare, _replication_seed, replay_history  # noqa: E402
+from cxqueue.replay.prepare import _agents, _prepare, _replication_seed  # noqa: E402
+from cxqueue.replay.replay import replay_history  # noqa: E402
 from cxqueue.sim.records import Outcome  # noqa: E402
 from cxqueue.sim.runner import run_replication  # noqa: E402
 

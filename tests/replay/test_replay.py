@@ -21,7 +21,8 @@ from cxqueue.data import CALL_DTYPE as DATA_DTYPE
 from cxqueue.data import CallHistory, concat_histories, estimate_forecast, fit_history, read_bank_log
 from cxqueue.exceptions import ConfigError
 from cxqueue.replay.calibrate import fit_agent_factor
-from cxqueue.replay.replay import _prepare, _replication_seed, replay_history
+from cxqueue.replay.prepare import _prepare, _replication_seed
+from cxqueue.replay.replay import replay_history
 from cxqueue.scenario import IVR, Distribution, Forecast, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
 from tests.conftest import REPO, needs_jit
