@@ -6,6 +6,9 @@ from cxqueue.cli._common import add_config_argument, emit, load_config
 
 __all__ = ["add_parser", "run"]
 
+# the options study_hours takes under the same names as the command line's
+OPTIONS = ("agent_hour_cost", "penalty_per_lost", "carry_over", "budget")
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
@@ -32,13 +35,7 @@ def run(args, out) -> int:
     from cxqueue.plan.tasks import study_hours
 
     cfg = load_config(args.config)
-    study = study_hours(
-        cfg,
-        agent_hour_cost=args.agent_hour_cost,
-        penalty_per_lost=args.penalty_per_lost,
-        carry_over=args.carry_over,
-        budget=args.budget,
-    )
+    study = study_hours(cfg, **{name: getattr(args, name) for name in OPTIONS})
     res, current, best, floor = study.search, study.current, study.best, study.settings.min_calls_covered
     text = [
         f"opening hours for {cfg.name!r} ({res.n_plans:.3g} plans searched, {len(res.pareto)} on the frontier)",

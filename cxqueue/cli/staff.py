@@ -11,6 +11,8 @@ from cxqueue.exceptions import ConfigError
 
 __all__ = ["add_parser", "run"]
 
+# the options staff_table takes under the same names as the command line's
+OPTIONS = ("interval_s", "level", "answer_within_s", "model", "mean_patience_s", "lines", "basis", "max_occupancy")
 # (row key, column heading, format)
 COLUMNS = (
     ("interval", "interval", "{}"),
@@ -69,19 +71,7 @@ def run(args, out) -> int:
     from cxqueue.optimize.staff_table import staff_table
 
     labels, calls, aht = _inputs(args)
-    table = staff_table(
-        calls,
-        aht,
-        interval_s=args.interval_s,
-        level=args.level,
-        answer_within_s=args.answer_within_s,
-        model=args.model,
-        mean_patience_s=args.mean_patience_s,
-        lines=args.lines,
-        labels=labels,
-        basis=args.basis,
-        max_occupancy=args.max_occupancy,
-    )
+    table = staff_table(calls, aht, labels=labels, **{name: getattr(args, name) for name in OPTIONS})
     rows, total = table.rows(), table.total_agent_intervals
     if args.json:
         json.dump({"model": args.model, "intervals": rows, "total_agent_intervals": total}, out, indent=2)

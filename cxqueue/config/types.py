@@ -30,6 +30,11 @@ from cxqueue.units import DAY
 
 __all__ = ["HoursSearchSettings", "OutputSettings", "PlanConfig", "ValidationSettings"]
 
+# what a config holds of its Scenario besides the agents, lines and reserve
+_SCENARIO_PARTS = (
+    "forecast", "handle", "patience", "ivr", "hours", "redials", "callbacks", "priority", "day_factor_cv", "target",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class HoursSearchSettings:
@@ -133,21 +138,9 @@ class PlanConfig:
         >>> cfg.scenario([2, 3]).agents.tolist()
         [2.0, 3.0]
         """
-        return Scenario(
-            forecast=self.forecast,
-            agents=agents,
-            lines=self.lines if lines is None else lines,
-            handle=self.handle,
-            patience=self.patience,
-            ivr=self.ivr,
-            hours=self.hours,
-            redials=self.redials,
-            callbacks=self.callbacks,
-            priority=self.priority,
-            day_factor_cv=self.day_factor_cv,
-            target=self.target,
-            reserve=self.reserve_for(agents),
-        )
+        parts = {name: getattr(self, name) for name in _SCENARIO_PARTS}
+        lines = self.lines if lines is None else lines
+        return Scenario(agents=agents, lines=lines, reserve=self.reserve_for(agents), **parts)
 
     def reserve_for(self, agents) -> Reserve | None:
         """The config's reserve in the intervals where ``agents`` > 0 (None without a reserve).

@@ -161,6 +161,8 @@ def _week_demand(cfg: PlanConfig, slot_s: float) -> np.ndarray:
     return np.bincount(slot, weights=f.calls, minlength=n)[:n]
 
 
+# the limits of the search, as HoursSearchSettings and search_opening_hours both name them
+_LIMITS = ("earliest_open_s", "latest_open_s", "earliest_close_s", "latest_close_s", "min_open_s", "step_s")
 # search_opening_hours' parameters as [hours_search] names them (for its error messages)
 _KEYS = {
     "earliest_open_s": "earliest_open",
@@ -206,16 +208,8 @@ def study_hours(
     demand = _week_demand(cfg, _slot_s(cfg, hs.step_s))
     current = evaluate_opening_hours(demand, cfg.hours, **kw)
     fixed = {d: (w[0] if w else None) for d, w in enumerate(cfg.hours.windows) if d not in hs.weekdays}
-    limits = dict(
-        earliest_open_s=hs.earliest_open_s,
-        latest_open_s=hs.latest_open_s,
-        earliest_close_s=hs.earliest_close_s,
-        latest_close_s=hs.latest_close_s,
-        min_open_s=hs.min_open_s,
-        step_s=hs.step_s,
-        fixed=fixed,
-        min_demand_covered=hs.min_calls_covered,
-    )
+    limits = {name: getattr(hs, name) for name in _LIMITS}
+    limits.update(fixed=fixed, min_demand_covered=hs.min_calls_covered)
     below = bool(current.coverage < hs.min_calls_covered - 1e-12)
     if budget is None and not below:
         budget = current.cost
