@@ -40,18 +40,11 @@ from pathlib import Path
 
 import numpy as np
 
-from cxqueue.analytic import erlang_a
-from cxqueue.config import default_config_path, load_scenario
 from cxqueue.data import concat_histories, fit_history, read_bank_log
-from cxqueue.optimize.shifts import schedule_shifts
-from cxqueue.scenario import Scenario, ServiceTarget
-from cxqueue.sim import simulate
 
-TARGET = 0.8
-WITHIN_S = 20.0
-K = 30
-SEED = 1999
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the week is the test's (tests/optimize/bank_week.py), from the raw logs here
+from tests.optimize.bank_week import TARGET, WITHIN_S, BankWeek  # noqa: E402
 
 
 def data_dir() -> Path:
@@ -61,69 +54,15 @@ def data_dir() -> Path:
     return d
 
 
-class Week:
-    """The bank's week from the raw logs, with the default config's hours and templates."""
-
-    def __init__(self, gap: float, time_limit_s: float):
-        t0 = time.perf_counter()
-        d = data_dir()
-        hist = concat_histories([read_bank_log(d / "january.txt"), read_bank_log(d / "february.txt")])
-        fit = fit_history(hist)
-        self.fit_s = time.perf_counter() - t0
-        self.n_days = fit.n_days
-        cfg = load_scenario(default_config_path())
-        f = fit.forecast
-        self.forecast, self.handle, self.patience = f, fit.handle, fit.patience
-        self.hours, self.templates = cfg.hours, cfg.shifts
-        self.open = cfg.hours.open_mask(f.interval_starts_s, f.interval_s)
-        self.calls = np.where(self.open, f.calls, 0.0)
-        self.curve = self.service_level(np.arange(K + 1.0)[None, :])
-        self.floor = np.where(self.open & (f.calls > 0), 1.0, 0.0)
-        self.gap, self.time_limit_s = gap, time_limit_s
-
-    def service_level(self, agents) -> np.ndarray:
-        f = self.forecast
-        return erlang_a.service_level(
-            f.offered_load[:, None],
-            agents,
-            aht_s=f.aht_s[:, None],
-            mean_patience_s=self.patience.mean_s,
-            answer_within_s=WITHIN_S,
-        )
-
-    def weekly_level(self, agents) -> float:
-        sl = self.service_level(np.asarray(agents, dtype=float)[:, None])[:, 0]
-        return float(self.calls @ sl / self.calls.sum())
-
-    def requirement(self, level: float) -> np.ndarray:
-        need = np.argmax(self.curve >= level - 1e-12, axis=1).astype(float)
-        return np.where(self.open, np.maximum(need, self.floor), 0.0)
-
-    def schedule(self, objective: str, level: float):
-        kw = dict(
-            interval_s=self.forecast.interval_s,
-            start_s=self.forecast.start_s,
-            hours=self.hours,
-            wrap=True,
-            sl_curve=self.curve,
-            calls=self.calls,
-            mip_rel_gap=self.gap,
-            time_limit_s=self.time_limit_s,
-        )
-        if objective == "cover":
-            return schedule_shifts(self.requirement(level), self.templates, **kw)
-        return schedule_shifts(self.floor, self.templates, objective="global_service_level", target_level=level, **kw)
-
-    def simulate(self, agents, reps: int):
-        sc = Scenario(
-            self.forecast,
-            agents=agents,
-            handle=self.handle,
-            patience=self.patience,
-            hours=self.hours,
-            target=ServiceTarget(level=TARGET, answer_within_s=WITHIN_S),
-        )
-        return simulate(sc, replications=reps, seed=SEED, engine="fast").totals.sl_offered
+def bank_week(gap: float, time_limit_s: float, reps: int) -> tuple[BankWeek, int, float]:
+    """The bank's week fitted from the raw January and February logs; its days and the seconds to read and fit."""
+    t0 = time.perf_counter()
+    d = data_dir()
+    hist = concat_histories([read_bank_log(d / "january.txt"), read_bank_log(d / "february.txt")])
+    fit = fit_history(hist)
+    fit_s = time.perf_counter() - t0
+    week = BankWeek(fit.forecast, fit.handle, fit.patience, gap=gap, time_limit_s=time_limit_s, replications=reps)
+    return week, fit.n_days, fit_s
 
 
 def row(name, s, sim, level, cover_cost, solve_s):
@@ -159,10 +98,10 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args(argv)
     load0 = os.getloadavg()
-    w = Week(args.gap, args.time_limit_s)
+    w, n_days, fit_s = bank_week(args.gap, args.time_limit_s, args.reps)
     f = w.forecast
     print(
-        f"bank week from {w.n_days} days of January-February 1999 (read and fitted in {w.fit_s:.1f} s): "
+        f"bank week from {n_days} days of January-February 1999 (read and fitted in {fit_s:.1f} s): "
         f"{f.calls.sum():.0f} calls offered to agents a week ({w.calls.sum():.0f} while open), "
         f"handle {w.handle.kind} mean {w.handle.mean_s:.0f} s cv {w.handle.cv:.2f}, "
         f"patience {w.patience.kind} mean {w.patience.mean_s:.0f} s; {int(w.open.sum())} open quarter hours; "
@@ -171,7 +110,7 @@ def main(argv=None) -> int:
     rows, checks = [], []
 
     cover, t_cover = timed(w.schedule, "cover", TARGET)
-    sim_cover = w.simulate(cover.agents, args.reps)
+    sim_cover = w.simulate(cover.agents)
     rows.append(row("cover (80 % every interval)", cover, sim_cover, TARGET, cover.cost, t_cover))
     busy = w.calls > 0
     checks.append(
@@ -182,28 +121,21 @@ def main(argv=None) -> int:
     )
 
     glob, t_glob = timed(w.schedule, "global_service_level", TARGET)
-    sim_glob = w.simulate(glob.agents, args.reps)
+    sim_glob = w.simulate(glob.agents)
     rows.append(row("global (80 % over the week)", glob, sim_glob, TARGET, cover.cost, t_glob))
     checks.append(("global meets 80 % over the week (Erlang A)", w.weekly_level(glob.agents) >= TARGET - 1e-9))
     checks.append(("global cheaper than cover", glob.cost < cover.cost))
 
     t0 = time.perf_counter()
-    lo, hi, best = 0.3, TARGET, cover
-    for _ in range(8):
-        mid = 0.5 * (lo + hi)
-        s = w.schedule("cover", mid)
-        if s.global_service_level >= TARGET:
-            hi, best = mid, s
-        else:
-            lo = mid
+    best, hi = w.matched_cover(8, cover)
     t_match = time.perf_counter() - t0
-    sim_match = w.simulate(best.agents, args.reps)
+    sim_match = w.simulate(best.agents)
     rows.append(row(f"matched cover ({hi:.1%} every interval)", best, sim_match, hi, cover.cost, t_match))
     checks.append(("global cheaper than the matched cover", glob.cost < best.cost))
 
     level_c = float(cover.global_service_level)
     same, t_same = timed(w.schedule, "global_service_level", level_c)
-    sim_same = w.simulate(same.agents, args.reps)
+    sim_same = w.simulate(same.agents)
     rows.append(row(f"global at cover's week ({level_c:.4f})", same, sim_same, level_c, cover.cost, t_same))
     checks.append(("global at the cover's weekly level is cheaper than cover", same.cost < cover.cost))
 
@@ -212,7 +144,7 @@ def main(argv=None) -> int:
         for _ in range(12):
             level = round(level + 0.0025, 4)
             s = w.schedule("global_service_level", level)
-            sim = w.simulate(s.agents, args.reps)
+            sim = w.simulate(s.agents)
             if float(sim.low) >= TARGET:
                 break
         rows.append(row(f"global, simulated 80 % (asked {level:.4f})", s, sim, level, cover.cost, float("nan")))

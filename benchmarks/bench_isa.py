@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -37,7 +38,10 @@ import numpy as np
 
 from cxqueue.optimize.requirements import staffing_requirements
 from cxqueue.scenario import Distribution, Forecast, Scenario, ServiceTarget
-from cxqueue.sim import Outcome, simulate
+from cxqueue.sim import simulate
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the ISA test's oracle, shared
+from tests.optimize.oracles import delay_by_phase
 
 UNIT_S = 60.0  # one time unit of the paper (the mean service time) in seconds
 STEP = 0.1  # staffing step, time units
@@ -55,27 +59,6 @@ def sinusoid_forecast(cycles: float) -> Forecast:
     t = np.arange(n) * STEP
     calls = 100.0 * STEP + 20.0 * (np.cos(t) - np.cos(t + STEP))
     return Forecast(calls=calls, aht_s=UNIT_S, interval_s=STEP * UNIT_S)
-
-
-def delay_by_phase(calls: np.ndarray, bins: int, warmup_units: float):
-    """P(wait > 0) of admitted calls per phase bin of the cycle, after the warm-up, and the
-    half-width of its 95 % confidence interval over replications (calls of one replication
-    are correlated, so the ratio's standard error comes from per-replication totals)."""
-    admitted = np.isin(calls["outcome"], (int(Outcome.ANSWERED), int(Outcome.ABANDONED), int(Outcome.BACKLOG)))
-    c = calls[admitted]
-    t = c["arrival_s"] / UNIT_S
-    keep = t >= warmup_units
-    c, t = c[keep], t[keep]
-    waited = ~((c["outcome"] == int(Outcome.ANSWERED)) & (c["wait_s"] <= 0.0))
-    phase = np.minimum((np.mod(t, 2 * math.pi) / (2 * math.pi) * bins).astype(np.int64), bins - 1)
-    reps = int(calls["replication"].max()) + 1
-    key = c["replication"].astype(np.int64) * bins + phase
-    n_rb = np.bincount(key, minlength=reps * bins).reshape(reps, bins).astype(np.float64)
-    w_rb = np.bincount(key, weights=waited, minlength=reps * bins).reshape(reps, bins)
-    p = w_rb.sum(axis=0) / n_rb.sum(axis=0)
-    resid = w_rb - p[None, :] * n_rb
-    se = np.sqrt((resid**2).sum(axis=0) * reps / (reps - 1)) / n_rb.sum(axis=0)
-    return p, 1.96 * se
 
 
 def run_case(forecast, theta, alpha, reps, eval_reps, bins, cycles_warm, seed):
@@ -96,7 +79,7 @@ def run_case(forecast, theta, alpha, reps, eval_reps, bins, cycles_warm, seed):
     for name, res in runs.items():
         sc = Scenario(forecast, agents=res.agents.astype(np.float64), patience=Distribution.exponential(patience_s))
         sim = simulate(sc, replications=eval_reps, seed=seed + 1000, engine="fast", record_calls=True)
-        p, hw = delay_by_phase(sim.calls, bins, cycles_warm * 2 * math.pi)
+        p, hw = delay_by_phase(sim.calls, bins, cycles_warm * 2 * math.pi, UNIT_S)
         dev = np.abs(p - alpha)
         out[name] = {"max_deviation": float(dev.max()), "mean_delay": float(p.mean()), "min": float(p.min()),
                      "max": float(p.max()), "max_half_width": float(hw.max()),

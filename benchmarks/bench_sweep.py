@@ -46,46 +46,44 @@ from cxqueue.sweep.compute import resolve
 from cxqueue.sweep.executors import worker_count
 
 
-def analytic_spec(n_agents: int, n_loads: int) -> SweepSpec:
+def erlang_grid(name: str, compute: str, seed: int, *, load: float, loads, agents, **extra) -> SweepSpec:
+    """Loads x agent counts x five patience levels (AHT 180 s, 20 s threshold); ``extra`` adds to the base."""
     return SweepSpec.from_dict(
         {
-            "sweep": {"name": "bench-analytic", "compute": "analytic", "seed": 1},
+            "sweep": {"name": name, "compute": compute, "seed": seed},
             "base": {
-                "offered_load": 10.0,
+                "offered_load": load,
                 "agents": 10,
                 "aht_s": 180.0,
                 "answer_within_s": 20.0,
                 "mean_patience_s": math.inf,
+                **extra,
             },
             "grid": {
-                "offered_load": [float(x) for x in np.linspace(5.0, 80.0, n_loads)],
-                "agents": list(range(1, n_agents + 1)),
+                "offered_load": [float(x) for x in loads],
+                "agents": list(agents),
                 "mean_patience_s": [math.inf, 600.0, 300.0, 120.0, 60.0],
             },
         }
     )
 
 
+def analytic_spec(n_agents: int, n_loads: int) -> SweepSpec:
+    loads = np.linspace(5.0, 80.0, n_loads)
+    return erlang_grid("bench-analytic", "analytic", 1, load=10.0, loads=loads, agents=range(1, n_agents + 1))
+
+
 def simulation_spec(n_agents: int, n_loads: int) -> SweepSpec:
-    return SweepSpec.from_dict(
-        {
-            "sweep": {"name": "bench-simulate", "compute": "simulate", "seed": 2},
-            "base": {
-                "offered_load": 8.0,
-                "agents": 10,
-                "aht_s": 180.0,
-                "answer_within_s": 20.0,
-                "mean_patience_s": math.inf,
-                "n_intervals": 1,
-                "interval_s": 900.0,
-                "simulation": {"replications": 2, "engine": "fast"},
-            },
-            "grid": {
-                "offered_load": [float(x) for x in np.linspace(4.0, 13.0, n_loads)],
-                "agents": list(range(5, 5 + n_agents)),
-                "mean_patience_s": [math.inf, 600.0, 300.0, 120.0, 60.0],
-            },
-        }
+    return erlang_grid(
+        "bench-simulate",
+        "simulate",
+        2,
+        load=8.0,
+        loads=np.linspace(4.0, 13.0, n_loads),
+        agents=range(5, 5 + n_agents),
+        n_intervals=1,
+        interval_s=900.0,
+        simulation={"replications": 2, "engine": "fast"},
     )
 
 

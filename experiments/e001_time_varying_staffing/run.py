@@ -21,8 +21,6 @@ A rerun with the same config skips the points already in the store.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import sys
 import time
@@ -32,6 +30,9 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # experiments/_common.py
+from _common import command_line, save_figure, sweep, sweep_failed, write_summary  # noqa: E402
+
 LABELS = {"sipp": "SIPP", "lag_sipp": "Lag-SIPP", "isa": "ISA (up)", "isa_nearest": "ISA (nearest)"}
 COLORS = {"sipp": "tab:red", "lag_sipp": "tab:blue", "isa": "tab:orange", "isa_nearest": "tab:green"}
 
@@ -433,46 +434,25 @@ def figure(runs: dict, cfg: dict, path: Path) -> None:
         fontsize=11 if len(thetas) > 1 else 8,
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 # --------------------------------------------------------------------------- main
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="one (theta, alpha), few replications")
-    ap.add_argument("--out", type=Path, default=HERE / "out", help="output folder (default: %(default)s)")
-    ap.add_argument("--config", type=Path, default=HERE / "config.toml", help="constants (default: %(default)s)")
-    ap.add_argument(
-        "--jobs", type=int, default=None, help="worker processes (default: 1 with --quick, else every core)"
-    )
-    args = ap.parse_args(argv)
-
-    from cxqueue.sweep import SweepSpec, run_sweep
-
+    args = command_line(__doc__, HERE, argv, quick_help="one (theta, alpha), few replications", jobs=(1, None))
     cfg = load_config(args.config, quick=args.quick)
-    jobs = args.jobs if args.jobs is not None else (1 if args.quick else None)
-    args.out.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    res = run_sweep(
-        SweepSpec.from_dict(sweep_spec(cfg)), store=args.out / "results.sqlite", jobs=jobs,
-        progress=sys.stderr.isatty(),
-    )  # fmt: skip
-    t1 = time.perf_counter()
-    if res.n_error:
-        first = res.errors()[0]
-        print(f"{res.name}: {res.n_error} points failed; first: {first.params} {first.error}", file=sys.stderr)
+    res, seconds = sweep(sweep_spec(cfg), args)
+    if sweep_failed(res):
         return 1
     runs = collect(res)
     summary = summarize(runs, cfg)
-    summary["timing_s"] = {"sweep": round(t1 - t0, 1), "points": res.n_points, "points_run": res.n_run}
-    summary["quick"] = bool(args.quick)
-    (args.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    timing = {"sweep": round(seconds, 1), "points": res.n_points, "points_run": res.n_run}
+    write_summary(args.out, summary, quick=args.quick, timing_s=timing)
     figure(runs, cfg, args.out / "figure.png")
     print_table(summary, cfg)
-    print(f"e001: {res.n_points} points ({res.n_run} run) in {t1 - t0:.1f} s; wrote {args.out / 'figure.png'}")
+    print(f"e001: {res.n_points} points ({res.n_run} run) in {seconds:.1f} s; wrote {args.out / 'figure.png'}")
     return 0
 
 

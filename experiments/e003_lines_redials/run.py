@@ -21,18 +21,18 @@ A rerun with the same config skips the points already in the store.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import math
 import sys
-import time
 import tomllib
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # experiments/_common.py
+from _common import command_line, save_figure, sweep, sweep_failed, write_summary  # noqa: E402
+
 METRICS = ("busy", "abandon", "failed", "lost", "attempts", "wait_probability", "asa_s", "service_level")
 
 
@@ -378,6 +378,17 @@ def _pick(values, wanted):
     return sorted(set(values[np.linspace(0, len(values) - 1, min(4, len(values))).astype(int)].tolist()))
 
 
+def _keys(ax, keys, legend: dict, **labels) -> None:
+    """Legend entries for the styles curves share (``(fmt, label[, kw])``), the legend, and the labels.
+
+    Panels (b)-(f) plot against extra lines; ``legend`` adds to the small-font legend's options.
+    """
+    for fmt, label, *kw in keys:
+        ax.plot([], [], fmt, label=label, **(kw[0] if kw else {}))
+    ax.legend(fontsize="small", **legend)
+    ax.set(xlabel="extra lines", **labels)
+
+
 def figure(cube: dict, sim: dict, cfg: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
@@ -433,12 +444,10 @@ def figure(cube: dict, sim: dict, cfg: dict, path: Path) -> None:
             if math.isfinite(k):
                 ax.plot(k, y[np.searchsorted(extra, k)], "o", color=colors[n], ms=6, mfc="white" if ir == 0 else None)
     ax.set_yscale("log")
-    ax.plot([], [], "k-", label="with redials")
-    ax.plot([], [], "k--", label="no redials")
-    ax.plot([], [], "ko", label="knee")
-    ax.legend(fontsize="small", ncol=2)
-    ax.set(
-        xlabel="extra lines",
+    _keys(
+        ax,
+        [("k-", "with redials"), ("k--", "no redials"), ("ko", "knee")],
+        dict(ncol=2),
         ylabel="failed attempts per 100 fresh calls",
         title="(b) failures stop falling at the knee",
     )
@@ -451,31 +460,38 @@ def figure(cube: dict, sim: dict, cfg: dict, path: Path) -> None:
             y = 100 * cube[name][ip, ir, ia]
             line_with_band(extra, y, ax=ax, color=color, marker="", label=None)
             ax.lines[-1].set_linestyle(ls)
-    ax.plot([], [], "-", color="tab:red", label="busy signals")
-    ax.plot([], [], "-", color="tab:blue", label="hang-ups in queue")
-    ax.plot([], [], "-", color="black", label="callers lost for good")
-    ax.plot([], [], "k-", alpha=0.5, label="with redials")
-    ax.plot([], [], "k--", alpha=0.5, label="no redials")
-    ax.legend(fontsize="small")
-    ax.set(
-        xlabel="extra lines",
+    _keys(
+        ax,
+        [
+            ("-", "busy signals", dict(color="tab:red")),
+            ("-", "hang-ups in queue", dict(color="tab:blue")),
+            ("-", "callers lost for good", dict(color="black")),
+            ("k-", "with redials", dict(alpha=0.5)),
+            ("k--", "no redials", dict(alpha=0.5)),
+        ],
+        {},
         ylabel="per 100 fresh calls",
         title=f"(c) {mid} agents: lines turn busy signals into hang-ups",
     )
 
     # (d) mean wait of answered calls: patient callers vs callers who never hang up
+    patient = [("k-", f"patience {c['mean_patience_s']:g} s"), ("k:", "never hang up")]
     ax = axs[1, 0]
-    for n in show:
+
+    def patient_and_never(ax, values, n):
+        """``n`` agents, no redials: patient callers (labelled), then dotted the callers who never hang up."""
         ia = int(np.searchsorted(agents, n))
-        line_with_band(extra, cube["asa_s"][ip, 0, ia], ax=ax, color=colors[n], marker="", label=f"{n} agents")
+        line_with_band(extra, values[ip, 0, ia], ax=ax, color=colors[n], marker="", label=f"{n} agents")
         if inf_idx.size:
-            line_with_band(extra, cube["asa_s"][inf_idx[0], 0, ia], ax=ax, color=colors[n], marker="")
+            line_with_band(extra, values[inf_idx[0], 0, ia], ax=ax, color=colors[n], marker="")
             ax.lines[-1].set_linestyle(":")
-    ax.plot([], [], "k-", label=f"patience {c['mean_patience_s']:g} s")
-    ax.plot([], [], "k:", label="never hang up")
-    ax.legend(fontsize="small", ncol=2)
-    ax.set(
-        xlabel="extra lines",
+
+    for n in show:
+        patient_and_never(ax, cube["asa_s"], n)
+    _keys(
+        ax,
+        patient,
+        dict(ncol=2),
         ylabel="mean wait of answered calls, s",
         title="(d) without patience, lines only lengthen the queue",
     )
@@ -483,19 +499,17 @@ def figure(cube: dict, sim: dict, cfg: dict, path: Path) -> None:
     # (e) busy signals: patient callers vs callers who never hang up, no redials
     ax = axs[1, 1]
     for n in show:
-        ia = int(np.searchsorted(agents, n))
-        line_with_band(extra, 100 * cube["blocking"][ip, 0, ia], ax=ax, color=colors[n], marker="", label=f"{n} agents")
-        if inf_idx.size:
-            line_with_band(extra, 100 * cube["blocking"][inf_idx[0], 0, ia], ax=ax, color=colors[n], marker="")
-            ax.lines[-1].set_linestyle(":")
-            floor = max(0.0, 1 - n / c["offered_load"])
-            if floor > 0:
-                ax.axhline(100 * floor, color=colors[n], lw=0.8, alpha=0.6)
-    ax.plot([], [], "k-", label=f"patience {c['mean_patience_s']:g} s")
-    ax.plot([], [], "k:", label="never hang up")
-    ax.plot([], [], "k-", lw=0.8, alpha=0.6, label="floor 1 - agents/load")
-    ax.legend(fontsize="small", ncol=2)
-    ax.set(xlabel="extra lines", ylabel="busy-signal probability, %", title="(e) busy signals, no redials")
+        patient_and_never(ax, 100 * cube["blocking"], n)
+        floor = max(0.0, 1 - n / c["offered_load"])
+        if inf_idx.size and floor > 0:
+            ax.axhline(100 * floor, color=colors[n], lw=0.8, alpha=0.6)
+    _keys(
+        ax,
+        [*patient, ("k-", "floor 1 - agents/load", dict(lw=0.8, alpha=0.6))],
+        dict(ncol=2),
+        ylabel="busy-signal probability, %",
+        title="(e) busy signals, no redials",
+    )
 
     # (f) service level and P(wait), patient callers
     ax = axs[1, 2]
@@ -504,11 +518,10 @@ def figure(cube: dict, sim: dict, cfg: dict, path: Path) -> None:
         line_with_band(extra, cube["service_level"][ip, 1, ia], ax=ax, color=colors[n], marker="", label=f"{n} agents")
         line_with_band(extra, cube["wait_probability"][ip, 1, ia], ax=ax, color=colors[n], marker="")
         ax.lines[-1].set_linestyle("--")
-    ax.plot([], [], "k-", label=f"answered within {c['answer_within_s']:g} s")
-    ax.plot([], [], "k--", label="P(wait)")
-    ax.legend(fontsize="small", ncol=2, loc="lower right", bbox_to_anchor=(1.0, 0.12))
-    ax.set(
-        xlabel="extra lines",
+    _keys(
+        ax,
+        [("k-", f"answered within {c['answer_within_s']:g} s"), ("k--", "P(wait)")],
+        dict(ncol=2, loc="lower right", bbox_to_anchor=(1.0, 0.12)),
         ylabel="fraction of offered attempts",
         title="(f) service level and P(wait), redials on",
         ylim=(0, 1),
@@ -570,61 +583,40 @@ def figure(cube: dict, sim: dict, cfg: dict, path: Path) -> None:
         ax.legend(fontsize="small")
         ax.set(xlabel="Erlang X (Poisson redials)", ylabel="simulation, 95 % CI", title=title)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_figure(fig, path, dpi=90)
 
 
 # --------------------------------------------------------------------------- main
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="coarse grid and short simulations (a few seconds)")
-    ap.add_argument("--out", type=Path, default=HERE / "out", help="output folder (default: %(default)s)")
-    ap.add_argument("--config", type=Path, default=HERE / "config.toml", help="constants (default: %(default)s)")
-    ap.add_argument(
-        "--jobs", type=int, default=None, help="worker processes (default: 1 with --quick, else every core)"
+    args = command_line(
+        __doc__, HERE, argv, quick_help="coarse grid and short simulations (a few seconds)", jobs=(1, None)
     )
-    args = ap.parse_args(argv)
-
-    from cxqueue.sweep import SweepSpec, run_sweep
-
     cfg = load_config(args.config, quick=args.quick)
-    jobs = args.jobs if args.jobs is not None else (1 if args.quick else None)
-    args.out.mkdir(parents=True, exist_ok=True)
-    store = args.out / "results.sqlite"
-    progress = sys.stderr.isatty()
-    t0 = time.perf_counter()
-    res_a = run_sweep(SweepSpec.from_dict(analytic_spec(cfg)), store=store, jobs=jobs, progress=progress)
-    t1 = time.perf_counter()
-    res_s = run_sweep(SweepSpec.from_dict(simulate_spec(cfg)), store=store, jobs=jobs, progress=progress)
-    t2 = time.perf_counter()
-    for res in (res_a, res_s):
-        if res.n_error:
-            first = res.errors()[0]
-            print(f"{res.name}: {res.n_error} points failed; first: {first.params} {first.error}", file=sys.stderr)
-            return 1
+    res_a, t_a = sweep(analytic_spec(cfg), args)
+    res_s, t_s = sweep(simulate_spec(cfg), args)
+    if sweep_failed(res_a) or sweep_failed(res_s):
+        return 1
     cube = analytic_cube(res_a, cfg)
     if not np.all(cube["converged"][np.isfinite(cube["converged"])] == 1):
         print("warning: the redial fixed point did not converge everywhere", file=sys.stderr)
     sim = simulation_table(res_s, cfg)
     summary = summarize(cube, sim, cfg)
-    summary["timing_s"] = {
-        "analytic": round(t1 - t0, 2),
-        "simulate": round(t2 - t1, 2),
+    timing = {
+        "analytic": round(t_a, 2),
+        "simulate": round(t_s, 2),
         "analytic_points": res_a.n_points,
         "analytic_points_run": res_a.n_run,
         "simulate_points": res_s.n_points,
         "simulate_points_run": res_s.n_run,
     }
-    summary["quick"] = bool(args.quick)
-    (args.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    write_summary(args.out, summary, quick=args.quick, timing_s=timing)
     write_csv(cube, args.out / "analytic.csv")
     figure(cube, sim, cfg, args.out / "figure.png")
     print(
-        f"e003: {res_a.n_points} analytic points ({res_a.n_run} run) in {t1 - t0:.1f} s, "
-        f"{res_s.n_points} simulated points ({res_s.n_run} run) in {t2 - t1:.1f} s; wrote {args.out / 'figure.png'}"
+        f"e003: {res_a.n_points} analytic points ({res_a.n_run} run) in {t_a:.1f} s, "
+        f"{res_s.n_points} simulated points ({res_s.n_run} run) in {t_s:.1f} s; wrote {args.out / 'figure.png'}"
     )
     return 0
 

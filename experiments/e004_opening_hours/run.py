@@ -22,8 +22,6 @@ A rerun with the same config skips the searches already in the store.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 import tomllib
@@ -33,6 +31,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE.parent))  # experiments/_common.py
+from _common import command_line, save_figure, sweep, sweep_failed, write_summary  # noqa: E402
+
 H = 3600.0
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -532,42 +533,23 @@ def figure(runs: dict, cfg: dict, path: Path) -> None:
     for d in range(1, 7):
         ax.axvline(24 * d, color="0.7", lw=0.8)
     ax.grid(axis="x", alpha=0.0)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    save_figure(fig, path, dpi=80)
 
 
 # --------------------------------------------------------------------------- main
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="coarser candidate windows (under a minute)")
-    ap.add_argument("--out", type=Path, default=HERE / "out", help="output folder (default: %(default)s)")
-    ap.add_argument("--config", type=Path, default=HERE / "config.toml", help="constants (default: %(default)s)")
-    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2, one per search)")
-    args = ap.parse_args(argv)
-
-    from cxqueue.sweep import SweepSpec, run_sweep
-
+    args = command_line(__doc__, HERE, argv, quick_help="coarser candidate windows (under a minute)", jobs=(2, 2))
     cfg = load_config(args.config, quick=args.quick)
-    args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    res = run_sweep(
-        SweepSpec.from_dict(sweep_spec(cfg)),
-        store=args.out / "results.sqlite",
-        jobs=args.jobs or 2,
-        progress=sys.stderr.isatty(),
-    )
-    if res.n_error:
-        first = res.errors()[0]
-        print(f"{res.name}: {res.n_error} searches failed; first: {first.params} {first.error}", file=sys.stderr)
+    res, _ = sweep(sweep_spec(cfg), args)
+    if sweep_failed(res, "searches"):
         return 1
     runs = collect(res, cfg)
     summary = summarize(runs, cfg)
-    summary["timing_s"] = {"total": round(time.perf_counter() - t0, 1), "points": res.n_points, "run": res.n_run}
-    summary["quick"] = bool(args.quick)
-    (args.out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    timing = {"total": round(time.perf_counter() - t0, 1), "points": res.n_points, "run": res.n_run}
+    write_summary(args.out, summary, quick=args.quick, timing_s=timing)
     figure(runs, cfg, args.out / "figure.png")
     print(
         f"e004: {res.n_points} searches ({res.n_run} run) in {time.perf_counter() - t0:.1f} s; "

@@ -48,6 +48,20 @@ def check_invariants(rep: ImportReport, n_kept: int):
     assert all(e.action in ("dropped", "repaired", "flagged") for e in rep.entries)
 
 
+def check_reasons(rep: ImportReport, expect: dict, *, counts: bool = False, only: bool = False):
+    """Each ``reason: (action, example rows)`` of ``expect`` is in the report as given; with ``counts``
+    its count is its number of example rows, with ``only`` no other reason is in the report."""
+    for reason, (action, rows) in expect.items():
+        e = rep.entry(reason)
+        assert e is not None, reason
+        if counts:
+            assert (e.action, e.rows, e.count) == (action, rows, len(rows)), reason
+        else:
+            assert (e.action, e.rows) == (action, rows), reason
+    if only:
+        assert {e.reason for e in rep.entries} == set(expect)
+
+
 # line numbers: the header is line 1, so BANK_LINES[i] is on line i + 2
 BANK_LINES = [
     brow(call_id="1"),  # 2 good: queue 30 s, service 180 s
@@ -111,10 +125,7 @@ def test_bank_reasons(bank_file):
         "unknown_priority": ("flagged", (21,)),
         "service_after_queue_exit": ("flagged", (24,)),
     }
-    for reason, (action, rows) in expect.items():
-        e = rep.entry(reason)
-        assert e is not None, reason
-        assert (e.action, e.rows, e.count) == (action, rows, len(rows)), reason
+    check_reasons(rep, expect, counts=True)
     # clock skew: line 14 (1 s); every other served line starts service at the queue exit
     assert rep.entry("clock_skew").rows == (14,)
     assert rep.rows_read == 23
@@ -241,11 +252,7 @@ def test_call_csv_reasons(tmp_path):
         "abandoned_without_end": ("flagged", (13,)),
         "served_without_agent": ("flagged", (14,)),
     }
-    for reason, (action, rows) in expect.items():
-        e = rep.entry(reason)
-        assert e is not None, reason
-        assert (e.action, e.rows) == (action, rows), reason
-    assert {e.reason for e in rep.entries} == set(expect)
+    check_reasons(rep, expect, only=True)
     check_invariants(rep, 7)
     c = {int(r["row"]): r for r in h.calls}
     assert sorted(c) == [2, 3, 9, 12, 13, 14, 17]
@@ -318,9 +325,7 @@ def test_interval_csv_reasons(tmp_path):
         "bad_aht": ("flagged", (4,)),
         "off_grid": ("flagged", (10,)),
     }
-    for reason, (action, rows) in expect.items():
-        e = rep.entry(reason)
-        assert (e.action, e.rows) == (action, rows), reason
+    check_reasons(rep, expect)
     check_invariants(rep, 7)
     assert ic.interval_s == 900.0
     assert ic.calls.tolist() == [10, 12, 9, 8, 7, 5, 11]

@@ -28,87 +28,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cxqueue.analytic import erlang_a
-from cxqueue.config import default_config_path, load_scenario
 from cxqueue.data import load_profile
-from cxqueue.optimize.shifts import schedule_shifts
-from cxqueue.scenario import Scenario, ServiceTarget
-from cxqueue.sim import simulate
 from tests.conftest import NO_JIT
+from tests.optimize.bank_week import TARGET, BankWeek
 
-TARGET = 0.8
-WITHIN_S = 20.0
-K = 30  # agents 0..K on the curve; the bank never needs more than 13
 TOL = 0.01  # simulation half-width (~0.005) + Erlang A's model error against lognormal handle times (< 0.005)
 REPS = 30 if NO_JIT else 60  # the pure-Python event loop is ~15x slower
-SEED = 1999
-
-
-class Week:
-    """The bank's week: forecast, distributions, hours, templates, Erlang A curve and floors."""
-
-    def __init__(self):
-        prof = load_profile("bank-1999")
-        cfg = load_scenario(default_config_path())
-        f = prof.forecast
-        self.forecast, self.handle, self.patience = f, prof.handle, prof.patience
-        self.hours, self.templates = cfg.hours, cfg.shifts
-        self.open = cfg.hours.open_mask(f.interval_starts_s, f.interval_s)
-        self.calls = np.where(self.open, f.calls, 0.0)  # calls while closed are not served by any schedule
-        self.curve = self.service_level(np.arange(K + 1.0)[None, :])
-        # at least one agent whenever the bank is open and calls come, in both schedules
-        self.floor = np.where(self.open & (f.calls > 0), 1.0, 0.0)
-
-    def service_level(self, agents) -> np.ndarray:
-        f = self.forecast
-        return erlang_a.service_level(
-            f.offered_load[:, None],
-            agents,
-            aht_s=f.aht_s[:, None],
-            mean_patience_s=self.patience.mean_s,
-            answer_within_s=WITHIN_S,
-        )
-
-    def weekly_level(self, agents) -> float:
-        """Call-weighted Erlang A service level over the open week at ``agents`` per interval."""
-        sl = self.service_level(np.asarray(agents, dtype=float)[:, None])[:, 0]
-        return float(self.calls @ sl / self.calls.sum())
-
-    def requirement(self, level: float) -> np.ndarray:
-        """Fewest agents per open interval with Erlang A service level >= ``level`` (and the floor)."""
-        need = np.argmax(self.curve >= level - 1e-12, axis=1).astype(float)
-        return np.where(self.open, np.maximum(need, self.floor), 0.0)
-
-    def schedule(self, objective: str, level: float = TARGET, *, gap: float = 0.02):
-        kw = dict(
-            interval_s=self.forecast.interval_s,
-            start_s=self.forecast.start_s,
-            hours=self.hours,
-            wrap=True,
-            sl_curve=self.curve,
-            calls=self.calls,
-            mip_rel_gap=gap,
-            time_limit_s=40.0,
-        )
-        if objective == "cover":
-            return schedule_shifts(self.requirement(level), self.templates, **kw)
-        return schedule_shifts(self.floor, self.templates, objective="global_service_level", target_level=level, **kw)
-
-    def simulate(self, agents, replications: int = REPS):
-        sc = Scenario(
-            self.forecast,
-            agents=agents,
-            handle=self.handle,
-            patience=self.patience,
-            hours=self.hours,
-            target=ServiceTarget(level=TARGET, answer_within_s=WITHIN_S),
-        )
-        return simulate(sc, replications=replications, seed=SEED, engine="fast").totals.sl_offered
 
 
 @pytest.fixture(scope="module")
 def week():
-    return Week()
+    prof = load_profile("bank-1999")
+    return BankWeek(prof.forecast, prof.handle, prof.patience, gap=0.02, time_limit_s=40.0, replications=REPS)
 
 
 @pytest.fixture(scope="module")
@@ -163,16 +94,8 @@ def test_global_meets_the_week_and_is_cheaper(week, cover, glob):
 
 def test_matched_cover_still_costs_more(week, glob):
     # the fairest cover schedule: the lowest per-interval level whose week still reaches 80 %
-    # (bisection on the per-interval level; the cover schedule's weekly level rises with it)
-    lo, hi = 0.3, TARGET
-    best = week.schedule("cover", hi)
-    for _ in range(7):
-        mid = 0.5 * (lo + hi)
-        s = week.schedule("cover", mid)
-        if s.global_service_level >= TARGET:
-            hi, best = mid, s
-        else:
-            lo = mid
+    # (bisection on the per-interval level in 7 steps; the cover schedule's weekly level rises with it)
+    best, hi = week.matched_cover(7)
     assert best.global_service_level >= TARGET
     assert week.weekly_level(best.agents) >= TARGET - 1e-9
     assert glob.cost < best.cost, (glob.cost, best.cost, hi)

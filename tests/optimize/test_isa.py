@@ -28,6 +28,7 @@ from cxqueue.optimize.requirements import staffing_requirements
 from cxqueue.scenario import Distribution, Forecast, Scenario, ServiceTarget
 from cxqueue.sim import Outcome, simulate
 from tests.conftest import needs_jit
+from tests.optimize.oracles import delay_by_phase
 
 
 def _chain(s, j, mu, theta, tau):
@@ -211,22 +212,6 @@ def _sinusoid(cycles):
     return Forecast(calls=100.0 * STEP + 20.0 * (np.cos(t) - np.cos(t + STEP)), aht_s=UNIT_S, interval_s=STEP * UNIT_S)
 
 
-def _delay_by_phase(calls, bins, warmup_units):
-    adm = np.isin(calls["outcome"], (int(Outcome.ANSWERED), int(Outcome.ABANDONED), int(Outcome.BACKLOG)))
-    c = calls[adm]
-    t = c["arrival_s"] / UNIT_S
-    c, t = c[t >= warmup_units], t[t >= warmup_units]
-    waited = ~((c["outcome"] == int(Outcome.ANSWERED)) & (c["wait_s"] <= 0.0))
-    phase = np.minimum((np.mod(t, 2 * math.pi) / (2 * math.pi) * bins).astype(np.int64), bins - 1)
-    reps = int(calls["replication"].max()) + 1
-    key = c["replication"].astype(np.int64) * bins + phase
-    n = np.bincount(key, minlength=reps * bins).reshape(reps, bins).astype(np.float64)
-    w = np.bincount(key, weights=waited, minlength=reps * bins).reshape(reps, bins)
-    p = w.sum(axis=0) / n.sum(axis=0)
-    se = np.sqrt(((w - p * n) ** 2).sum(axis=0) * reps / (reps - 1)) / n.sum(axis=0)
-    return p, 1.96 * se
-
-
 @needs_jit
 @pytest.mark.parametrize(("theta", "alpha", "rounding"), [(1.0, 0.1, "up"), (5.0, 0.5, "nearest")])
 def test_isa_keeps_delay_probability_in_band_where_sipp_does_not(theta, alpha, rounding):
@@ -244,7 +229,7 @@ def test_isa_keeps_delay_probability_in_band_where_sipp_does_not(theta, alpha, r
         sc = Scenario(f, agents=r.agents.astype(np.float64), patience=Distribution.exponential(UNIT_S / theta))
         reps = 800 if name == "isa" else 100  # SIPP misses by about 0.4: fewer replications show it
         res = simulate(sc, replications=reps, seed=12, engine="fast", record_calls=True)
-        p, hw = _delay_by_phase(res.calls, 16, 2 * math.pi)
+        p, hw = delay_by_phase(res.calls, 16, 2 * math.pi, UNIT_S)
         dev[name] = np.abs(p - alpha).max()
         if name == "isa":
             assert hw.max() < 0.02  # the check is precise enough to judge a 0.04 band

@@ -7,24 +7,14 @@ import json
 
 import numpy as np
 import pytest
-from scipy.stats import poisson
 
 from cxqueue.exceptions import InfeasibleError
 from cxqueue.optimize.shifts import schedule_shifts
 from cxqueue.optimize.shifts._gsl import upper_hull
 from cxqueue.scenario import ShiftTemplate
+from tests.optimize.oracles import erlang_c_sl
 
 H = 3600.0
-
-
-def erlang_c_sl(load: float, agents: np.ndarray, aht_s: float, within_s: float) -> np.ndarray:
-    """M/M/c P(wait <= t), written here from the textbook formula (Erlang B via the Poisson law)."""
-    n = np.asarray(agents, dtype=float)
-    b = poisson.pmf(n, load) / poisson.cdf(n, load)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = n * b / (n - load * (1 - b))
-        sl = 1 - c * np.exp(-(n - load) * within_s / aht_s)
-    return np.where(n > load, sl, 0.0)
 
 
 def sl_table(loads, K, aht_s=300.0, within_s=20.0):
@@ -39,7 +29,9 @@ K = 12
 TEMPLATES = [ShiftTemplate("3h", 3 * H, 0, 3 * H, H, cost=3.0), ShiftTemplate("6h", 6 * H, 0, 0, H, cost=5.4)]
 
 
-def _brute_force(sl, target, top=7):
+def _brute_force(sl, target, top=7, *, stable=False):
+    """Cheapest counts 0..top of the five candidates whose week meets ``target``, by enumeration;
+    ``stable`` keeps only schedules that staff every interval above its load (Erlang C: > load)."""
     cov = np.zeros((6, 5))
     for j in range(4):
         cov[j : j + 3, j] = 1
@@ -49,8 +41,24 @@ def _brute_force(sl, target, top=7):
     agents = (grid @ cov.T).astype(np.int64)
     level = sl[np.arange(6), np.minimum(agents, K)]
     ok = level @ CALLS >= target * CALLS.sum() - 1e-12
+    if stable:
+        ok &= np.all(agents >= np.ceil(LOADS), axis=1)
     c = grid[ok] @ cost
     return float(c.min()), grid[ok][np.argmin(c)]
+
+
+def _global(sl, target, floor=None, templates=TEMPLATES, **kw):
+    """The global service-level schedule of the six hourly intervals (no floor unless given)."""
+    return schedule_shifts(
+        np.zeros(6) if floor is None else floor,
+        templates,
+        interval_s=H,
+        objective="global_service_level",
+        sl_curve=sl,
+        calls=CALLS,
+        target_level=target,
+        **kw,
+    )
 
 
 def test_erlang_c_curve_is_not_concave_near_the_load():
@@ -62,17 +70,7 @@ def test_erlang_c_curve_is_not_concave_near_the_load():
 @pytest.mark.parametrize("target", [0.6, 0.8, 0.9])
 def test_global_service_level_is_optimal_by_brute_force_and_beats_cover(target):
     sl = sl_table(LOADS, K)
-    s = schedule_shifts(
-        np.zeros(6),
-        TEMPLATES,
-        interval_s=H,
-        objective="global_service_level",
-        sl_curve=sl,
-        calls=CALLS,
-        target_level=target,
-        sl_model="exact",
-        mip_rel_gap=0.0,
-    )
+    s = _global(sl, target, sl_model="exact", mip_rel_gap=0.0)
     best, _ = _brute_force(sl, target)
     assert s.cost == pytest.approx(best)
     assert s.global_service_level >= target - 1e-9
@@ -92,11 +90,8 @@ def test_hull_model_overstates_and_exact_does_not():
     # Erlang C is zero up to the load: the concave envelope credits understaffed intervals, so the
     # hull model's schedule is cheaper on paper but misses the target; the exact model meets it
     sl = sl_table(LOADS, K)
-    kw = dict(
-        interval_s=H, objective="global_service_level", sl_curve=sl, calls=CALLS, target_level=0.5, mip_rel_gap=0.0
-    )
-    exact = schedule_shifts(np.zeros(6), TEMPLATES, sl_model="exact", **kw)
-    hull = schedule_shifts(np.zeros(6), TEMPLATES, sl_model="hull", **kw)
+    exact = _global(sl, 0.5, sl_model="exact", mip_rel_gap=0.0)
+    hull = _global(sl, 0.5, sl_model="hull", mip_rel_gap=0.0)
     assert exact.global_service_level >= 0.5 and exact.cost == pytest.approx(_brute_force(sl, 0.5)[0])
     assert hull.cost < exact.cost and hull.global_service_level < 0.3
 
@@ -106,56 +101,20 @@ def test_concave_curve_hull_equals_exact():
     sl = 1 - 0.6 ** np.arange(K + 1)[None, :].repeat(6, axis=0)
     best, _ = _brute_force(sl, 0.9)
     for model in ("exact", "hull"):
-        s = schedule_shifts(
-            np.zeros(6),
-            TEMPLATES,
-            interval_s=H,
-            objective="global_service_level",
-            sl_curve=sl,
-            calls=CALLS,
-            target_level=0.9,
-            sl_model=model,
-            mip_rel_gap=0.0,
-        )
+        s = _global(sl, 0.9, sl_model=model, mip_rel_gap=0.0)
         assert s.cost == pytest.approx(best)
 
 
 def test_floor_is_respected_and_unreachable_target_is_reported():
     sl = sl_table(LOADS, K)
     floor = np.array([2, 0, 0, 0, 0, 2], dtype=float)
-    s = schedule_shifts(
-        floor,
-        TEMPLATES,
-        interval_s=H,
-        objective="global_service_level",
-        sl_curve=sl,
-        calls=CALLS,
-        target_level=0.6,
-        mip_rel_gap=0.0,
-    )
+    s = _global(sl, 0.6, floor, mip_rel_gap=0.0)
     assert np.all(s.agents >= floor)
     # with at most 2 shifts of each kind per day, 0.99 is out of reach
     capped = [ShiftTemplate("3h", 3 * H, 0, 3 * H, H, cost=3.0, max_count=2)]
     with pytest.raises(InfeasibleError, match=r"target_level=0.99 is out of reach: .* gives a global service level"):
-        schedule_shifts(
-            np.zeros(6),
-            capped,
-            interval_s=H,
-            objective="global_service_level",
-            sl_curve=sl,
-            calls=CALLS,
-            target_level=0.99,
-        )
-    part = schedule_shifts(
-        np.zeros(6),
-        capped,
-        interval_s=H,
-        objective="global_service_level",
-        sl_curve=sl,
-        calls=CALLS,
-        target_level=0.99,
-        shortage_penalty=100.0,
-    )
+        _global(sl, 0.99, templates=capped)
+    part = _global(sl, 0.99, templates=capped, shortage_penalty=100.0)
     assert part.shortfall_calls > 0 and "the global target is missed by" in part.message
     assert "sl_model='stable' was infeasible with the count limits; solved with sl_model='exact'" in part.message
     assert part.n_agents == 2 and part.cost == 6.0  # max_count=2 shifts a day, both used
@@ -164,37 +123,13 @@ def test_floor_is_respected_and_unreachable_target_is_reported():
     assert part.shortfall_calls == pytest.approx(expected, rel=1e-6)
 
 
-def _brute_force_stable(sl, target, top=7):
-    """Like _brute_force, but only schedules that staff every interval above its load (Erlang C: > load)."""
-    cov = np.zeros((6, 5))
-    for j in range(4):
-        cov[j : j + 3, j] = 1
-    cov[:, 4] = 1
-    cost = np.array([3.0] * 4 + [5.4])
-    grid = np.array(list(itertools.product(range(top + 1), repeat=5)), dtype=float)
-    agents = (grid @ cov.T).astype(np.int64)
-    level = sl[np.arange(6), np.minimum(agents, K)]
-    ok = (level @ CALLS >= target * CALLS.sum() - 1e-12) & np.all(agents >= np.ceil(LOADS), axis=1)
-    return float((grid[ok] @ cost).min())
-
-
 @pytest.mark.parametrize("target", [0.5, 0.8, 0.95])
 def test_stable_model_lies_between_exact_and_stable_brute_force(target):
     sl = sl_table(LOADS, K)
     seen = []
-    s = schedule_shifts(
-        np.zeros(6),
-        TEMPLATES,
-        interval_s=H,
-        objective="global_service_level",
-        sl_curve=sl,
-        calls=CALLS,
-        target_level=target,
-        mip_rel_gap=0.0,
-        progress=seen.append,
-    )
+    s = _global(sl, target, mip_rel_gap=0.0, progress=seen.append)
     assert s.global_service_level >= target - 1e-9
-    assert _brute_force(sl, target)[0] - 1e-9 <= s.cost <= _brute_force_stable(sl, target) + 1e-9
+    assert _brute_force(sl, target)[0] - 1e-9 <= s.cost <= _brute_force(sl, target, stable=True)[0] + 1e-9
     assert s.status == "optimal" and s.mip_gap == 0.0
     d = s.to_dict()
     json.dumps(d)

@@ -7,26 +7,10 @@ preparation data; the subprocess tests pass it in PYTHONPATH.
 
 from __future__ import annotations
 
-import csv
 import math
-import os
 import time
-from pathlib import Path
 
 import numpy as np
-
-_SHARED = Path(os.environ.get("CXQUEUE_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-
-
-def reference_rows(name: str) -> list[dict[str, str]]:
-    """Rows of ../shared/reference/<name> (empty when missing, an error under CI=true)."""
-    path = _SHARED / "reference" / name
-    if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            raise FileNotFoundError(f"reference table {path} is missing in CI")
-        return []
-    with path.open(newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def erlang_c_wait(load: float, agents: float) -> float:

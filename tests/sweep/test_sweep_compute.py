@@ -8,16 +8,27 @@ import re
 
 import numpy as np
 import pytest
-from sweep_points import reference_rows
 
 from cxqueue.exceptions import ConfigError
 from cxqueue.sweep import POINT_FUNCTIONS, SweepSpec, register, resolve, run_sweep
 from cxqueue.sweep.compute import analytic_batch, analytic_point, optimize_point, simulate_point
 from cxqueue.sweep.run import flatten_metrics, run_chunk
+from tests.conftest import read_reference
 
-ERLANG_C = reference_rows("erlang_c.csv")
-ERLANG_A = reference_rows("erlang_a.csv")
-ERLANG_X = reference_rows("mmck_erlangx.csv")
+ERLANG_C = read_reference("erlang_c.csv")
+ERLANG_A = read_reference("erlang_a.csv")
+ERLANG_X = read_reference("mmck_erlangx.csv")
+
+
+def _cases(rows):
+    """Parametrize a test over the rows of a reference table, each named by its case."""
+    return pytest.mark.parametrize("row", rows, ids=[r["case"] for r in rows])
+
+
+def _analytic(module, config):
+    """``analytic_point(config)``, skipped where the model's module ``module`` does not import."""
+    pytest.importorskip(module)
+    return analytic_point(config)
 
 
 def _check(kpi, row, pairs):
@@ -68,35 +79,24 @@ def test_registry_errors(call, msg):
         call()
 
 
-@pytest.mark.parametrize("row", ERLANG_C, ids=[r["case"] for r in ERLANG_C])
+@_cases(ERLANG_C)
 def test_analytic_point_erlang_c_matches_reference(row):
     """../shared/reference/erlang_c.csv: published and mpmath values; units cancel within a row."""
-    pytest.importorskip("cxqueue.analytic.erlang_c")
-    config = {
-        "offered_load": float(row["A"]),
-        "agents": float(row["N"]),
-        "aht_s": float(row["aht"]),
-        "answer_within_s": float(row["awt"]),
-    }
-    kpi = analytic_point(config)
+    load, agents, aht_s, within_s = (float(row[k]) for k in ("A", "N", "aht", "awt"))
+    config = {"offered_load": load, "agents": agents, "aht_s": aht_s, "answer_within_s": within_s}
+    kpi = _analytic("cxqueue.analytic.erlang_c", config)
     assert kpi["model"] == "erlang_c"
     for key, ref in (("wait_probability", "pw"), ("service_level", "sl"), ("asa_s", "asa"), ("occupancy", "occ")):
         if row[ref]:
             assert math.isclose(kpi[key], float(row[ref]), rel_tol=1e-9, abs_tol=1e-12), key
 
 
-@pytest.mark.parametrize("row", ERLANG_A, ids=[r["case"] for r in ERLANG_A])
+@_cases(ERLANG_A)
 def test_analytic_point_erlang_a_matches_reference(row):
     """../shared/reference/erlang_a.csv (mpmath and published); aht = 1/mu, patience = 1/theta in the row's unit."""
-    pytest.importorskip("cxqueue.analytic.erlang_x")
-    config = {
-        "offered_load": float(row["A"]),
-        "agents": float(row["n"]),
-        "aht_s": 1 / float(row["mu"]),
-        "mean_patience_s": 1 / float(row["theta"]),
-        "answer_within_s": float(row["t"] or 0.0),
-    }
-    kpi = analytic_point(config)
+    config = {"offered_load": float(row["A"]), "agents": float(row["n"]), "aht_s": 1 / float(row["mu"])}
+    config |= {"mean_patience_s": 1 / float(row["theta"]), "answer_within_s": float(row["t"] or 0.0)}
+    kpi = _analytic("cxqueue.analytic.erlang_x", config)
     assert kpi["model"] == "erlang_a" and kpi["blocking_probability"] == 0.0
     _check(kpi, row, [("wait_probability", "pw"), ("abandon_probability", "pab"), ("occupancy", "occupancy")])
     _check(kpi, row, [("asa_s", "asa_served")])  # same time unit as aht_s
@@ -104,20 +104,14 @@ def test_analytic_point_erlang_a_matches_reference(row):
         _check(analytic_point({**config, "basis": basis}), row, [("service_level", f"sl_{basis}")])
 
 
-@pytest.mark.parametrize("row", ERLANG_X, ids=[r["case"] for r in ERLANG_X])
+@_cases(ERLANG_X)
 def test_analytic_point_erlang_x_matches_reference(row):
     """../shared/reference/mmck_erlangx.csv: finite lines K, patience 1/theta (theta 0: none)."""
-    pytest.importorskip("cxqueue.analytic.erlang_x")
-    theta = float(row["theta"])
-    config = {
-        "offered_load": float(row["lam"]) / float(row["mu"]),
-        "agents": float(row["c"]),
-        "lines": float(row["K"]),
-        "aht_s": 1 / float(row["mu"]),
-        "mean_patience_s": math.inf if theta == 0 else 1 / theta,
-        "answer_within_s": float(row["t"] or 0.0),
-    }
-    kpi = analytic_point(config)
+    theta, mu = float(row["theta"]), float(row["mu"])
+    config = {"offered_load": float(row["lam"]) / mu, "agents": float(row["c"]), "lines": float(row["K"])}
+    config |= {"aht_s": 1 / mu, "mean_patience_s": math.inf if theta == 0 else 1 / theta}
+    config["answer_within_s"] = float(row["t"] or 0.0)
+    kpi = _analytic("cxqueue.analytic.erlang_x", config)
     assert kpi["model"] == "erlang_x" and kpi["converged"] is True
     assert kpi["total_load"] == pytest.approx(config["offered_load"], rel=1e-12)  # no redials
     _check(

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
-from sweep_points import erlang_c_point, erlang_c_wait, reference_rows
+from sweep_points import erlang_c_point, erlang_c_wait
 
 from cxqueue.exceptions import ConfigError, CxqueueError
 from cxqueue.sweep import (
@@ -30,6 +30,7 @@ from cxqueue.sweep import (
     run_sweep,
 )
 from cxqueue.sweep.executors import worker_count
+from tests.conftest import read_reference
 
 BASE = {"offered_load": 10.0, "agents": 12, "aht_s": 180.0, "answer_within_s": 20.0, "fail": False}
 
@@ -184,7 +185,7 @@ def test_executor_errors(call, msg, tmp_path, monkeypatch):
         call()
 
 
-ERLANG_C_ROWS = [r for r in reference_rows("erlang_c.csv") if r["pw"] and float(r["N"]) <= 120]
+ERLANG_C_ROWS = [r for r in read_reference("erlang_c.csv") if r["pw"] and float(r["N"]) <= 120]
 
 
 @pytest.mark.parametrize("row", ERLANG_C_ROWS, ids=[r["case"] for r in ERLANG_C_ROWS])
