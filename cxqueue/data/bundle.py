@@ -96,11 +96,8 @@ def fit_history(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> f = fit_history(read_call_csv(p), min_calls=1)
+    >>> from cxqueue.data._examples import example_history
+    >>> f = fit_history(example_history(), min_calls=1)
     >>> f.handle.kind, f.patience.mean_s, f.priority_shares
     ('lognormal', 80.0, (1.0,))
     """

@@ -154,12 +154,10 @@ def estimate_forecast(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n2024-03-04 09:00,2024-03-04 09:00:10,2024-03-04 09:03:10\\n"
-    ...                  "2024-03-11 09:05,,2024-03-11 09:06\\n")
-    >>> f = estimate_forecast(read_call_csv(p), min_calls=1)
+    >>> from cxqueue.data._examples import example_history
+    >>> h = example_history("arrival,answer,end\\n2024-03-04 09:00,2024-03-04 09:00:10,2024-03-04 09:03:10\\n"
+    ...                     "2024-03-11 09:05,,2024-03-11 09:06\\n")
+    >>> f = estimate_forecast(h, min_calls=1)
     >>> f.n_intervals, float(f.calls[36]), float(f.aht_s[36]), float(f.calls.sum())
     (672, 1.0, 180.0, 1.0)
     """
@@ -323,11 +321,8 @@ def observed_kpis(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> k = observed_kpis(read_call_csv(p), by="date")
+    >>> from cxqueue.data._examples import example_history
+    >>> k = observed_kpis(example_history(), by="date")
     >>> float(k.service_level[0]), float(k.asa_s[0]), round(float(k.abandon_share[0]), 4), float(k.agents[0])
     (0.3333333333333333, 25.0, 0.3333, 2.0)
     """

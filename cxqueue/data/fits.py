@@ -113,11 +113,8 @@ def fit_handle_time(history) -> HandleTimeFit:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,0,100\\n0,0,300\\n0,0,200\\n")
-    >>> f = fit_handle_time(read_call_csv(p))
+    >>> from cxqueue.data._examples import example_history
+    >>> f = fit_handle_time(example_history("arrival,answer,end\\n0,0,100\\n0,0,300\\n0,0,200\\n"))
     >>> f.n, f.mean_s, round(f.sigma, 4), round(f.cv, 4)
     (3, 200.0, 0.4536, 0.5)
     """
@@ -261,11 +258,8 @@ def fit_patience(history) -> PatienceFit:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,30,100\\n0,,60\\n0,0,50\\n0,,90\\n")
-    >>> f = fit_patience(read_call_csv(p))
+    >>> from cxqueue.data._examples import example_history
+    >>> f = fit_patience(example_history("arrival,answer,end\\n0,30,100\\n0,,60\\n0,0,50\\n0,,90\\n"))
     >>> f.n_abandoned, f.total_wait_s, f.mean_patience_s
     (2, 180.0, 90.0)
     """
@@ -345,11 +339,8 @@ def fit_ivr(history) -> IvrFit:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,30,100\\n")
-    >>> fit_ivr(read_call_csv(p)).distribution.kind
+    >>> from cxqueue.data._examples import example_history
+    >>> fit_ivr(example_history("arrival,answer,end\\n0,30,100\\n")).distribution.kind
     'none'
     """
     h = _need_history(history)

@@ -286,12 +286,10 @@ def concat_histories(histories) -> CallHistory:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.csv").write_text("arrival,answer,end\\n2024-03-05 09:00,2024-03-05 09:00:10,2024-03-05 09:01\\n")
-    >>> _ = (d / "b.csv").write_text("arrival,answer,end\\n2024-03-04 09:00,,2024-03-04 09:01\\n")
-    >>> h = concat_histories([read_call_csv(d / "a.csv"), read_call_csv(d / "b.csv")])
+    >>> from cxqueue.data._examples import example_history
+    >>> a = example_history("arrival,answer,end\\n2024-03-05 09:00,2024-03-05 09:00:10,2024-03-05 09:01\\n")
+    >>> b = example_history("arrival,answer,end\\n2024-03-04 09:00,,2024-03-04 09:01\\n")
+    >>> h = concat_histories([a, b])
     >>> str(h.origin), h.calls["arrival_s"].tolist()
     ('2024-03-04', [118800.0, 32400.0])
     """

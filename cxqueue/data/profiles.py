@@ -66,10 +66,9 @@ def write_profile(fit: HistoryFit, directory, name: str) -> tuple[Path, Path]:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
+    >>> from cxqueue.data._examples import example_history
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "c.csv").write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> paths = write_profile(fit_history(read_call_csv(d / "c.csv"), min_calls=1), d, "toy")
+    >>> paths = write_profile(fit_history(example_history(), min_calls=1), d, "toy")
     >>> load_profile("toy", directory=d).patience.mean_s
     80.0
     """

@@ -68,11 +68,9 @@ def redial_share(history, *, window_s: float = 3600.0) -> RedialStats:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,customer_id\\n0,,60,7\\n300,310,400,7\\n500,510,600,0\\n")
-    >>> r = redial_share(read_call_csv(p), window_s=600)
+    >>> from cxqueue.data._examples import example_history
+    >>> h = example_history("arrival,answer,end,customer_id\\n0,,60,7\\n300,310,400,7\\n500,510,600,0\\n")
+    >>> r = redial_share(h, window_s=600)
     >>> r.n_identified, r.share_after_abandoned, r.median_delay_s
     (2, 1.0, 240.0)
     """
@@ -174,11 +172,8 @@ def lines_in_use(history, *, interval_s: float = 900.0, until: str = "end") -> L
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,0,100\\n50,60,150\\n100,100,200\\n")
-    >>> u = lines_in_use(read_call_csv(p), interval_s=100)
+    >>> from cxqueue.data._examples import example_history
+    >>> u = lines_in_use(example_history("arrival,answer,end\\n0,0,100\\n50,60,150\\n100,100,200\\n"), interval_s=100)
     >>> u.max_lines, u.seconds_at.tolist(), u.interval_max.tolist(), u.interval_mean.tolist()
     (2, [0.0, 100.0, 100.0], [2, 2], [1.5, 1.5])
     """

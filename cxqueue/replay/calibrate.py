@@ -25,7 +25,7 @@ taking calls; without a reserve the replay's ASA and abandonment run 20-30 % hig
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,9 +34,10 @@ from cxqueue import _validation as v
 from cxqueue.data.bundle import HistoryFit
 from cxqueue.exceptions import ConfigError
 from cxqueue.replay.compare import _pooled, _weighted_total
-from cxqueue.replay.prepare import _prepare, _run_iv, _simulate_reps
+from cxqueue.replay.prepare import _setup, _simulate_reps
 from cxqueue.replay.replay import replay_history
 from cxqueue.scenario import Reserve
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["AgentFactorFit", "ReserveFit", "fit_agent_factor", "fit_reserve"]
 
@@ -55,29 +56,11 @@ class AgentFactorFit:
     steps: tuple[tuple[float, float], ...]
 
     def to_dict(self) -> dict:
-        d = {f.name: getattr(self, f.name) for f in fields(self)}
-        d["steps"] = [list(s) for s in self.steps]
-        return d
+        return plain_dict(self)
 
 
 def fit_agent_factor(
-    history,
-    *,
-    fit: HistoryFit | None = None,
-    staffing="staffed",
-    low: float = 0.3,
-    high: float = 1.0,
-    tol: float = 0.01,
-    interval_s: float = 900.0,
-    replications: int = 10,
-    seed,
-    engine: str = "fast",
-    threshold_s: float = 20.0,
-    days=None,
-    priority_head_start_s: float = 90.0,
-    arrivals: str = "trace",
-    reserve="fit",
-    agent_rounding: str = "random",
+    history, *, low: float = 0.3, high: float = 1.0, tol: float = 0.01, replications: int = 10, seed, **options
 ) -> AgentFactorFit:
     """The factor on the staffing at which the replayed service level equals the observed one.
 
@@ -89,9 +72,7 @@ def fit_agent_factor(
 
     Parameters
     ----------
-    history, fit, staffing, interval_s, engine, threshold_s, days, priority_head_start_s
-        As in `cxqueue.replay.replay.replay_history`.
-    arrivals, reserve, agent_rounding
+    history : CallHistory
         As in `cxqueue.replay.replay.replay_history`.
     low, high : float
         Bracket of the factor, ``0 < low < high``.
@@ -101,6 +82,10 @@ def fit_agent_factor(
         Replications per trial factor (>= 2).
     seed
         Root seed (the same callers at every trial factor).
+    **options
+        ``fit``, ``staffing``, ``interval_s``, ``engine``, ``threshold_s``, ``days``,
+        ``priority_head_start_s``, ``arrivals``, ``reserve``, ``agent_rounding``: the
+        replay's options, as in `cxqueue.replay.replay.replay_history`.
 
     Returns
     -------
@@ -113,11 +98,8 @@ def fit_agent_factor(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> r = fit_agent_factor(read_call_csv(p), replications=3, seed=1, tol=0.2)
+    >>> from cxqueue.data._examples import example_history
+    >>> r = fit_agent_factor(example_history(), replications=3, seed=1, tol=0.2)
     >>> 0.3 <= r.factor <= 1.0, len(r.steps) >= 2
     (True, True)
     """
@@ -126,13 +108,12 @@ def fit_agent_factor(
     if high <= low:
         raise ConfigError(f"high must be > low; got low={low:g}, high={high:g}")
     tol = float(v.positive_array("tol", tol))
-    replications, _ = _run_iv(replications, engine, 1.0, arrivals, agent_rounding)
-    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals, reserve)
+    o, replications, _, prep = _setup("fit_agent_factor", history, replications, 1.0, options)
     target = float(_weighted_total(prep.observed["service_level"], prep.weight["service_level"]))
     seed = _rng.as_seed_sequence(seed)
 
     def sl(factor: float) -> float:
-        counts = _simulate_reps(prep, factor, replications, seed, engine, agent_rounding)
+        counts = _simulate_reps(prep, factor, replications, seed, o.engine, o.agent_rounding)
         return float(np.nanmean(_pooled(counts, "service_level", prep.compared)))
 
     steps = [(low, sl(low)), (high, sl(high))]
@@ -170,13 +151,7 @@ class ReserveFit:
     table: tuple[dict, ...]
 
     def to_dict(self) -> dict:
-        r = self.reserve
-        return {
-            "reserve": None if r is None else {"agents": float(r.agents), "queue_threshold": r.queue_threshold},
-            "agent_factor": self.agent_factor,
-            "error": self.error,
-            "table": [dict(row) for row in self.table],
-        }
+        return plain_dict(self)
 
 
 def fit_reserve(
@@ -233,14 +208,11 @@ def fit_reserve(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> from cxqueue.data._examples import example_history
     >>> rows = [f"{60 * i},{60 * i + 5 * (i % 3)},{60 * i + 100},A{i % 2}" for i in range(40)]
     >>> rows += [f"{60 * i + 30},,{60 * i + 90}," for i in range(0, 40, 4)]
-    >>> _ = p.write_text("arrival,answer,end,agent\\n" + "\\n".join(rows) + "\\n")
-    >>> r = fit_reserve(read_call_csv(p), reserve_agents=(0, 1), thresholds=(2,), replications=3, seed=1,
-    ...                 tol=0.1)
+    >>> h = example_history("arrival,answer,end,agent\\n" + "\\n".join(rows) + "\\n")
+    >>> r = fit_reserve(h, reserve_agents=(0, 1), thresholds=(2,), replications=3, seed=1, tol=0.1)
     >>> len(r.table), sorted(r.table[0])[:3]
     (2, ['abandon', 'abandon_observed', 'agent_factor'])
     """
