@@ -15,7 +15,6 @@ the overall mean.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ from cxqueue import _validation as v
 from cxqueue.data.history import ABANDONED, SERVED, CallHistory, IntervalCounts, weekday_of
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import Forecast
+from cxqueue.scenario._plain import plain_dict
 from cxqueue.units import DAY
 
 __all__ = ["ObservedKPIs", "estimate_forecast", "observed_kpis"]
@@ -240,14 +240,7 @@ class ObservedKPIs:
         return int(self.offered.size)
 
     def to_dict(self) -> dict:
-        d = {}
-        for k, val in self.__dict__.items():
-            d[k] = (
-                [None if isinstance(x, float) and math.isnan(x) else x for x in val.tolist()]
-                if isinstance(val, np.ndarray)
-                else val
-            )
-        return d
+        return plain_dict(self, nan_to_none=True)
 
 
 def _spread(grid: _Grid, s0, s1, srv, n_servers: int):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cxqueue.scenario._plain import plain_dict
 from cxqueue.scenario.calls import CALL_DTYPE, Outcome
 from cxqueue.units import DAY
 
@@ -52,13 +53,7 @@ class ReportEntry:
     detail: str
 
     def to_dict(self) -> dict:
-        return {
-            "reason": self.reason,
-            "action": self.action,
-            "count": self.count,
-            "rows": list(self.rows),
-            "detail": self.detail,
-        }
+        return plain_dict(self)
 
 
 @dataclass(frozen=True)
@@ -122,15 +117,7 @@ class ImportReport:
         return self.summary()
 
     def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "format": self.format,
-            "rows_read": self.rows_read,
-            "rows_kept": self.rows_kept,
-            "dropped": self.dropped,
-            "entries": [e.to_dict() for e in self.entries],
-            "notes": list(self.notes),
-        }
+        return plain_dict(self, ("source", "format", "rows_read", "rows_kept", "dropped", "entries", "notes"))
 
 
 class _ReportBuilder:

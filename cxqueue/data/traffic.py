@@ -20,6 +20,7 @@ from cxqueue import _validation as v
 from cxqueue.data.fits import _need_history
 from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["LinesInUse", "RedialStats", "lines_in_use", "redial_share"]
 
@@ -44,7 +45,7 @@ class RedialStats:
     median_delay_s: float
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return plain_dict(self)
 
 
 def redial_share(history, *, window_s: float = 3600.0) -> RedialStats:
@@ -137,14 +138,7 @@ class LinesInUse:
         return float(self.seconds_at[lines + 1 :].sum() / total) if total > 0 else 0.0
 
     def to_dict(self) -> dict:
-        return {
-            "max_lines": self.max_lines,
-            "max_at_s": self.max_at_s,
-            "seconds_at": self.seconds_at.tolist(),
-            "interval_s": self.interval_s,
-            "interval_max": self.interval_max.tolist(),
-            "interval_mean": self.interval_mean.tolist(),
-        }
+        return plain_dict(self)
 
 
 def lines_in_use(history, *, interval_s: float = 900.0, until: str = "end") -> LinesInUse:
