@@ -31,7 +31,6 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue import _validation as v
-from cxqueue.data.bundle import HistoryFit
 from cxqueue.exceptions import ConfigError
 from cxqueue.replay.compare import _pooled, _weighted_total
 from cxqueue.replay.prepare import _setup, _simulate_reps
@@ -157,8 +156,6 @@ class ReserveFit:
 def fit_reserve(
     history,
     *,
-    fit: HistoryFit | None = None,
-    staffing="staffed",
     reserve_agents=(0, 1, 2, 3, 4),
     thresholds=(2, 3, 4, 5, 6, 7),
     replications: int = 10,
@@ -167,7 +164,7 @@ def fit_reserve(
     low: float = 0.3,
     high: float = 1.0,
     progress=None,
-    **replay_kw,
+    **options,
 ) -> ReserveFit:
     """Reserve agents and threshold (and the agent factor with them) that reproduce a history.
 
@@ -178,8 +175,8 @@ def fit_reserve(
 
     Parameters
     ----------
-    history, fit, staffing
-        As in `cxqueue.replay.replay.replay_history` (the training history).
+    history : CallHistory
+        The training history, as in `cxqueue.replay.replay.replay_history`.
     reserve_agents : sequence of int
         Reserve agents to try (>= 0; 0 = no reserve).
     thresholds : sequence of int
@@ -192,9 +189,10 @@ def fit_reserve(
         The factor's bisection, as in `fit_agent_factor`.
     progress : callable, optional
         Called with one line of text per candidate.
-    **replay_kw
-        ``interval_s``, ``engine``, ``threshold_s``, ``days``, ``priority_head_start_s``,
-        ``arrivals``, ``agent_rounding`` as in `replay_history`.
+    **options
+        ``fit``, ``staffing``, ``interval_s``, ``engine``, ``threshold_s``, ``days``,
+        ``priority_head_start_s``, ``arrivals``, ``agent_rounding``: the replay's options,
+        as in `replay_history` (``reserve`` is what this fits).
 
     Returns
     -------
@@ -223,10 +221,12 @@ def fit_reserve(
     rows = []
     for a, k in cands:
         reserve = Reserve(a, k) if a > 0 else None
-        f = fit_agent_factor(history, fit=fit, staffing=staffing, replications=replications, seed=seed, tol=tol,
-                             low=low, high=high, reserve=reserve, **replay_kw)  # fmt: skip
-        r = replay_history(history, fit=fit, staffing=staffing, agent_factor=f.factor, replications=replications,
-                           seed=seed, reserve=reserve, **replay_kw)  # fmt: skip
+        f = fit_agent_factor(
+            history, replications=replications, seed=seed, tol=tol, low=low, high=high, reserve=reserve, **options
+        )
+        r = replay_history(
+            history, agent_factor=f.factor, replications=replications, seed=seed, reserve=reserve, **options
+        )
         sl, asa, ab = r.kpis
         if not (asa.total_observed > 0 and ab.total_observed > 0):
             raise ConfigError(

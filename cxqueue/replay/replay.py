@@ -161,6 +161,7 @@ def replay_history(history, *, agent_factor: float = 1.0, replications: int = 20
         interval_s : float
             Interval length in seconds (must divide a day; default 900).
         engine : {"fast", "simpy"}
+            The simulation engine (default "fast").
         threshold_s : float
             Service-level threshold in seconds (default 20).
         days : sequence of dates, optional
@@ -192,6 +193,8 @@ def replay_history(history, *, agent_factor: float = 1.0, replications: int = 20
     ConfigError
         For a history that is not call-level, a bad fit, staffing, factor, count, engine,
         arrivals, threshold or dates.
+    TypeError
+        For a keyword that is none of the options.
 
     Examples
     --------
