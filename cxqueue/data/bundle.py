@@ -11,6 +11,7 @@ from cxqueue.data.estimate import ObservedKPIs, estimate_forecast, observed_kpis
 from cxqueue.data.fits import HandleTimeFit, IvrFit, PatienceFit, _need_history, fit_handle_time, fit_ivr, fit_patience
 from cxqueue.data.traffic import LinesInUse, RedialStats, lines_in_use, redial_share
 from cxqueue.scenario import Distribution, Forecast
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["HistoryFit", "fit_history"]
 
@@ -56,10 +57,7 @@ class HistoryFit:
         return float(np.sum(self.observed.abandoned * self.observed.days)) / offered if offered else math.nan
 
     def to_dict(self) -> dict:
-        out = {}
-        for k, val in self.__dict__.items():
-            out[k] = val.to_dict() if hasattr(val, "to_dict") else (list(val) if isinstance(val, tuple) else val)
-        return out
+        return plain_dict(self)
 
 
 def fit_history(
@@ -96,11 +94,8 @@ def fit_history(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> f = fit_history(read_call_csv(p), min_calls=1)
+    >>> from cxqueue.data._examples import example_history
+    >>> f = fit_history(example_history(), min_calls=1)
     >>> f.handle.kind, f.patience.mean_s, f.priority_shares
     ('lognormal', 80.0, (1.0,))
     """

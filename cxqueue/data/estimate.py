@@ -15,7 +15,6 @@ the overall mean.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ from cxqueue import _validation as v
 from cxqueue.data.history import ABANDONED, SERVED, CallHistory, IntervalCounts, weekday_of
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import Forecast
+from cxqueue.scenario._plain import plain_dict
 from cxqueue.units import DAY
 
 __all__ = ["ObservedKPIs", "estimate_forecast", "observed_kpis"]
@@ -154,12 +154,10 @@ def estimate_forecast(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n2024-03-04 09:00,2024-03-04 09:00:10,2024-03-04 09:03:10\\n"
-    ...                  "2024-03-11 09:05,,2024-03-11 09:06\\n")
-    >>> f = estimate_forecast(read_call_csv(p), min_calls=1)
+    >>> from cxqueue.data._examples import example_history
+    >>> h = example_history("arrival,answer,end\\n2024-03-04 09:00,2024-03-04 09:00:10,2024-03-04 09:03:10\\n"
+    ...                     "2024-03-11 09:05,,2024-03-11 09:06\\n")
+    >>> f = estimate_forecast(h, min_calls=1)
     >>> f.n_intervals, float(f.calls[36]), float(f.aht_s[36]), float(f.calls.sum())
     (672, 1.0, 180.0, 1.0)
     """
@@ -242,14 +240,7 @@ class ObservedKPIs:
         return int(self.offered.size)
 
     def to_dict(self) -> dict:
-        d = {}
-        for k, val in self.__dict__.items():
-            d[k] = (
-                [None if isinstance(x, float) and math.isnan(x) else x for x in val.tolist()]
-                if isinstance(val, np.ndarray)
-                else val
-            )
-        return d
+        return plain_dict(self, nan_to_none=True)
 
 
 def _spread(grid: _Grid, s0, s1, srv, n_servers: int):
@@ -323,11 +314,8 @@ def observed_kpis(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> k = observed_kpis(read_call_csv(p), by="date")
+    >>> from cxqueue.data._examples import example_history
+    >>> k = observed_kpis(example_history(), by="date")
     >>> float(k.service_level[0]), float(k.asa_s[0]), round(float(k.abandon_share[0]), 4), float(k.agents[0])
     (0.3333333333333333, 25.0, 0.3333, 2.0)
     """

@@ -21,6 +21,7 @@ import numpy as np
 from cxqueue.data.history import ABANDONED, IVR_ONLY, CallHistory
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import Distribution
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["HandleTimeFit", "IvrFit", "PatienceFit", "fit_handle_time", "fit_ivr", "fit_patience", "kaplan_meier"]
 
@@ -37,8 +38,23 @@ def _need_history(history, name="history") -> CallHistory:
 HANDLE_MODELS = ("lognormal-moments", "lognormal-mle", "exponential")
 
 
+class _SampleMoments:
+    """The sample's coefficient of variation, for a fit with ``mean_s`` and ``std_s`` (seconds)."""
+
+    mean_s: float
+    std_s: float
+
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation of the sample (0 for a zero mean)."""
+        return self.std_s / self.mean_s if self.mean_s > 0 else 0.0
+
+    def to_dict(self) -> dict:
+        return {**plain_dict(self), "cv": self.cv}
+
+
 @dataclass(frozen=True)
-class HandleTimeFit:
+class HandleTimeFit(_SampleMoments):
     """Lognormal and exponential fits to handle (talk) times, in seconds.
 
     Three candidates: the lognormal with the sample's mean and cv (``lognormal-moments``),
@@ -68,11 +84,6 @@ class HandleTimeFit:
     preferred: str
 
     @property
-    def cv(self) -> float:
-        """Coefficient of variation of the sample."""
-        return self.std_s / self.mean_s if self.mean_s > 0 else 0.0
-
-    @property
     def lognormal_cv(self) -> float:
         """Coefficient of variation implied by the fitted lognormal: sqrt(exp(sigma^2) - 1)."""
         return math.sqrt(math.expm1(self.sigma**2))
@@ -87,9 +98,7 @@ class HandleTimeFit:
         return Distribution.exponential(self.mean_s)
 
     def to_dict(self) -> dict:
-        d = dict(self.__dict__)
-        d["cv"], d["lognormal_cv"] = self.cv, self.lognormal_cv
-        return d
+        return {**super().to_dict(), "lognormal_cv": self.lognormal_cv}
 
 
 def fit_handle_time(history) -> HandleTimeFit:
@@ -113,11 +122,8 @@ def fit_handle_time(history) -> HandleTimeFit:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,0,100\\n0,0,300\\n0,0,200\\n")
-    >>> f = fit_handle_time(read_call_csv(p))
+    >>> from cxqueue.data._examples import example_history
+    >>> f = fit_handle_time(example_history("arrival,answer,end\\n0,0,100\\n0,0,300\\n0,0,200\\n"))
     >>> f.n, f.mean_s, round(f.sigma, 4), round(f.cv, 4)
     (3, 200.0, 0.4536, 0.5)
     """
@@ -236,9 +242,7 @@ class PatienceFit:
         return np.where(i == 0, 1.0, self.km_survival[np.maximum(i - 1, 0)]) if self.km_time_s.size else np.ones_like(t)
 
     def to_dict(self) -> dict:
-        d = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
-        d["abandon_share"] = self.abandon_share
-        return d
+        return {**plain_dict(self), "abandon_share": self.abandon_share}
 
 
 def fit_patience(history) -> PatienceFit:
@@ -261,11 +265,8 @@ def fit_patience(history) -> PatienceFit:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,30,100\\n0,,60\\n0,0,50\\n0,,90\\n")
-    >>> f = fit_patience(read_call_csv(p))
+    >>> from cxqueue.data._examples import example_history
+    >>> f = fit_patience(example_history("arrival,answer,end\\n0,30,100\\n0,,60\\n0,0,50\\n0,,90\\n"))
     >>> f.n_abandoned, f.total_wait_s, f.mean_patience_s
     (2, 180.0, 90.0)
     """
@@ -300,7 +301,7 @@ def fit_patience(history) -> PatienceFit:
 
 
 @dataclass(frozen=True)
-class IvrFit:
+class IvrFit(_SampleMoments):
     """Time in the IVR (seconds) of callers who went on to the agent queue, and the IVR-only share."""
 
     n: int
@@ -311,10 +312,6 @@ class IvrFit:
     mean_ivr_only_s: float
 
     @property
-    def cv(self) -> float:
-        return self.std_s / self.mean_s if self.mean_s > 0 else 0.0
-
-    @property
     def distribution(self) -> Distribution:
         """A lognormal with the sample mean and cv; ``none`` when there is no IVR time."""
         if not self.n or self.mean_s <= 0:
@@ -322,11 +319,6 @@ class IvrFit:
         if self.cv <= 0:
             return Distribution.deterministic(self.mean_s)
         return Distribution.lognormal(self.mean_s, cv=self.cv)
-
-    def to_dict(self) -> dict:
-        d = dict(self.__dict__)
-        d["cv"] = self.cv
-        return d
 
 
 def fit_ivr(history) -> IvrFit:
@@ -345,11 +337,8 @@ def fit_ivr(history) -> IvrFit:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,30,100\\n")
-    >>> fit_ivr(read_call_csv(p)).distribution.kind
+    >>> from cxqueue.data._examples import example_history
+    >>> fit_ivr(example_history("arrival,answer,end\\n0,30,100\\n")).distribution.kind
     'none'
     """
     h = _need_history(history)

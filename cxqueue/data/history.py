@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cxqueue.scenario._plain import plain_dict
 from cxqueue.scenario.calls import CALL_DTYPE, Outcome
 from cxqueue.units import DAY
 
@@ -52,13 +53,7 @@ class ReportEntry:
     detail: str
 
     def to_dict(self) -> dict:
-        return {
-            "reason": self.reason,
-            "action": self.action,
-            "count": self.count,
-            "rows": list(self.rows),
-            "detail": self.detail,
-        }
+        return plain_dict(self)
 
 
 @dataclass(frozen=True)
@@ -122,15 +117,7 @@ class ImportReport:
         return self.summary()
 
     def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "format": self.format,
-            "rows_read": self.rows_read,
-            "rows_kept": self.rows_kept,
-            "dropped": self.dropped,
-            "entries": [e.to_dict() for e in self.entries],
-            "notes": list(self.notes),
-        }
+        return plain_dict(self, ("source", "format", "rows_read", "rows_kept", "dropped", "entries", "notes"))
 
 
 class _ReportBuilder:
@@ -286,12 +273,10 @@ def concat_histories(histories) -> CallHistory:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.csv").write_text("arrival,answer,end\\n2024-03-05 09:00,2024-03-05 09:00:10,2024-03-05 09:01\\n")
-    >>> _ = (d / "b.csv").write_text("arrival,answer,end\\n2024-03-04 09:00,,2024-03-04 09:01\\n")
-    >>> h = concat_histories([read_call_csv(d / "a.csv"), read_call_csv(d / "b.csv")])
+    >>> from cxqueue.data._examples import example_history
+    >>> a = example_history("arrival,answer,end\\n2024-03-05 09:00,2024-03-05 09:00:10,2024-03-05 09:01\\n")
+    >>> b = example_history("arrival,answer,end\\n2024-03-04 09:00,,2024-03-04 09:01\\n")
+    >>> h = concat_histories([a, b])
     >>> str(h.origin), h.calls["arrival_s"].tolist()
     ('2024-03-04', [118800.0, 32400.0])
     """

@@ -89,11 +89,10 @@ def import_history(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "c.csv").write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> r = import_history([d / "c.csv"], d / "out", name="toy")
-    >>> sorted(p.name for p in (d / "out").iterdir()), r.fit.patience.mean_s
+    >>> from cxqueue.data._examples import example_csv
+    >>> p = example_csv()
+    >>> r = import_history([p], p.parent / "out", name="toy")
+    >>> sorted(f.name for f in (p.parent / "out").iterdir()), r.fit.patience.mean_s
     (['toy-params.csv', 'toy.csv'], 80.0)
     """
     paths = [Path(p) for p in paths]

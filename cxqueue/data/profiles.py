@@ -30,6 +30,7 @@ INTERVAL_COLUMNS = (
     "weekday", "time", "start_s", "calls", "aht_s", "served", "abandoned", "service_level", "asa_s",
     "abandon_share", "agents", "staffed_agents", "busy_agents", "days",
 )  # fmt: skip
+OBSERVED_COLUMNS = INTERVAL_COLUMNS[5:]  # the ObservedKPIs arrays written per interval (offered = served + abandoned)
 SOURCES = {
     "bank-1999": ("january.txt", "february.txt"),
     "bank-1999-october": ("october.txt",),
@@ -66,10 +67,9 @@ def write_profile(fit: HistoryFit, directory, name: str) -> tuple[Path, Path]:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
+    >>> from cxqueue.data._examples import example_history
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "c.csv").write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> paths = write_profile(fit_history(read_call_csv(d / "c.csv"), min_calls=1), d, "toy")
+    >>> paths = write_profile(fit_history(example_history(), min_calls=1), d, "toy")
     >>> load_profile("toy", directory=d).patience.mean_s
     80.0
     """
@@ -92,9 +92,7 @@ def write_profile(fit: HistoryFit, directory, name: str) -> tuple[Path, Path]:
             sec = slot * f.interval_s
             w.writerow([
                 WEEKDAYS[wd], f"{int(sec // 3600):02d}:{int(sec % 3600 // 60):02d}", _fmt(f.start_s + i * f.interval_s),
-                _fmt(f.calls[i]), _fmt(f.aht_s[i]), _fmt(o.served[i]), _fmt(o.abandoned[i]), _fmt(o.service_level[i]),
-                _fmt(o.asa_s[i]), _fmt(o.abandon_share[i]), _fmt(o.agents[i]), _fmt(o.staffed_agents[i]),
-                _fmt(o.busy_agents[i]), _fmt(o.days[i]),
+                _fmt(f.calls[i]), _fmt(f.aht_s[i]), *(_fmt(getattr(o, k)[i]) for k in OBSERVED_COLUMNS),
             ])  # fmt: skip
     rows = [
         (
@@ -220,20 +218,7 @@ def load_profile(name: str = "bank-1999", *, directory=None) -> HistoryFit:
     interval_s = float(p["interval_s"])
     start_s = float(col["start_s"][0]) if rows else 0.0
     forecast = Forecast(calls=col["calls"], aht_s=col["aht_s"], interval_s=interval_s, start_s=start_s)
-    arrays = {
-        k: col[k]
-        for k in (
-            "served",
-            "abandoned",
-            "service_level",
-            "asa_s",
-            "abandon_share",
-            "agents",
-            "staffed_agents",
-            "busy_agents",
-            "days",
-        )
-    }
+    arrays = {k: col[k] for k in OBSERVED_COLUMNS}
     arrays["offered"] = col["served"] + col["abandoned"]
     for a in arrays.values():
         a.setflags(write=False)

@@ -20,6 +20,7 @@ from cxqueue import _validation as v
 from cxqueue.data.fits import _need_history
 from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["LinesInUse", "RedialStats", "lines_in_use", "redial_share"]
 
@@ -44,7 +45,7 @@ class RedialStats:
     median_delay_s: float
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return plain_dict(self)
 
 
 def redial_share(history, *, window_s: float = 3600.0) -> RedialStats:
@@ -68,11 +69,9 @@ def redial_share(history, *, window_s: float = 3600.0) -> RedialStats:
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,customer_id\\n0,,60,7\\n300,310,400,7\\n500,510,600,0\\n")
-    >>> r = redial_share(read_call_csv(p), window_s=600)
+    >>> from cxqueue.data._examples import example_history
+    >>> h = example_history("arrival,answer,end,customer_id\\n0,,60,7\\n300,310,400,7\\n500,510,600,0\\n")
+    >>> r = redial_share(h, window_s=600)
     >>> r.n_identified, r.share_after_abandoned, r.median_delay_s
     (2, 1.0, 240.0)
     """
@@ -139,14 +138,7 @@ class LinesInUse:
         return float(self.seconds_at[lines + 1 :].sum() / total) if total > 0 else 0.0
 
     def to_dict(self) -> dict:
-        return {
-            "max_lines": self.max_lines,
-            "max_at_s": self.max_at_s,
-            "seconds_at": self.seconds_at.tolist(),
-            "interval_s": self.interval_s,
-            "interval_max": self.interval_max.tolist(),
-            "interval_mean": self.interval_mean.tolist(),
-        }
+        return plain_dict(self)
 
 
 def lines_in_use(history, *, interval_s: float = 900.0, until: str = "end") -> LinesInUse:
@@ -174,11 +166,8 @@ def lines_in_use(history, *, interval_s: float = 900.0, until: str = "end") -> L
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end\\n0,0,100\\n50,60,150\\n100,100,200\\n")
-    >>> u = lines_in_use(read_call_csv(p), interval_s=100)
+    >>> from cxqueue.data._examples import example_history
+    >>> u = lines_in_use(example_history("arrival,answer,end\\n0,0,100\\n50,60,150\\n100,100,200\\n"), interval_s=100)
     >>> u.max_lines, u.seconds_at.tolist(), u.interval_max.tolist(), u.interval_mean.tolist()
     (2, [0.0, 100.0, 100.0], [2, 2], [1.5, 1.5])
     """

@@ -25,18 +25,18 @@ taking calls; without a reserve the replay's ASA and abandonment run 20-30 % hig
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
 from cxqueue import _rng
 from cxqueue import _validation as v
-from cxqueue.data.bundle import HistoryFit
 from cxqueue.exceptions import ConfigError
 from cxqueue.replay.compare import _pooled, _weighted_total
-from cxqueue.replay.prepare import _prepare, _run_iv, _simulate_reps
+from cxqueue.replay.prepare import _setup, _simulate_reps
 from cxqueue.replay.replay import replay_history
 from cxqueue.scenario import Reserve
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["AgentFactorFit", "ReserveFit", "fit_agent_factor", "fit_reserve"]
 
@@ -55,29 +55,11 @@ class AgentFactorFit:
     steps: tuple[tuple[float, float], ...]
 
     def to_dict(self) -> dict:
-        d = {f.name: getattr(self, f.name) for f in fields(self)}
-        d["steps"] = [list(s) for s in self.steps]
-        return d
+        return plain_dict(self)
 
 
 def fit_agent_factor(
-    history,
-    *,
-    fit: HistoryFit | None = None,
-    staffing="staffed",
-    low: float = 0.3,
-    high: float = 1.0,
-    tol: float = 0.01,
-    interval_s: float = 900.0,
-    replications: int = 10,
-    seed,
-    engine: str = "fast",
-    threshold_s: float = 20.0,
-    days=None,
-    priority_head_start_s: float = 90.0,
-    arrivals: str = "trace",
-    reserve="fit",
-    agent_rounding: str = "random",
+    history, *, low: float = 0.3, high: float = 1.0, tol: float = 0.01, replications: int = 10, seed, **options
 ) -> AgentFactorFit:
     """The factor on the staffing at which the replayed service level equals the observed one.
 
@@ -89,9 +71,7 @@ def fit_agent_factor(
 
     Parameters
     ----------
-    history, fit, staffing, interval_s, engine, threshold_s, days, priority_head_start_s
-        As in `cxqueue.replay.replay.replay_history`.
-    arrivals, reserve, agent_rounding
+    history : CallHistory
         As in `cxqueue.replay.replay.replay_history`.
     low, high : float
         Bracket of the factor, ``0 < low < high``.
@@ -101,6 +81,10 @@ def fit_agent_factor(
         Replications per trial factor (>= 2).
     seed
         Root seed (the same callers at every trial factor).
+    **options
+        ``fit``, ``staffing``, ``interval_s``, ``engine``, ``threshold_s``, ``days``,
+        ``priority_head_start_s``, ``arrivals``, ``reserve``, ``agent_rounding``: the
+        replay's options, as in `cxqueue.replay.replay.replay_history`.
 
     Returns
     -------
@@ -113,11 +97,8 @@ def fit_agent_factor(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> r = fit_agent_factor(read_call_csv(p), replications=3, seed=1, tol=0.2)
+    >>> from cxqueue.data._examples import example_history
+    >>> r = fit_agent_factor(example_history(), replications=3, seed=1, tol=0.2)
     >>> 0.3 <= r.factor <= 1.0, len(r.steps) >= 2
     (True, True)
     """
@@ -126,13 +107,12 @@ def fit_agent_factor(
     if high <= low:
         raise ConfigError(f"high must be > low; got low={low:g}, high={high:g}")
     tol = float(v.positive_array("tol", tol))
-    replications, _ = _run_iv(replications, engine, 1.0, arrivals, agent_rounding)
-    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals, reserve)
+    o, replications, _, prep = _setup("fit_agent_factor", history, replications, 1.0, options)
     target = float(_weighted_total(prep.observed["service_level"], prep.weight["service_level"]))
     seed = _rng.as_seed_sequence(seed)
 
     def sl(factor: float) -> float:
-        counts = _simulate_reps(prep, factor, replications, seed, engine, agent_rounding)
+        counts = _simulate_reps(prep, factor, replications, seed, o.engine, o.agent_rounding)
         return float(np.nanmean(_pooled(counts, "service_level", prep.compared)))
 
     steps = [(low, sl(low)), (high, sl(high))]
@@ -170,20 +150,12 @@ class ReserveFit:
     table: tuple[dict, ...]
 
     def to_dict(self) -> dict:
-        r = self.reserve
-        return {
-            "reserve": None if r is None else {"agents": float(r.agents), "queue_threshold": r.queue_threshold},
-            "agent_factor": self.agent_factor,
-            "error": self.error,
-            "table": [dict(row) for row in self.table],
-        }
+        return plain_dict(self)
 
 
 def fit_reserve(
     history,
     *,
-    fit: HistoryFit | None = None,
-    staffing="staffed",
     reserve_agents=(0, 1, 2, 3, 4),
     thresholds=(2, 3, 4, 5, 6, 7),
     replications: int = 10,
@@ -192,7 +164,7 @@ def fit_reserve(
     low: float = 0.3,
     high: float = 1.0,
     progress=None,
-    **replay_kw,
+    **options,
 ) -> ReserveFit:
     """Reserve agents and threshold (and the agent factor with them) that reproduce a history.
 
@@ -203,8 +175,8 @@ def fit_reserve(
 
     Parameters
     ----------
-    history, fit, staffing
-        As in `cxqueue.replay.replay.replay_history` (the training history).
+    history : CallHistory
+        The training history, as in `cxqueue.replay.replay.replay_history`.
     reserve_agents : sequence of int
         Reserve agents to try (>= 0; 0 = no reserve).
     thresholds : sequence of int
@@ -217,9 +189,10 @@ def fit_reserve(
         The factor's bisection, as in `fit_agent_factor`.
     progress : callable, optional
         Called with one line of text per candidate.
-    **replay_kw
-        ``interval_s``, ``engine``, ``threshold_s``, ``days``, ``priority_head_start_s``,
-        ``arrivals``, ``agent_rounding`` as in `replay_history`.
+    **options
+        ``fit``, ``staffing``, ``interval_s``, ``engine``, ``threshold_s``, ``days``,
+        ``priority_head_start_s``, ``arrivals``, ``agent_rounding``: the replay's options,
+        as in `replay_history` (``reserve`` is what this fits).
 
     Returns
     -------
@@ -233,14 +206,11 @@ def fit_reserve(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> from cxqueue.data._examples import example_history
     >>> rows = [f"{60 * i},{60 * i + 5 * (i % 3)},{60 * i + 100},A{i % 2}" for i in range(40)]
     >>> rows += [f"{60 * i + 30},,{60 * i + 90}," for i in range(0, 40, 4)]
-    >>> _ = p.write_text("arrival,answer,end,agent\\n" + "\\n".join(rows) + "\\n")
-    >>> r = fit_reserve(read_call_csv(p), reserve_agents=(0, 1), thresholds=(2,), replications=3, seed=1,
-    ...                 tol=0.1)
+    >>> h = example_history("arrival,answer,end,agent\\n" + "\\n".join(rows) + "\\n")
+    >>> r = fit_reserve(h, reserve_agents=(0, 1), thresholds=(2,), replications=3, seed=1, tol=0.1)
     >>> len(r.table), sorted(r.table[0])[:3]
     (2, ['abandon', 'abandon_observed', 'agent_factor'])
     """
@@ -251,10 +221,12 @@ def fit_reserve(
     rows = []
     for a, k in cands:
         reserve = Reserve(a, k) if a > 0 else None
-        f = fit_agent_factor(history, fit=fit, staffing=staffing, replications=replications, seed=seed, tol=tol,
-                             low=low, high=high, reserve=reserve, **replay_kw)  # fmt: skip
-        r = replay_history(history, fit=fit, staffing=staffing, agent_factor=f.factor, replications=replications,
-                           seed=seed, reserve=reserve, **replay_kw)  # fmt: skip
+        f = fit_agent_factor(
+            history, replications=replications, seed=seed, tol=tol, low=low, high=high, reserve=reserve, **options
+        )
+        r = replay_history(
+            history, agent_factor=f.factor, replications=replications, seed=seed, reserve=reserve, **options
+        )
         sl, asa, ab = r.kpis
         if not (asa.total_observed > 0 and ab.total_observed > 0):
             raise ConfigError(

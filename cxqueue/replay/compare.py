@@ -8,11 +8,13 @@ pooled as ratios of sums on both sides (see `cxqueue.replay.replay` for the defi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
+
+from cxqueue.scenario._plain import plain_dict
 
 if TYPE_CHECKING:
     from cxqueue.replay.prepare import _Prepared
@@ -26,14 +28,6 @@ _PARTS = {
     "asa_s": ("wait_sum", "answered"),
     "abandon_share": ("abandoned", "reached"),
 }
-
-
-def _plain(x):
-    if isinstance(x, np.ndarray):
-        return [None if isinstance(y, float) and math.isnan(y) else y for y in x.tolist()]
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    return x
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +51,7 @@ class ErrorStats:
     n_intervals: int | np.ndarray
 
     def to_dict(self) -> dict:
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return plain_dict(self, nan_to_none=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,10 +85,7 @@ class KpiComparison:
         return bool(abs(self.total_simulated - self.total_observed) <= self.total_prediction_half_width)
 
     def to_dict(self) -> dict:
-        d = {f.name: getattr(self, f.name) for f in fields(self)}
-        d = {k: (val.to_dict() if isinstance(val, ErrorStats) else _plain(val)) for k, val in d.items()}
-        d["total_agrees"] = self.total_agrees
-        return d
+        return {**plain_dict(self, nan_to_none=True), "total_agrees": self.total_agrees}
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

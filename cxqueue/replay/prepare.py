@@ -8,7 +8,7 @@ replications with common random numbers and returns the counts each KPI is poole
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -202,6 +202,44 @@ def _run_iv(replications, engine, agent_factor, arrivals, agent_rounding):
     v.choice("arrivals", arrivals, ARRIVALS)
     v.choice("agent_rounding", agent_rounding, ROUNDINGS)
     return replications, agent_factor
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The keyword options `replay_history` and `fit_agent_factor` share, with their defaults.
+
+    Documented in `cxqueue.replay.replay.replay_history`; ``**options`` of both become one of these.
+    """
+
+    fit: HistoryFit | Scenario | None = None
+    staffing: str | np.ndarray = "staffed"
+    interval_s: float = 900.0
+    engine: str = "fast"
+    threshold_s: float = 20.0
+    days: object = None
+    priority_head_start_s: float = 90.0
+    arrivals: str = "trace"
+    reserve: Reserve | str | None = "fit"
+    agent_rounding: str = "random"
+
+
+_OPTION_NAMES = tuple(f.name for f in fields(_Options))
+
+
+def _setup(caller: str, history, replications, agent_factor, options: dict):
+    """Check a replay's input and prepare its span: ``(options, replications, agent_factor, prepared)``.
+
+    `caller` names the public function in the TypeError for an unknown keyword (Python's own words).
+    """
+    unknown = next((k for k in options if k not in _OPTION_NAMES), None)
+    if unknown is not None:
+        raise TypeError(f"{caller}() got an unexpected keyword argument {unknown!r}")
+    o = _Options(**options)
+    replications, agent_factor = _run_iv(replications, o.engine, agent_factor, o.arrivals, o.agent_rounding)
+    prep = _prepare(
+        history, o.fit, o.staffing, o.interval_s, o.threshold_s, o.days, o.priority_head_start_s, o.arrivals, o.reserve
+    )
+    return o, replications, agent_factor, prep
 
 
 def _replication_seed(seed, i: int) -> np.random.SeedSequence:

@@ -54,21 +54,13 @@ is long. `cxqueue.replay.calibrate` fits both on a training history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
-from cxqueue.data.bundle import HistoryFit
-from cxqueue.replay.compare import KPIS, ErrorStats, KpiComparison, _compare, _plain
-from cxqueue.replay.prepare import (
-    ARRIVALS,
-    ROUNDINGS,
-    STAFFING,
-    _mean_agents,
-    _prepare,
-    _run_iv,
-    _simulate_reps,
-)
+from cxqueue.replay.compare import KPIS, ErrorStats, KpiComparison, _compare
+from cxqueue.replay.prepare import ARRIVALS, ROUNDINGS, STAFFING, _mean_agents, _setup, _simulate_reps
+from cxqueue.scenario._plain import plain_dict
 from cxqueue.units import DAY, HOUR
 
 __all__ = ["ARRIVALS", "ROUNDINGS", "STAFFING", "ErrorStats", "KpiComparison", "ReplayResult", "replay_history"]
@@ -134,79 +126,63 @@ class ReplayResult:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        d = {}
-        for f in fields(self):
-            val = getattr(self, f.name)
-            d[f.name] = val.to_dict() if isinstance(val, KpiComparison) else _plain(val)
-        d["origin"] = str(self.origin)
-        return d
+        return {**plain_dict(self, nan_to_none=True), "origin": str(self.origin)}
 
 
-def replay_history(
-    history,
-    *,
-    fit: HistoryFit | None = None,
-    staffing="staffed",
-    agent_factor: float = 1.0,
-    interval_s: float = 900.0,
-    replications: int = 20,
-    seed,
-    engine: str = "fast",
-    threshold_s: float = 20.0,
-    days=None,
-    priority_head_start_s: float = 90.0,
-    arrivals: str = "trace",
-    reserve="fit",
-    agent_rounding: str = "random",
-) -> ReplayResult:
+def replay_history(history, *, agent_factor: float = 1.0, replications: int = 20, seed, **options) -> ReplayResult:
     """Simulate a call history with its real arrivals and staffing; compare KPIs per interval.
 
     Parameters
     ----------
     history : CallHistory
         Call-level history (`cxqueue.data.read_bank_log`, `read_call_csv`).
-    fit : HistoryFit, Scenario or PlanConfig, optional
-        Handle time (shape; its mean follows each interval's actual AHT), patience, IVR
-        time and IVR-only share, priority shares, e.g. ``fit_history`` of January and
-        February. Default: fitted on `history` itself. A `Scenario` or a plan's
-        `cxqueue.config.PlanConfig` (e.g. ``configs/bank.toml``) lends its ``handle``,
-        ``patience``, ``ivr`` and ``priority`` as they are (its forecast, agents, lines
-        and redials are not used: the history's arrivals already hold the redials).
-    staffing : {"staffed", "serving", "busy"} or array_like of float
-        Agents per interval as the log shows them (see the module docstring), or one
-        value per interval of ``estimate_forecast(history, by="date")``.
     agent_factor : float
         Multiplies the staffing (> 0): the share of the agents on duty who take calls.
-    interval_s : float
-        Interval length in seconds (must divide a day).
     replications : int
         Simulated replays (>= 2).
     seed : int, SeedSequence, Generator or None
         Root seed; replication ``i`` uses child ``i``: it is ``simulate(scenario,
         replications=1, seed=SeedSequence(root.entropy, spawn_key=(*root.spawn_key, i)))``
         (common random numbers across factors, staffing measures and arrival modes).
-    engine : {"fast", "simpy"}
-    threshold_s : float
-        Service-level threshold in seconds.
-    days : sequence of dates, optional
-        Compare only these dates (the simulation runs from the first to the last).
-    priority_head_start_s : float
-        Head start in the queue, in seconds, of the highest priority level when the
-        history has several (the bank's priority customers: 90 s); 0 for FIFO.
-    arrivals : {"trace", "poisson"}
-        ``"trace"``: the history's own arrival times in every replication;
-        ``"poisson"``: Poisson counts around each interval's calls (module docstring).
-    reserve : Reserve, None or "fit"
-        Reserve agents (`cxqueue.scenario.Reserve`: called in while the queue is long) in
-        the intervals with staffing; ``"fit"`` (default) takes the reserve of a `Scenario`
-        or `PlanConfig` fit (none for a `HistoryFit`). Their agents are not scaled by
-        ``agent_factor``.
-    agent_rounding : {"random", "nearest"}
-        How the fractional agents ``staffing * agent_factor`` become whole agents:
-        ``"random"`` (default) rounds each interval up with probability equal to its
-        fraction, independently in each replication (the mean is the fractional value,
-        as a time share of one more agent would give); ``"nearest"`` rounds to nearest
-        (the factor then acts in steps of a whole agent).
+    **options
+        The replay's options, by keyword (`cxqueue.replay.calibrate.fit_agent_factor`
+        takes the same):
+
+        fit : HistoryFit, Scenario or PlanConfig, optional
+            Handle time (shape; its mean follows each interval's actual AHT), patience, IVR
+            time and IVR-only share, priority shares, e.g. ``fit_history`` of January and
+            February. Default: fitted on `history` itself. A `Scenario` or a plan's
+            `cxqueue.config.PlanConfig` (e.g. ``configs/bank.toml``) lends its ``handle``,
+            ``patience``, ``ivr`` and ``priority`` as they are (its forecast, agents, lines
+            and redials are not used: the history's arrivals already hold the redials).
+        staffing : {"staffed", "serving", "busy"} or array_like of float
+            Agents per interval as the log shows them (see the module docstring; default
+            "staffed"), or one value per interval of ``estimate_forecast(history, by="date")``.
+        interval_s : float
+            Interval length in seconds (must divide a day; default 900).
+        engine : {"fast", "simpy"}
+            The simulation engine (default "fast").
+        threshold_s : float
+            Service-level threshold in seconds (default 20).
+        days : sequence of dates, optional
+            Compare only these dates (the simulation runs from the first to the last).
+        priority_head_start_s : float
+            Head start in the queue, in seconds, of the highest priority level when the
+            history has several (the bank's priority customers: 90 s, the default); 0 for FIFO.
+        arrivals : {"trace", "poisson"}
+            ``"trace"`` (default): the history's own arrival times in every replication;
+            ``"poisson"``: Poisson counts around each interval's calls (module docstring).
+        reserve : Reserve, None or "fit"
+            Reserve agents (`cxqueue.scenario.Reserve`: called in while the queue is long) in
+            the intervals with staffing; ``"fit"`` (default) takes the reserve of a `Scenario`
+            or `PlanConfig` fit (none for a `HistoryFit`). Their agents are not scaled by
+            ``agent_factor``.
+        agent_rounding : {"random", "nearest"}
+            How the fractional agents ``staffing * agent_factor`` become whole agents:
+            ``"random"`` (default) rounds each interval up with probability equal to its
+            fraction, independently in each replication (the mean is the fractional value,
+            as a time share of one more agent would give); ``"nearest"`` rounds to nearest
+            (the factor then acts in steps of a whole agent).
 
     Returns
     -------
@@ -217,20 +193,18 @@ def replay_history(
     ConfigError
         For a history that is not call-level, a bad fit, staffing, factor, count, engine,
         arrivals, threshold or dates.
+    TypeError
+        For a keyword that is none of the options.
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from cxqueue.data import read_call_csv
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
-    >>> _ = p.write_text("arrival,answer,end,agent\\n0,10,190,A\\n60,100,400,B\\n120,,150,\\n")
-    >>> r = replay_history(read_call_csv(p), replications=5, seed=1)
+    >>> from cxqueue.data._examples import example_history
+    >>> r = replay_history(example_history(), replications=5, seed=1)
     >>> round(r.service_level.total_observed, 4), int(r.agents[0]), int(r.compared.sum())
     (0.3333, 2, 1)
     """
-    replications, agent_factor = _run_iv(replications, engine, agent_factor, arrivals, agent_rounding)
-    prep = _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_head_start_s, arrivals, reserve)
-    counts = _simulate_reps(prep, agent_factor, replications, seed, engine, agent_rounding)
+    o, replications, agent_factor, prep = _setup("replay_history", history, replications, agent_factor, options)
+    counts = _simulate_reps(prep, agent_factor, replications, seed, o.engine, o.agent_rounding)
     f = prep.forecast
     starts = f.interval_s * (prep.first + np.arange(f.n_intervals))
     hour = (np.floor((starts % DAY) / HOUR)).astype(np.int64)
@@ -239,15 +213,15 @@ def replay_history(
         staffing=prep.staffing,
         agent_factor=agent_factor,
         replications=replications,
-        engine=engine,
-        arrivals=arrivals,
-        threshold_s=float(threshold_s),
+        engine=o.engine,
+        arrivals=o.arrivals,
+        threshold_s=float(o.threshold_s),
         interval_s=f.interval_s,
         origin=prep.origin,
         interval_starts_s=starts,
         hour=hour,
-        agents=_mean_agents(prep.base_agents, agent_factor, agent_rounding),
-        agent_rounding=agent_rounding,
+        agents=_mean_agents(prep.base_agents, agent_factor, o.agent_rounding),
+        agent_rounding=o.agent_rounding,
         reserve_agents=np.zeros(starts.shape)
         if (res := prep.scenario.reserve) is None
         else np.broadcast_to(res.agents, starts.shape).copy(),

@@ -8,6 +8,7 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["Forecast"]
 
@@ -70,9 +71,4 @@ class Forecast:
         return self.calls / self.interval_s
 
     def to_dict(self) -> dict:
-        return {
-            "calls": self.calls.tolist(),
-            "aht_s": self.aht_s.tolist(),
-            "interval_s": self.interval_s,
-            "start_s": self.start_s,
-        }
+        return plain_dict(self)

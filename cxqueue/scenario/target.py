@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cxqueue import _validation as v
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["SL_BASES", "ServiceTarget"]
 
@@ -47,4 +48,4 @@ class ServiceTarget:
         object.__setattr__(self, "shrinkage", s)
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return plain_dict(self)

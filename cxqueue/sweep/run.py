@@ -23,6 +23,7 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError, CxqueueError
+from cxqueue.scenario._plain import plain_dict
 from cxqueue.sweep.compute import resolve
 from cxqueue.sweep.executors import Executor, as_executor, make_executor, worker_count
 from cxqueue.sweep.progress import Progress
@@ -140,18 +141,7 @@ class SweepResult:
         return [p for p in self.points if p.status == "error"]
 
     def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "spec_hash": self.spec_hash,
-            "store_path": self.store_path,
-            "n_points": self.n_points,
-            "n_run": self.n_run,
-            "n_skipped": self.n_skipped,
-            "n_ok": self.n_ok,
-            "n_error": self.n_error,
-            "elapsed_s": self.elapsed_s,
-            "points": [p.to_dict() for p in self.points],
-        }
+        return plain_dict(self)
 
 
 def _as_spec(spec) -> SweepSpec:

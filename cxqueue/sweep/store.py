@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["PointRecord", "ResultStore", "code_version", "load_table"]
 
@@ -100,6 +101,11 @@ def code_version() -> str:
     return f"{version}+git.{described}" if out.returncode == 0 and described else version
 
 
+# what `PointRecord.to_dict` writes, in this order
+_RECORD_KEYS = ("index", "point_id", "params", "seed", "status", "metrics", "error", "elapsed_s", "finished_at",
+                "code_version", "spec_hash")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class PointRecord:
     """One stored point: grid values, seed, status, metrics, error and timing.
@@ -139,19 +145,8 @@ class PointRecord:
         return self.status == "ok"
 
     def to_dict(self) -> dict:
-        return {
-            "index": self.index,
-            "point_id": self.point_id,
-            "params": self.params,
-            "seed": self.seed,
-            "status": self.status,
-            "metrics": self.metrics,
-            "error": self.error,
-            "elapsed_s": self.elapsed_s,
-            "finished_at": self.finished_at,
-            "code_version": self.code_version,
-            "spec_hash": self.spec_hash,
-        }
+        """The stored point with ``params``, ``seed`` and ``metrics`` parsed (not their JSON text)."""
+        return plain_dict(self, _RECORD_KEYS)
 
 
 def _record(row: sqlite3.Row) -> PointRecord:

@@ -7,15 +7,9 @@
   service-level model, ``_highs`` runs HiGHS with progress.
 """
 
-from cxqueue.optimize.shifts.schedule import (
-    ChosenShift,
-    CoverSolution,
-    ShiftSchedule,
-    SolveProgress,
-    UnmetInterval,
-    schedule_shifts,
-    solve_covering,
-)
+from cxqueue.optimize.shifts._covering import CoverSolution, solve_covering
+from cxqueue.optimize.shifts._highs import SolveProgress
+from cxqueue.optimize.shifts.schedule import ChosenShift, ShiftSchedule, UnmetInterval, schedule_shifts
 
 __all__ = [
     "ChosenShift",

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError, CxqueueError, InfeasibleError
 from cxqueue.optimize.shifts._highs import MilpOutcome, SolveProgress, run_milp
+from cxqueue.scenario._plain import plain_dict
 
 __all__ = ["CoverSolution", "solve_covering"]
 
@@ -52,11 +53,7 @@ class CoverSolution:
     unmet: tuple[int, ...]
 
     def to_dict(self) -> dict:
-        d = dict(self.__dict__)
-        for k in ("counts", "covered", "shortage"):
-            d[k] = d[k].tolist()
-        d["unmet"] = list(self.unmet)
-        return d
+        return plain_dict(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -282,10 +279,15 @@ def _period_values(name: str, x, n: int, *, allow_inf: bool, positive: bool = Fa
     return np.broadcast_to(arr, (n,)).astype(np.float64)
 
 
-def check_progress(progress):
-    if progress is None or isinstance(progress, bool) or callable(progress):
-        return progress
-    raise ConfigError(f"progress must be None, True/False or a callable taking a SolveProgress; got {progress!r}")
+def check_solver_options(time_limit_s, mip_rel_gap, progress):
+    """The HiGHS options of `solve_covering` and `schedule_shifts`, checked; returns them in this order."""
+    if time_limit_s is not None:
+        time_limit_s = float(v.positive_array("time_limit_s", time_limit_s))
+    if mip_rel_gap is not None:
+        mip_rel_gap = float(v.nonneg_array("mip_rel_gap", mip_rel_gap))
+    if not (progress is None or isinstance(progress, bool) or callable(progress)):
+        raise ConfigError(f"progress must be None, True/False or a callable taking a SolveProgress; got {progress!r}")
+    return time_limit_s, mip_rel_gap, progress
 
 
 def solve_covering(
@@ -388,11 +390,7 @@ def solve_covering(
         if shortage_penalty is None
         else _period_values("shortage_penalty", shortage_penalty, n, allow_inf=False, positive=True)
     )
-    if time_limit_s is not None:
-        time_limit_s = float(v.positive_array("time_limit_s", time_limit_s))
-    if mip_rel_gap is not None:
-        mip_rel_gap = float(v.nonneg_array("mip_rel_gap", mip_rel_gap))
-    progress = check_progress(progress)
+    time_limit_s, mip_rel_gap, progress = check_solver_options(time_limit_s, mip_rel_gap, progress)
     res = solve_core(
         req,
         cov,
@@ -421,11 +419,7 @@ def solve_covering(
         shortage=res.shortage,
         cost=res.cost,
         objective=objective,
-        lp_bound=out.lp_bound,
-        dual_bound=out.dual_bound,
-        mip_gap=out.mip_gap,
-        status=out.status,
         message=msg,
-        solve_time_s=out.solve_time_s,
         unmet=res.unmet,
+        **out.report(),
     )

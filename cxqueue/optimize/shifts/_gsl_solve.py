@@ -62,21 +62,12 @@ def solve_gsl(req, cand, block, gsl_pen, pen, sl, calls, target, is_open, time_l
     def left():
         return None if time_limit_s is None else max(time_limit_s - (time.perf_counter() - t0), 1e-3)
 
-    cov, cost = cand.coverage, cand.cost
-    lp = solve_core(
-        req,
-        cov,
-        cost,
-        penalty=pen,
-        integral=True,
-        gsl=block,
-        gsl_penalty=gsl_pen,
-        lp_only=True,
-        time_limit_s=left(),
-        mip_rel_gap=None,
-        progress=None,
-        **kw,
-    )
+    def core(need, **more):
+        """`solve_core` on the candidates: the first schedule's cover, or the model with the block."""
+        return solve_core(need, cand.coverage, cand.cost, integral=True, **more, **kw)
+
+    with_block = dict(penalty=pen, gsl=block, gsl_penalty=gsl_pen)
+    lp = core(req, **with_block, lp_only=True, time_limit_s=left(), mip_rel_gap=None, progress=None)
     lp_bound = lp.outcome.objective
     emit(progress, "lp_relaxation", t0, np.inf, lp_bound, f"LP relaxation bound {lp_bound:.6g}")
     heur = None
@@ -87,17 +78,7 @@ def solve_gsl(req, cand, block, gsl_pen, pen, sl, calls, target, is_open, time_l
             ("rounded up", np.where(is_open, np.maximum(req, np.ceil(lp.covered - 1e-6)), 0.0)),
         ):
             try:
-                r = solve_core(
-                    need,
-                    cov,
-                    cost,
-                    penalty=None,
-                    integral=True,
-                    time_limit_s=left(),
-                    mip_rel_gap=mip_rel_gap,
-                    progress=None,
-                    **kw,
-                )
+                r = core(need, penalty=None, time_limit_s=left(), mip_rel_gap=mip_rel_gap, progress=None)
             except CxqueueError:
                 continue
             level = float(w @ curve_service_level(r.covered, sl) / w.sum())
@@ -132,20 +113,14 @@ def solve_gsl(req, cand, block, gsl_pen, pen, sl, calls, target, is_open, time_l
         return finish(heur, "optimal", lp_bound)
     cutoff = None if heur is None else heur.cost - 1e-9 * max(1.0, abs(heur.cost))
     try:
-        full = solve_core(
+        full = core(
             req,
-            cov,
-            cost,
-            penalty=pen,
-            integral=True,
-            gsl=block,
-            gsl_penalty=gsl_pen,
+            **with_block,
             cutoff=cutoff,
             time_limit_s=None if time_limit_s is None else 0.9 * left(),
             mip_rel_gap=mip_rel_gap,
             progress=progress,
             lp_bound=lp_bound,
-            **kw,
         )
     except CxqueueError:
         if heur is None:

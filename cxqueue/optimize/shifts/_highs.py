@@ -18,6 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from cxqueue.scenario._plain import plain_dict
+
 __all__ = ["MilpOutcome", "SolveProgress", "emit", "run_milp"]
 
 
@@ -33,7 +35,7 @@ class SolveProgress:
     message: str
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return plain_dict(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +48,16 @@ class MilpOutcome:
     status: str  # "optimal" | "time_limit" | "no_solution" | "infeasible" | "unbounded" | "error"
     message: str
     solve_time_s: float
+
+    def report(self) -> dict:
+        """What a schedule reports about its solve (`CoverSolution`, `ShiftSchedule` fields of these names)."""
+        return {
+            "lp_bound": self.lp_bound,
+            "dual_bound": self.dual_bound,
+            "mip_gap": self.mip_gap,
+            "status": self.status,
+            "solve_time_s": self.solve_time_s,
+        }
 
 
 def emit(progress, stage, t0, objective, bound, message):

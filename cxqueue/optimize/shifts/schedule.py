@@ -35,21 +35,19 @@ import numpy as np
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError, InfeasibleError
 from cxqueue.optimize.shifts._coverage import Candidates, expand_templates, format_time_of_week
-from cxqueue.optimize.shifts._covering import CoverSolution, check_progress, solve_core, solve_covering
+from cxqueue.optimize.shifts._covering import (
+    CoverSolution,  # noqa: F401 - importable from here as before (cxqueue.optimize.shifts exports it)
+    check_solver_options,
+    solve_core,
+    solve_covering,  # noqa: F401 - likewise
+)
 from cxqueue.optimize.shifts._gsl import curve_service_level
 from cxqueue.optimize.shifts._gsl_solve import gsl_setup, solve_gsl
 from cxqueue.optimize.shifts._highs import SolveProgress
 from cxqueue.scenario import WEEKDAYS, OpeningHours, ShiftTemplate
+from cxqueue.scenario._plain import plain_dict
 
-__all__ = [
-    "ChosenShift",
-    "CoverSolution",
-    "ShiftSchedule",
-    "SolveProgress",
-    "UnmetInterval",
-    "schedule_shifts",
-    "solve_covering",
-]
+__all__ = ["ChosenShift", "ShiftSchedule", "UnmetInterval", "schedule_shifts"]
 
 OBJECTIVES = ("cover", "global_service_level")
 SL_MODELS = ("stable", "exact", "hull")
@@ -68,9 +66,7 @@ class ChosenShift:
     count: int
 
     def to_dict(self) -> dict:
-        d = dict(self.__dict__)
-        d["breaks_s"] = list(self.breaks_s)
-        return d
+        return plain_dict(self)
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ class UnmetInterval:
     shortage: float
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return plain_dict(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,15 +150,29 @@ class ShiftSchedule:
         return int(self.counts.sum())
 
     def to_dict(self) -> dict:
-        d = {}
-        for k, val in self.__dict__.items():
-            if isinstance(val, np.ndarray):
-                d[k] = val.tolist()
-            elif k in ("shifts", "unmet"):
-                d[k] = [s.to_dict() for s in val]
-            else:
-                d[k] = list(val) if isinstance(val, tuple) else val
-        return d
+        return plain_dict(self)
+
+
+@dataclass(frozen=True, eq=False)
+class _Instance:
+    """A checked problem and its candidates: what `_assemble` needs besides the solve."""
+
+    tpls: tuple[ShiftTemplate, ...]
+    cand: Candidates
+    req: np.ndarray  # agents required per interval, zero where closed
+    is_open: np.ndarray
+    starts: np.ndarray  # seconds since Monday 00:00
+    interval_s: float
+    start_s: float
+    objective: str
+    sl: np.ndarray | None
+    calls: np.ndarray | None
+    target: float | None
+    pen: np.ndarray | None
+    closed_need: np.ndarray  # closed intervals with a positive requirement
+
+    def label(self, i: int) -> str:
+        return f"interval {i} ({format_time_of_week(self.starts[i])})"
 
 
 def _check_templates(templates) -> tuple[ShiftTemplate, ...]:
@@ -326,16 +336,10 @@ def schedule_shifts(
         raise ConfigError(f"wrap must be True or False; got {wrap!r}")
     step = interval_s if break_step_s is None else float(v.positive_array("break_step_s", break_step_s))
     max_candidates = v.integer_scalar("max_candidates", max_candidates, minimum=1)
-    if time_limit_s is not None:
-        time_limit_s = float(v.positive_array("time_limit_s", time_limit_s))
-    if mip_rel_gap is not None:
-        mip_rel_gap = float(v.nonneg_array("mip_rel_gap", mip_rel_gap))
-    progress = check_progress(progress)
+    time_limit_s, mip_rel_gap, progress = check_solver_options(time_limit_s, mip_rel_gap, progress)
 
     starts = start_s + interval_s * np.arange(n)
     is_open = np.ones(n, dtype=bool) if hours is None else hours.open_mask(starts, interval_s)
-    closed_need = np.flatnonzero(~is_open & (req > 0))
-    req_eff = np.where(is_open, req, 0.0)
     cand = expand_templates(
         tpls,
         n,
@@ -346,10 +350,12 @@ def schedule_shifts(
         break_step_s=step,
         max_candidates=max_candidates,
     )
-
-    def label(i: int) -> str:
-        return f"interval {i} ({format_time_of_week(starts[i])})"
-
+    closed_need = np.flatnonzero(~is_open & (req > 0))
+    req_eff = np.where(is_open, req, 0.0)
+    problem = _Instance(
+        tpls, cand, req_eff, is_open, starts, interval_s, start_s, objective, sl, calls_a, target, pen, closed_need
+    )
+    label = problem.label
     groups = _groups(tpls, cand)
     upper = np.full(cand.n, np.inf)
     hint = (
@@ -364,6 +370,12 @@ def schedule_shifts(
         if note:
             notes.append(note)
     kw = dict(lower=np.zeros(cand.n), upper=upper, max_cover=np.full(n, np.inf), groups=groups, label=label, hint=hint)
+
+    def run_gsl(block, block_pen):
+        return solve_gsl(
+            req_eff, cand, block, block_pen, pen, sl, calls_a, target, is_open, time_limit_s, mip_rel_gap, progress, kw
+        )
+
     if gsl_block is None:
         res = solve_core(
             req_eff,
@@ -378,62 +390,15 @@ def schedule_shifts(
         )
     else:
         try:
-            res = solve_gsl(
-                req_eff,
-                cand,
-                gsl_block,
-                gsl_pen,
-                pen,
-                sl,
-                calls_a,
-                target,
-                is_open,
-                time_limit_s,
-                mip_rel_gap,
-                progress,
-                kw,
-            )
+            res = run_gsl(gsl_block, gsl_pen)
         except InfeasibleError:
             if sl_model != "stable":
                 raise
             # the count limits cannot staff every interval above its load: let intervals go below it
             gsl_block, gsl_pen, _ = gsl_setup(cand, sl, calls_a, target, is_open, upper, groups, "exact", pen, label)
-            res = solve_gsl(
-                req_eff,
-                cand,
-                gsl_block,
-                gsl_pen,
-                pen,
-                sl,
-                calls_a,
-                target,
-                is_open,
-                time_limit_s,
-                mip_rel_gap,
-                progress,
-                kw,
-            )
+            res = run_gsl(gsl_block, gsl_pen)
             notes.append("sl_model='stable' was infeasible with the count limits; solved with sl_model='exact'")
-    return _assemble(
-        tpls,
-        cand,
-        res,
-        req_eff,
-        is_open,
-        starts,
-        interval_s,
-        start_s,
-        objective,
-        sl,
-        calls_a,
-        target,
-        pen,
-        gsl_block,
-        gsl_pen,
-        closed_need,
-        notes,
-        label,
-    )
+    return _assemble(problem, res, gsl_block, gsl_pen, notes)
 
 
 def _groups(tpls, cand: Candidates) -> list[tuple[np.ndarray, float, float]]:
@@ -457,39 +422,21 @@ def _groups(tpls, cand: Candidates) -> list[tuple[np.ndarray, float, float]]:
     return out
 
 
-def _assemble(
-    tpls,
-    cand,
-    res,
-    req,
-    is_open,
-    starts,
-    interval_s,
-    start_s,
-    objective,
-    sl,
-    calls,
-    target,
-    pen,
-    gsl_block,
-    gsl_pen,
-    closed_need,
-    notes,
-    label,
-) -> ShiftSchedule:
+def _assemble(p: _Instance, res, gsl_block, gsl_pen, notes: list[str]) -> ShiftSchedule:
+    """The ShiftSchedule of a solve (`res`), with its service levels and a message that names what is wrong."""
     out = res.outcome
     counts = res.x.astype(np.int64)
     shifts = []
     for j in np.flatnonzero(counts > 0):
-        t = tpls[cand.template[j]]
-        b = cand.breaks_s[j]
+        t = p.tpls[p.cand.template[j]]
+        b = p.cand.breaks_s[j]
         shifts.append(
             ChosenShift(
                 t.name,
-                int(cand.day[j]),
-                WEEKDAYS[cand.day[j] % 7],
-                float(cand.start_s[j]),
-                float(cand.start_s[j] + t.length_s),
+                int(p.cand.day[j]),
+                WEEKDAYS[p.cand.day[j] % 7],
+                float(p.cand.start_s[j]),
+                float(p.cand.start_s[j] + t.length_s),
                 tuple(float(x) for x in b[~np.isnan(b)]),
                 int(counts[j]),
             )
@@ -499,67 +446,63 @@ def _assemble(
     unmet = tuple(
         UnmetInterval(
             int(i),
-            float(starts[i]),
-            format_time_of_week(starts[i]),
-            float(req[i]),
+            float(p.starts[i]),
+            format_time_of_week(p.starts[i]),
+            float(p.req[i]),
             float(agents[i]),
             float(res.shortage[i]),
         )
         for i in res.unmet
     )
-    objective_value = res.cost + (float(pen @ res.shortage) if pen is not None else 0.0)
+    objective_value = res.cost + (float(p.pen @ res.shortage) if p.pen is not None else 0.0)
     level = glob = None
     shortfall = 0.0
-    if sl is not None:
-        level = curve_service_level(agents, sl)
-        w = calls * is_open
+    if p.sl is not None:
+        level = curve_service_level(agents, p.sl)
+        w = p.calls * p.is_open
         glob = float(w @ level / w.sum()) if w.sum() > 0 else None
     if gsl_block is not None and gsl_pen is not None:
         shortfall = max(float(res.extra[-1]), 0.0)
         shortfall = 0.0 if shortfall < 1e-7 else shortfall
         objective_value += gsl_pen * shortfall
     msg = [
-        f"{out.status}: {int(counts.sum())} shifts from {cand.n} candidates, cost {res.cost:g}, "
+        f"{out.status}: {int(counts.sum())} shifts from {p.cand.n} candidates, cost {res.cost:g}, "
         f"gap {out.mip_gap:.3%} to the bound {out.dual_bound:g}, {out.solve_time_s:.2f} s"
     ]
     if glob is not None:
-        msg.append(f"global service level {glob:.4f}" + (f" (target {target:g})" if target is not None else ""))
+        msg.append(f"global service level {glob:.4f}" + (f" (target {p.target:g})" if p.target is not None else ""))
     if unmet:
         msg.append(
             f"{len(unmet)} interval(s) short by {float(res.shortage.sum()):g} agent-intervals: "
-            + ", ".join(f"{label(u.index)} short {u.shortage:g}" for u in unmet[:8])
+            + ", ".join(f"{p.label(u.index)} short {u.shortage:g}" for u in unmet[:8])
             + (f" and {len(unmet) - 8} more" if len(unmet) > 8 else "")
         )
     if shortfall > 0:
         msg.append(f"the global target is missed by {shortfall:.4g} calls")
-    if closed_need.size:
+    if p.closed_need.size:
         msg.append(
-            f"{closed_need.size} closed interval(s) with a positive requirement were not covered "
-            f"(first: {label(int(closed_need[0]))})"
+            f"{p.closed_need.size} closed interval(s) with a positive requirement were not covered "
+            f"(first: {p.label(int(p.closed_need[0]))})"
         )
     msg.extend(notes)
     return ShiftSchedule(
         shifts=tuple(shifts),
         counts=counts,
-        candidate_template=tuple(tpls[k].name for k in cand.template),
-        candidate_start_s=cand.start_s,
-        candidate_breaks_s=cand.breaks_s,
+        candidate_template=tuple(p.tpls[k].name for k in p.cand.template),
+        candidate_start_s=p.cand.start_s,
+        candidate_breaks_s=p.cand.breaks_s,
         agents=agents,
-        required=req,
-        open=is_open,
-        interval_s=interval_s,
-        start_s=start_s,
-        objective_kind=objective,
+        required=p.req,
+        open=p.is_open,
+        interval_s=p.interval_s,
+        start_s=p.start_s,
+        objective_kind=p.objective,
         cost=res.cost,
         objective=objective_value,
-        lp_bound=out.lp_bound,
-        dual_bound=out.dual_bound,
-        mip_gap=out.mip_gap,
-        status=out.status,
-        solve_time_s=out.solve_time_s,
         service_level=level,
         global_service_level=glob,
         unmet=unmet,
         shortfall_calls=shortfall,
         message="; ".join(msg),
+        **out.report(),
     )
