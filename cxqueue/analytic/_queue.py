@@ -128,18 +128,15 @@ def metrics(
 
 
 def _metrics_scalar(A, c, n, h, p, t, rb, ra, tol, max_iter) -> QueueMetrics:
-    m = np.empty((1, N_METRICS))
-    res = np.empty((1, 4))
-    x = np.array([[A, c, _theta(h, p), t / h, rb, ra]]).T.copy()
-    kq.redial_metrics_loop(
-        x[0], x[1], np.array([_k(c, n)], dtype=np.int64), x[2], x[3], x[4], x[5], tol, max_iter, True, m, res
-    )
-    f = [sc.f8(v) for v in m[0].tolist()]
+    m = np.empty(N_METRICS)
+    res = np.empty(4)
+    kq.redial_metrics(A, c, _k(c, n), _theta(h, p), t / h, rb, ra, tol, max_iter, True, m, res)
+    f = [sc.f8(v) for v in m.tolist()]
     return QueueMetrics(
         offered_load=sc.f8(A),
-        total_load=sc.f8(float(res[0, 0])),
-        retrial_load=sc.f8(float(res[0, 1])),
-        converged=np.asarray(res[0, 3] == 1.0),
+        total_load=sc.f8(float(res[0])),
+        retrial_load=sc.f8(float(res[1])),
+        converged=np.asarray(res[3] == 1.0),
         blocking=f[core.BLOCK],
         wait_probability=f[core.WAIT],
         abandon_probability=f[core.ABANDON],
@@ -149,8 +146,8 @@ def _metrics_scalar(A, c, n, h, p, t, rb, ra, tol, max_iter) -> QueueMetrics:
         service_level_admitted=f[core.SL["admitted"]],
         service_level_virtual=f[core.SL["virtual"]],
         wait_exceeds=f[7],
-        mean_wait_s=sc.f8(float(m[0, 8]) * h),
-        average_speed_of_answer_s=sc.f8(float(m[0, core.ASA]) * h),
+        mean_wait_s=sc.f8(float(m[8]) * h),
+        average_speed_of_answer_s=sc.f8(float(m[core.ASA]) * h),
         mean_queue=f[10],
         occupancy=f[core.OCC],
     )
@@ -235,28 +232,25 @@ def agents_for(
     for what, value in goals:
         out = core.agents_search(what, value, *model, arrays["rb"], arrays["ra"])
         iv.raise_unreachable(out, "agents", offered_load=A, lines=arrays["n"], target=value)
-        best = out if best is None else np.maximum(best, out)
+        best = out if best is None else np.maximum(best, out, out=best)
     return best
 
 
 def _agents_scalar(code, A, n, h, p, t, goal, rb, ra, occ) -> int:
-    """The scalar path of `agents_for` (the search kernel on one element): -1 if some goal
-    is out of reach (the array path then raises)."""
+    """The scalar path of `agents_for`: -1 if some goal is out of reach (the array path then raises)."""
     lines_k = -1.0 if n == _INF else n
-    cap = n if n != _INF else math.ceil(10.0 * A + 50.0 * math.sqrt(A) + 1000.0)
-    x = np.array([[A, lines_k, _theta(h, p), t / h, 0.0, -1.0, float(cap), 0.0]]).T.copy()
-    redial = None if rb == 0.0 and ra == 0.0 else np.array([[rb, ra]])
-    out = np.empty(1, dtype=np.int64)
-    best = -1
+    cap = n if n != _INF else float(math.ceil(10.0 * A + 50.0 * math.sqrt(A) + 1000.0))
+    th, tt = _theta(h, p), t / h
+    redial = None if rb == 0.0 and ra == 0.0 else np.array([rb, ra])
     goals = [(code, goal / h if code in _IN_SECONDS else goal)]
     if occ is not None:
         goals.append((core.OCC, occ))
+    best = -1
     for what, g in goals:
-        x[7, 0] = g
-        ks.agents_search_loop(x[0], x[1], x[2], x[3], redial, what, x[7], what not in _SL_CODES, x[4], x[5], x[6], out)
-        if out[0] < 0:
+        out = ks.agents_search(A, lines_k, th, tt, redial, what, g, what not in _SL_CODES, 0.0, -1.0, cap)
+        if out < 0:
             return -1
-        best = max(best, int(out[0]))
+        best = max(best, out)
     return best
 
 
@@ -269,11 +263,9 @@ def lines_for_blocking(offered_load, agents, *, aht_s, blocking, mean_patience_s
     if s is not None:
         A, c, h, p, goal, rb, ra = s
         cap = math.ceil(c + 20.0 * A + 100.0 * math.sqrt(A) + 1000.0)
-        x = np.array([[A, c, _theta(h, p), 0.0, rb, ra, goal, float(cap)]]).T.copy()
-        out = np.empty(1, dtype=np.int64)
-        ks.lines_search_loop(*x, out)
-        if out[0] >= 0:
-            return sc.i8(int(out[0]))
+        out = ks.lines_search(A, c, _theta(h, p), 0.0, rb, ra, goal, float(cap))
+        if out >= 0:
+            return sc.i8(out)
     arrays = dict(
         A=iv.load(offered_load),
         c=iv.agents(agents),

@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from cxqueue.analytic._kernels._jit import JIT
+
 __all__ = [
     "FRACTION",
     "FRACTION_OPEN",
@@ -50,6 +52,10 @@ _NUMBERS = frozenset(
 )
 
 
+# with the JIT off the kernels run as Python: on NumPy floats they divide by zero as numba does
+_FLOAT = float if JIT else np.float64
+
+
 def _number(x) -> bool:
     """A Python or NumPy real number, or a 0-d array of one (not bool, complex or long double)."""
     if type(x) in _NUMBERS:
@@ -61,12 +67,14 @@ def floats(*xs) -> tuple[float, ...] | None:
     """The arguments as Python floats when each is a real number, else None.
 
     Conversion is the one of the array path: ``float(x)`` equals
-    ``np.asarray(x, dtype=np.float64)``. The hot functions check their ranges inline.
+    ``np.asarray(x, dtype=np.float64)`` (under NUMBA_DISABLE_JIT=1 they are NumPy floats,
+    so that the kernels, then Python, divide by zero as compiled). The hot functions
+    check their ranges inline.
     """
     if not _NUMBERS.issuperset(map(type, xs)) and not all(map(_number, xs)):
         return None
     try:
-        return tuple(map(float, xs))
+        return tuple(map(_FLOAT, xs))
     except OverflowError:  # an integer beyond float64: the array path says so
         return None
 
@@ -98,5 +106,6 @@ def values(rules, *xs) -> tuple[float, ...] | None:
 #: a float as a 0-d float64 array
 f8 = np.asarray
 
-#: an int as a 0-d int64 array (NumPy's default integer is int64 except on Windows before NumPy 2)
-i8 = np.asarray if np.asarray(0).dtype == np.int64 else functools.partial(np.asarray, dtype=np.int64)
+#: an int as a 0-d int64 array (NumPy's default integer is int64 except on Windows before NumPy 2; and with
+#: the JIT off a kernel's Python int may exceed int64, which must fail as the array path's assignment fails)
+i8 = np.asarray if JIT and np.asarray(0).dtype == np.int64 else functools.partial(np.asarray, dtype=np.int64)

@@ -10,14 +10,14 @@ import math
 
 import numpy as np
 
-from cxqueue.analytic._kernels._jit import internal, kernel
+from cxqueue.analytic._kernels._jit import kernel
 
 _START_SIGMAS = 7.0  # start the recursion this many sqrt(A) below A
 _CF_LOAD = 2000.0  # above this load, start 3 sqrt(A) below A from the continued fraction
 Y_MAX = 1e290  # 1/B beyond this: B underflows, the queue is never reached
 
 
-@internal
+@kernel
 def inv_b_cf(s, x):
     """1 / B(s - 1, x) = x^(1-s) e^x Gamma(s, x) for x > s + 1, by Legendre's continued
     fraction Gamma(s, x) = e^-x x^s h (modified Lentz); fast when x - s >~ 2 sqrt(x)."""
@@ -43,7 +43,7 @@ def inv_b_cf(s, x):
     return x * h
 
 
-@internal
+@kernel
 def _gamma_upper_frac(s, x):
     """1 / B(s - 1, x) for s in (1, 2): x^(1-s) e^x Gamma(s, x) (x > 0)."""
     if x > s + 1.0:
@@ -65,7 +65,7 @@ def _gamma_upper_frac(s, x):
     return upper / math.exp((s - 1.0) * math.log(x) - x)
 
 
-@internal
+@kernel
 def inv_erlang_b_from(x, A, k_start, y_start):
     """Continue the recursion y_k = 1 + (k/A) y_(k-1) from (k_start, y_start) up to x.
 
@@ -99,7 +99,7 @@ def inv_erlang_b_from(x, A, k_start, y_start):
     return y, yprev
 
 
-@internal
+@kernel
 def inv_erlang_b(x, A):
     """(1/B(x, A), 1/B(x-1, A)) for real x >= 0 and A > 0 (second value is 0 for x < 1).
 
@@ -180,7 +180,7 @@ def lines_for_blocking_loop(A, target, out):
         out[i] = lines_for_blocking(A[i], target[i])
 
 
-@internal
+@kernel
 def extended_b(A0, x, redial, tol, max_iter, res):
     """Extended Erlang B: total load A = A0 + r A B(x, A), by fixed-point iteration.
 

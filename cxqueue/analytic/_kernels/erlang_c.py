@@ -11,11 +11,11 @@ import math
 import numpy as np
 
 from cxqueue.analytic._kernels import C_ASA, C_OCC, C_WAIT, GOAL_SL, GOAL_WAIT
-from cxqueue.analytic._kernels._jit import internal, kernel
+from cxqueue.analytic._kernels._jit import kernel
 from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_erlang_b
 
 
-@internal
+@kernel
 def core(A, x):
     """(C, 1 - C) for the M/M/x queue; C = 1 for x <= A."""
     if A == 0.0:

@@ -28,14 +28,14 @@ from cxqueue.analytic._kernels import (
     M_WAIT,
     N_METRICS,
 )
-from cxqueue.analytic._kernels._jit import internal, kernel
+from cxqueue.analytic._kernels._jit import kernel
 from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_erlang_b, inv_erlang_b_from
 
 _BIG = 1e250  # rescale running sums beyond this
 _LOG_BIG = math.log(_BIG)
 
 
-@internal
+@kernel
 def queue_metrics(A, c, K, th, tt, m, tails):
     """All metrics of M/M/c/(c+K)+M into m (AHT units). K < 0 means unlimited lines.
 
@@ -218,7 +218,7 @@ def queue_metrics(A, c, K, th, tt, m, tails):
     m[M_OCC] = A * m[M_SERVED] / c if c > 0.0 else 0.0
 
 
-@internal
+@kernel
 def queue_one(A, c, K, th, tt, what, tol, ks, yks):
     """One metric of M/M/c/(c+K)+M, summing only what that metric needs (not M_W_GT_T,
     M_EW_ADMITTED or M_EQ: `queue_metric` takes those to `queue_metrics`).
@@ -367,7 +367,7 @@ def queue_metric_loop(A, c, K, th, tt, what, out):
         out[i] = queue_metric(A[i], c[i], K[i], th[i], tt[i], what)
 
 
-@internal
+@kernel
 def redial_metrics(A0, c, K, th, tt, rb, ra, tol, max_iter, tails, m, res):
     """Fixed point A = A0 + A (rb P(block) + ra P(abandon)); res <- (A, retrial, it, conv)."""
     A = A0

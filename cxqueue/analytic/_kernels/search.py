@@ -16,14 +16,14 @@ import math
 import numpy as np
 
 from cxqueue.analytic._kernels import GOAL_SL, M_BLOCK, M_SL_ANSWERED, M_SL_OFFERED, M_SL_VIRTUAL, N_METRICS, erlang_c
-from cxqueue.analytic._kernels._jit import internal, kernel
+from cxqueue.analytic._kernels._jit import kernel
 from cxqueue.analytic._kernels.erlang_b import inv_b_cf
 from cxqueue.analytic._kernels.queue import queue_one, redial_metrics
 
 _FIXED_POINT_ITER = 500  # cap of the redial fixed point inside a search (tolerance 1e-12)
 
 
-@internal
+@kernel
 def agents_search(A, lines, th, tt, redial, what, goal, upper, min_agents, guess, cap):
     """Smallest integer c in [min_agents, cap] meeting the goal; -1 if even ``cap`` agents fail.
 
@@ -163,7 +163,7 @@ def agents_search_loop(A, lines, th, tt, redial, what, goal, upper, min_agents, 
         )
 
 
-@internal
+@kernel
 def lines_search(A, c, th, tt, rb, ra, goal, cap):
     """Smallest integer N >= c with P(block) <= goal (blocking falls as lines grow); -1 if
     not even ``cap`` lines meet it (or the redial fixed point never converges there).
