@@ -19,6 +19,8 @@ example, the fewest agents for 80 % within 20 s (offered basis) under Erlang A::
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from cxqueue.analytic import _kernels as k
@@ -80,12 +82,15 @@ def flat(*xs) -> tuple[tuple[int, ...], list[np.ndarray]]:
     shape = arrs[0].shape
     if any(a.shape != shape for a in arrs):
         shape = np.broadcast_shapes(*(a.shape for a in arrs))
+    size = math.prod(shape)
     out = []
     for a in arrs:
         if a.shape == shape and a.flags.c_contiguous and a.flags.writeable:
             out.append(a.reshape(-1))
+        elif a.ndim == 0:
+            out.append(np.full(size, a[()]))
         else:
-            out.append(np.array(np.broadcast_to(a, shape), dtype=np.float64).reshape(-1))
+            out.append(np.array(np.broadcast_to(a, shape)).reshape(-1))
     return shape, out
 
 
@@ -176,9 +181,12 @@ def extended_b(load, lines, redial, tol=1e-12, max_iter=1000) -> ExtendedErlangB
 # ------------------------------------------------------------------------- Erlang C
 def erlang_c(what: int, load, agents, aht_s=1.0, answer_within_s=0.0) -> np.ndarray:
     """One Erlang C metric: ``what`` is `C_WAIT`, `C_SL`, `C_ASA` (seconds) or `C_OCC`."""
-    shape, (A, x, aht, t) = flat(load, agents, aht_s, answer_within_s)
+    if what == C_ASA:
+        shape, (A, x, tt, aht) = flat(load, agents, np.divide(answer_within_s, aht_s), aht_s)
+    else:  # the threshold over the AHT before broadcasting: one array less to build
+        shape, (A, x, tt) = flat(load, agents, np.divide(answer_within_s, aht_s))
     out = np.empty(A.size)
-    kc.metric_loop(A, x, t / aht, what, out)
+    kc.metric_loop(A, x, tt, what, out)
     if what == C_ASA:
         out *= aht
     return out.reshape(shape)

@@ -60,9 +60,12 @@ def _asarray(name: str, x) -> np.ndarray:
 
 def _within(a: np.ndarray, lo: float, lo_in: bool, hi: float, hi_in: bool) -> bool:
     """Every value in the interval (NaN is in none: min and max propagate it)."""
-    if a.size == 0:
+    if a.ndim == 0:
+        low = high = float(a)
+    elif a.size == 0:
         return True
-    low, high = a.min(), a.max()
+    else:
+        low, high = a.min(), a.max()
     return bool((low >= lo if lo_in else low > lo) and (high <= hi if hi_in else high < hi))
 
 
@@ -140,8 +143,11 @@ def lines_for(agents_arr: np.ndarray, lines) -> np.ndarray:
 def shape_of(labels: dict | None = None, **arrays: np.ndarray) -> tuple[int, ...]:
     """The shape the named arrays broadcast to; the error names the caller's parameters
     (``labels`` overrides `PUBLIC_NAMES`)."""
+    shapes = {a.shape for a in arrays.values() if a.ndim}
+    if len(shapes) <= 1:  # the common case: arrays of one shape and numbers
+        return shapes.pop() if shapes else ()
     try:
-        return np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        return np.broadcast_shapes(*shapes)
     except ValueError as exc:
         names = {**PUBLIC_NAMES, **(labels or {})}
         shapes = ", ".join(f"{names.get(n, n)}{a.shape}" for n, a in arrays.items() if a.ndim)

@@ -121,7 +121,8 @@ def inv_erlang_b(x, A):
                 return inv_b_cf(x + 1.0, A), yprev
             ks = m + frac
             return inv_erlang_b_from(x, A, ks, inv_b_cf(ks + 1.0, A))
-    k0 = A - _START_SIGMAS * math.sqrt(A)
+    # the fluid start needs k0 = A - 7 sqrt(A) > 1, so A > 50: small loads skip the square root
+    k0 = A - _START_SIGMAS * math.sqrt(A) if A > 50.0 else 0.0
     if x >= A + 1.0 and k0 > 1.0:
         m = math.floor(k0 - frac)
         if m >= 1.0:
