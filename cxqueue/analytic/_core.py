@@ -218,21 +218,11 @@ def queue_metric(what: int, load, agents, lines, aht_s, mean_patience_s, answer_
 
 
 def queue_metrics(
-    load,
-    agents,
-    lines,
-    aht_s,
-    mean_patience_s,
-    answer_within_s=0.0,
-    redial_blocked=0.0,
-    redial_abandoned=0.0,
-    tol=1e-12,
-    max_iter=500,
+    load, agents, lines, aht_s, mean_patience_s, answer_within_s=0.0, rb=0.0, ra=0.0, tol=1e-12, max_iter=500
 ) -> QueueMetrics:
-    """Every metric of M/M/c/N+M with the redial fixed point (`QueueMetrics`)."""
-    shape, (A, c, n, aht, pat, t, rb, ra) = flat(
-        load, agents, lines, aht_s, mean_patience_s, answer_within_s, redial_blocked, redial_abandoned
-    )
+    """Every metric of M/M/c/N+M with the redial fixed point (`QueueMetrics`): ``rb`` and ``ra``
+    are the fractions of blocked and of abandoned callers who call again."""
+    shape, (A, c, n, aht, pat, t, rb, ra) = flat(load, agents, lines, aht_s, mean_patience_s, answer_within_s, rb, ra)
     out = np.empty((A.size, k.N_METRICS))
     res = np.empty((A.size, 4))
     K = waiting_places(c, n)
@@ -264,40 +254,29 @@ def queue_metrics(
 
 
 def queue_agents(
-    goals,
-    load,
-    lines,
-    aht_s,
-    mean_patience_s,
-    answer_within_s=0.0,
-    max_occupancy=None,
-    redial_blocked=0.0,
-    redial_abandoned=0.0,
+    goals, load, lines, aht_s, mean_patience_s, answer_within_s=0.0, max_occupancy=None, rb=0.0, ra=0.0
 ) -> np.ndarray:
     """Fewest agents meeting every goal; -1 where some goal is out of reach.
 
     ``goals`` is a sequence of ``(code, value)``: a service level (``SL[basis]``, value the
     level, met from below) or a cap (`ASA` in seconds, `ABANDON`, `BLOCK`, `WAIT`, `OCC`,
-    met from above). ``max_occupancy`` adds the cap ``OCC``. ``lines`` inf: unlimited.
+    met from above). ``max_occupancy`` adds the cap ``OCC``. ``lines`` inf: unlimited. ``rb``,
+    ``ra``: the fractions of blocked and of abandoned callers who call again.
     Each metric is monotone in agents, so the answer is the largest of the per-goal minima.
     """
     goals = [*goals, (k.M_OCC, max_occupancy)] if max_occupancy is not None else list(goals)
     best = None
     for code, value in goals:
         goal = np.divide(value, aht_s) if code in _IN_SECONDS else value
-        out = agents_search(
-            code, goal, load, lines, aht_s, mean_patience_s, answer_within_s, redial_blocked, redial_abandoned
-        )
+        out = agents_search(code, goal, load, lines, aht_s, mean_patience_s, answer_within_s, rb, ra)
         best = out if best is None else np.where((best < 0) | (out < 0), -1, np.maximum(best, out))
     return best
 
 
-def agents_search(code, goal, load, lines, aht_s, mean_patience_s, answer_within_s, redial_blocked, redial_abandoned):
+def agents_search(code, goal, load, lines, aht_s, mean_patience_s, answer_within_s, rb, ra):
     """The fewest agents for one goal, in the kernels' units (an ASA goal in multiples of the AHT);
     -1 where none up to the lines (or far beyond the load) reaches it. The engine of `queue_agents`."""
-    shape, (A, n, aht, pat, t, g, rb, ra) = flat(
-        load, lines, aht_s, mean_patience_s, answer_within_s, goal, redial_blocked, redial_abandoned
-    )
+    shape, (A, n, aht, pat, t, g, rb, ra) = flat(load, lines, aht_s, mean_patience_s, answer_within_s, goal, rb, ra)
     lines_k = np.where(np.isinf(n), -1.0, n)
     cap = np.where(lines_k >= 0, lines_k, _cap(A))
     z = np.zeros(A.size)
@@ -319,11 +298,10 @@ def agents_search(code, goal, load, lines, aht_s, mean_patience_s, answer_within
     return out.reshape(shape)
 
 
-def queue_lines(load, agents, aht_s, mean_patience_s, blocking, redial_blocked=0.0, redial_abandoned=0.0) -> np.ndarray:
-    """Fewest lines (>= agents) with P(busy signal) <= ``blocking``; -1 where none reaches it."""
-    shape, (A, c, aht, pat, goal, rb, ra) = flat(
-        load, agents, aht_s, mean_patience_s, blocking, redial_blocked, redial_abandoned
-    )
+def queue_lines(load, agents, aht_s, mean_patience_s, blocking, rb=0.0, ra=0.0) -> np.ndarray:
+    """Fewest lines (>= agents) with P(busy signal) <= ``blocking``; -1 where none reaches it (``rb``,
+    ``ra``: the fractions of blocked and of abandoned callers who call again)."""
+    shape, (A, c, aht, pat, goal, rb, ra) = flat(load, agents, aht_s, mean_patience_s, blocking, rb, ra)
     z = np.zeros(A.size)
     cap = np.ceil(c + 20.0 * A + 100.0 * np.sqrt(A) + 1000.0)
     out = np.empty(A.size, dtype=np.int64)

@@ -1,15 +1,15 @@
-"""Docstring pieces the public functions share: a parameter is described once.
+"""Docstring sections the public functions share: each parameter is described once.
 
-A docstring names a piece on a line of its own, ``%(aht_s)s`` (indented like the
-section), and `fill` puts the text there at import, so that ``help()``, the rendered
-documentation and the doctests read the whole description.
+`doc` writes a function's Parameters and Returns sections from the pieces named, before its
+Examples, at import, so that ``help()``, the rendered documentation and the doctests read
+the whole text while the source holds only what differs.
 """
 
 from __future__ import annotations
 
-import re
+import textwrap
 
-__all__ = ["fill"]
+__all__ = ["doc"]
 
 PIECES = {
     "offered_load": """offered_load : array_like of float
@@ -40,28 +40,35 @@ PIECES = {
     Fraction of blocked attempts that call again.
 redial_abandoned : array_like of float, optional
     Fraction of abandoned attempts that call again.""",
-    "returns_float": """Returns
--------
-ndarray of float64
+}
+RETURNS = {
+    "float": """ndarray of float64
     Broadcast over the inputs (0-d for scalars).""",
-    "returns_agents": """Returns
--------
-ndarray of int64
+    "agents": """ndarray of int64
     The fewest agents; 0 where the load is 0.""",
 }
-# the parameters of every single-metric function
-PIECES["a_metric"] = "\n".join(PIECES[k] for k in ("offered_load", "agents", "aht_s", "mean_patience_s"))
-PIECES["x_metric"] = "\n".join(PIECES[k] for k in ("offered_load", "agents", "lines", "aht_s", "mean_patience_s"))
-
-_PLACE = re.compile(r"^( *)%\((\w+)\)s$", re.MULTILINE)
+#: the parameters of the single-metric functions of Erlang A and X
+MODEL_A = ("offered_load", "agents", "aht_s", "mean_patience_s")
+MODEL_X = ("offered_load", "agents", "lines", "aht_s", "mean_patience_s")
 
 
-def fill(func):
-    """Put the shared pieces into ``func.__doc__`` (a decorator)."""
+def doc(*params: str, returns: str | None = None):
+    """A decorator: the Parameters section from ``params`` (names of shared pieces, or the
+    text of an entry of the function's own) and the Returns section (a key of `RETURNS`, or
+    text), put before the docstring's Examples section (or at its end)."""
 
-    def piece(m: re.Match) -> str:
-        indent = m.group(1)
-        return "\n".join(indent + line if line else line for line in PIECES[m.group(2)].splitlines())
+    def decorate(func):
+        sections = []
+        if params:
+            entries = [PIECES.get(p, p) for p in params]
+            sections.append("Parameters\n----------\n" + "\n".join(entries))
+        if returns is not None:
+            sections.append("Returns\n-------\n" + RETURNS.get(returns, returns))
+        block = textwrap.indent("\n\n".join(sections), "    ")
+        text = func.__doc__
+        at = text.find("\n    Examples\n")
+        at = len(text.rstrip()) if at < 0 else at
+        func.__doc__ = text[:at].rstrip() + "\n\n" + block + "\n" + text[at:]
+        return func
 
-    func.__doc__ = _PLACE.sub(piece, func.__doc__)
-    return func
+    return decorate

@@ -27,7 +27,8 @@ _INF = math.inf
 _MAX_K = 1e15  # more waiting places than this: the array path (K must fit an int64)
 #: the rules of the model's parameters: load, agents, lines, AHT, patience, threshold
 _MODEL = (sc.NONNEG, sc.NONNEG, sc.NONNEG_OR_INF, sc.POSITIVE, sc.POSITIVE_OR_INF, sc.NONNEG)
-_NAMES = {
+_NAMES = {  # the fields of QueueMetrics that one metric of the kernels gives
+    **{f"service_level_{basis}": code for basis, code in core.SL.items()},
     "blocking": core.BLOCK,
     "wait_probability": core.WAIT,
     "abandon_probability": core.ABANDON,
@@ -81,25 +82,7 @@ def _zero(x) -> bool:
 
 
 def named_metric(
-    name, offered_load, agents, lines, *, aht_s, mean_patience_s, redial_blocked=0.0, redial_abandoned=0.0, **kw
-):
-    """The metric ``name`` of `QueueMetrics`: without redials one metric is summed, with them every one."""
-    if _zero(redial_blocked) and _zero(redial_abandoned):
-        return one_metric(_NAMES[name], offered_load, agents, lines, aht_s, mean_patience_s, **kw)
-    m = metrics(
-        offered_load,
-        agents,
-        lines,
-        aht_s=aht_s,
-        mean_patience_s=mean_patience_s,
-        redial_blocked=redial_blocked,
-        redial_abandoned=redial_abandoned,
-        **kw,
-    )
-    return getattr(m, name)
-
-
-def metrics(
+    name,
     offered_load,
     agents,
     lines,
@@ -109,20 +92,26 @@ def metrics(
     answer_within_s=0.0,
     redial_blocked=0.0,
     redial_abandoned=0.0,
-    tol=1e-12,
-    max_iter=500,
-) -> QueueMetrics:
-    """Every metric with the redial fixed point (see `erlang_x.metrics`)."""
+):
+    """The field ``name`` of `QueueMetrics`: without redials that one metric is summed, with them every one."""
+    if _zero(redial_blocked) and _zero(redial_abandoned):
+        return one_metric(_NAMES[name], offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
+    m = metrics(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s, redial_blocked, redial_abandoned)
+    return getattr(m, name)
+
+
+def metrics(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s, rb, ra, tol=1e-12, max_iter=500):
+    """Every metric with the redial fixed point (`erlang_x.metrics`; ``rb``, ``ra``: the redial fractions)."""
     s = _model(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
-    r = sc.values((sc.FRACTION, sc.FRACTION, sc.POSITIVE_OR_INF), redial_blocked, redial_abandoned, tol)
+    r = sc.values((sc.FRACTION, sc.FRACTION, sc.POSITIVE_OR_INF), rb, ra, tol)
     if s is not None and r is not None and type(max_iter) is int and max_iter >= 1:
         return _metrics_scalar(*s, *r, max_iter)
     max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
     if not (tol > 0):
         raise ConfigError(f"tol must be > 0; got {tol!r}")
     arrays = _validated(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
-    arrays["rb"] = iv.fraction("redial_blocked", redial_blocked)
-    arrays["ra"] = iv.fraction("redial_abandoned", redial_abandoned)
+    arrays["rb"] = iv.fraction("redial_blocked", rb)
+    arrays["ra"] = iv.fraction("redial_abandoned", ra)
     iv.shape_of(**arrays)
     return core.queue_metrics(*arrays.values(), tol, max_iter)
 
@@ -151,22 +140,6 @@ def _metrics_scalar(A, c, n, h, p, t, rb, ra, tol, max_iter) -> QueueMetrics:
         mean_queue=f[10],
         occupancy=f[core.OCC],
     )
-
-
-def service_level(offered_load, agents, lines, *, aht_s, answer_within_s, mean_patience_s, basis, redials):
-    """The service level on ``basis`` (already checked), with or without redials."""
-    if all(_zero(r) for r in redials.values()):
-        return one_metric(core.SL[basis], offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
-    m = metrics(
-        offered_load,
-        agents,
-        lines,
-        aht_s=aht_s,
-        mean_patience_s=mean_patience_s,
-        answer_within_s=answer_within_s,
-        **redials,
-    )
-    return m.service_level(basis)
 
 
 # ----------------------------------------------------------------------------- inverses
@@ -200,9 +173,16 @@ def agents_for(
     rule, check = _GOALS[kind]
     s = sc.values(
         (*_INVERSE, rule, sc.FRACTION, sc.FRACTION, sc.FRACTION_OPEN_LOW),
-        offered_load, lines, aht_s, mean_patience_s, answer_within_s, goal, redial_blocked, redial_abandoned,
+        offered_load,
+        lines,
+        aht_s,
+        mean_patience_s,
+        answer_within_s,
+        goal,
+        redial_blocked,
+        redial_abandoned,
         1.0 if max_occupancy is None else max_occupancy,
-    )  # fmt: skip
+    )
     if s is not None:
         best = _agents_scalar(code, *s[:-1], None if max_occupancy is None else s[-1])
         if best >= 0:
@@ -258,8 +238,14 @@ def lines_for_blocking(offered_load, agents, *, aht_s, blocking, mean_patience_s
     """Fewest lines (>= agents) whose busy-signal probability is at most ``blocking``."""
     s = sc.values(
         (sc.NONNEG, sc.NONNEG, sc.POSITIVE, sc.POSITIVE_OR_INF, sc.FRACTION_OPEN_LOW, sc.FRACTION, sc.FRACTION),
-        offered_load, agents, aht_s, mean_patience_s, blocking, redial_blocked, redial_abandoned,
-    )  # fmt: skip
+        offered_load,
+        agents,
+        aht_s,
+        mean_patience_s,
+        blocking,
+        redial_blocked,
+        redial_abandoned,
+    )
     if s is not None:
         A, c, h, p, goal, rb, ra = s
         cap = math.ceil(c + 20.0 * A + 100.0 * math.sqrt(A) + 1000.0)

@@ -20,7 +20,7 @@ from cxqueue import _validation as v
 from cxqueue.analytic import _core as core
 from cxqueue.analytic import _queue as q
 from cxqueue.analytic._common import QueueMetrics
-from cxqueue.analytic._doc import fill
+from cxqueue.analytic._doc import MODEL_A, doc
 
 __all__ = [
     "QueueMetrics",
@@ -40,14 +40,9 @@ _INF = float("inf")
 _BASES = ("offered", "answered", "virtual")
 
 
-@fill
+@doc(*MODEL_A, "answer_within_s")
 def metrics(offered_load, agents, *, aht_s, mean_patience_s, answer_within_s=0.0) -> QueueMetrics:
     """Every metric of M/M/n+M at once (see `QueueMetrics`).
-
-    Parameters
-    ----------
-    %(a_metric)s
-    %(answer_within_s)s
 
     Examples
     --------
@@ -55,24 +50,16 @@ def metrics(offered_load, agents, *, aht_s, mean_patience_s, answer_within_s=0.0
     >>> round(float(m.service_level_offered), 6), round(float(m.abandon_probability), 6)
     (0.916792, 0.013984)
     """
-    return q.metrics(
-        offered_load, agents, _INF, aht_s=aht_s, mean_patience_s=mean_patience_s, answer_within_s=answer_within_s
-    )
+    return q.metrics(offered_load, agents, _INF, aht_s, mean_patience_s, answer_within_s, 0.0, 0.0)
 
 
 def _metric(what, offered_load, agents, aht_s, mean_patience_s, answer_within_s=0.0):
     return q.one_metric(what, offered_load, agents, _INF, aht_s, mean_patience_s, answer_within_s)
 
 
-@fill
+@doc(*MODEL_A, returns="float")
 def wait_probability(offered_load, agents, *, aht_s, mean_patience_s):
     """Probability that a call waits (> 0 s).
-
-    Parameters
-    ----------
-    %(a_metric)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -82,15 +69,9 @@ def wait_probability(offered_load, agents, *, aht_s, mean_patience_s):
     return _metric(core.WAIT, offered_load, agents, aht_s, mean_patience_s)
 
 
-@fill
+@doc(*MODEL_A, returns="float")
 def abandon_probability(offered_load, agents, *, aht_s, mean_patience_s):
     """Probability that a call hangs up before it is answered.
-
-    Parameters
-    ----------
-    %(a_metric)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -100,18 +81,15 @@ def abandon_probability(offered_load, agents, *, aht_s, mean_patience_s):
     return _metric(core.ABANDON, offered_load, agents, aht_s, mean_patience_s)
 
 
-@fill
+@doc(
+    *MODEL_A,
+    "answer_within_s",
+    """basis : {"offered", "answered", "virtual"}
+    Over all calls (abandoned calls miss), over answered calls, or the virtual wait.""",
+    returns="float",
+)
 def service_level(offered_load, agents, *, aht_s, mean_patience_s, answer_within_s, basis="offered"):
     """Fraction answered within ``answer_within_s`` seconds on ``basis``.
-
-    Parameters
-    ----------
-    %(a_metric)s
-    %(answer_within_s)s
-    basis : {"offered", "answered", "virtual"}
-        Over all calls (abandoned calls miss), over answered calls, or the virtual wait.
-
-    %(returns_float)s
 
     Examples
     --------
@@ -124,15 +102,9 @@ def service_level(offered_load, agents, *, aht_s, mean_patience_s, answer_within
     return _metric(core.SL[basis], offered_load, agents, aht_s, mean_patience_s, answer_within_s)
 
 
-@fill
+@doc(*MODEL_A, returns="float")
 def average_speed_of_answer(offered_load, agents, *, aht_s, mean_patience_s):
     """Mean wait of answered calls, seconds.
-
-    Parameters
-    ----------
-    %(a_metric)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -142,15 +114,9 @@ def average_speed_of_answer(offered_load, agents, *, aht_s, mean_patience_s):
     return _metric(core.ASA, offered_load, agents, aht_s, mean_patience_s)
 
 
-@fill
+@doc(*MODEL_A, returns="float")
 def mean_wait(offered_load, agents, *, aht_s, mean_patience_s):
     """Mean wait of all calls, answered or abandoned, seconds (abandonment probability x mean patience).
-
-    Parameters
-    ----------
-    %(a_metric)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -160,15 +126,9 @@ def mean_wait(offered_load, agents, *, aht_s, mean_patience_s):
     return _metric(core.MEAN_WAIT, offered_load, agents, aht_s, mean_patience_s)
 
 
-@fill
+@doc(*MODEL_A, returns="float")
 def occupancy(offered_load, agents, *, aht_s, mean_patience_s):
     """Carried load over agents.
-
-    Parameters
-    ----------
-    %(a_metric)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -178,23 +138,11 @@ def occupancy(offered_load, agents, *, aht_s, mean_patience_s):
     return _metric(core.OCC, offered_load, agents, aht_s, mean_patience_s)
 
 
-@fill
+@doc("offered_load", "aht_s", "mean_patience_s", "answer_within_s", "level", "basis", "max_occupancy", returns="agents")
 def agents_for_service_level(
     offered_load, *, aht_s, mean_patience_s, answer_within_s, level, basis="offered", max_occupancy=None
 ):
     """Fewest agents reaching ``level`` on ``basis``; may be below the load.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(aht_s)s
-    %(mean_patience_s)s
-    %(answer_within_s)s
-    %(level)s
-    %(basis)s
-    %(max_occupancy)s
-
-    %(returns_agents)s
 
     Examples
     --------
@@ -215,19 +163,9 @@ def agents_for_service_level(
     )
 
 
-@fill
+@doc("offered_load", "aht_s", "mean_patience_s", "max_asa_s", "max_occupancy", returns="agents")
 def agents_for_asa(offered_load, *, aht_s, mean_patience_s, max_asa_s, max_occupancy=None):
     """Fewest agents whose mean wait of answered calls is at most ``max_asa_s`` seconds.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(aht_s)s
-    %(mean_patience_s)s
-    %(max_asa_s)s
-    %(max_occupancy)s
-
-    %(returns_agents)s
 
     Examples
     --------
@@ -246,19 +184,9 @@ def agents_for_asa(offered_load, *, aht_s, mean_patience_s, max_asa_s, max_occup
     )
 
 
-@fill
+@doc("offered_load", "aht_s", "mean_patience_s", "max_abandon", "max_occupancy", returns="agents")
 def agents_for_abandon_rate(offered_load, *, aht_s, mean_patience_s, max_abandon, max_occupancy=None):
     """Fewest agents whose abandonment probability is at most ``max_abandon``.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(aht_s)s
-    %(mean_patience_s)s
-    %(max_abandon)s
-    %(max_occupancy)s
-
-    %(returns_agents)s
 
     Examples
     --------

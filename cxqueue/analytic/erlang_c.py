@@ -17,7 +17,7 @@ from __future__ import annotations
 from cxqueue.analytic import _core as core
 from cxqueue.analytic import _iv as iv
 from cxqueue.analytic import _scalar as sc
-from cxqueue.analytic._doc import fill
+from cxqueue.analytic._doc import doc
 from cxqueue.analytic._kernels import C_ASA, C_OCC, C_SL, C_WAIT, GOAL_ASA, GOAL_SL
 from cxqueue.analytic._kernels import erlang_c as kc
 
@@ -40,19 +40,14 @@ def _metric(what, offered_load, agents, aht_s=1.0, answer_within_s=0.0):
     return core.erlang_c(what, *arrays.values())
 
 
-@fill
+@doc(
+    "offered_load",
+    "agents",
+    returns="""ndarray of float64
+    1.0 where agents <= offered_load (overload).""",
+)
 def wait_probability(offered_load, agents):
     """Probability that a call waits (Erlang C formula).
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(agents)s
-
-    Returns
-    -------
-    ndarray of float64
-        1.0 where agents <= offered_load (overload).
 
     Examples
     --------
@@ -67,20 +62,16 @@ def wait_probability(offered_load, agents):
     return _metric(C_WAIT, offered_load, agents)
 
 
-@fill
+@doc(
+    "offered_load",
+    "agents",
+    """aht_s, answer_within_s : array_like of float
+    Mean handle time and the threshold, in seconds.""",
+    returns="""ndarray of float64 (0-d for scalar input)
+    0.0 where agents <= offered_load.""",
+)
 def service_level(offered_load, agents, *, aht_s, answer_within_s):
     """Fraction of calls answered within ``answer_within_s`` seconds (M/M/c).
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(agents)s
-    aht_s, answer_within_s : array_like of float
-        Mean handle time and the threshold, in seconds.
-
-    Returns
-    -------
-    ndarray of float64 (0-d for scalar input); 0.0 where agents <= offered_load.
 
     Examples
     --------
@@ -95,19 +86,11 @@ def service_level(offered_load, agents, *, aht_s, answer_within_s):
     return _metric(C_SL, offered_load, agents, aht_s, answer_within_s)
 
 
-@fill
+@doc("offered_load", "agents", "aht_s", returns="float")
 def average_speed_of_answer(offered_load, agents, *, aht_s):
     """Mean wait in seconds of all calls (all are answered): ``C AHT / (agents - load)``.
 
     Returns inf where agents <= offered_load.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(agents)s
-    %(aht_s)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -122,16 +105,9 @@ def average_speed_of_answer(offered_load, agents, *, aht_s):
     return _metric(C_ASA, offered_load, agents, aht_s)
 
 
-@fill
+@doc("offered_load", "agents", returns="float")
 def occupancy(offered_load, agents):
     """Fraction of agent time spent on calls: ``min(load / agents, 1)``.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(agents)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -172,20 +148,17 @@ def _inverse(kind, goal, offered_load, aht_s, answer_within_s, max_occupancy):
     return core.erlang_c_agents(kind, *arrays.values())
 
 
-@fill
+@doc(
+    "offered_load",
+    """aht_s, answer_within_s : array_like of float
+    Mean handle time and the threshold, in seconds.""",
+    "level",
+    """max_occupancy : array_like of float, optional
+    Occupancy cap in (0, 1]: at least ``offered_load / max_occupancy`` agents.""",
+    returns="agents",
+)
 def agents_for_service_level(offered_load, *, aht_s, answer_within_s, level, max_occupancy=None):
     """Fewest agents whose service level is at least ``level`` (and occupancy at most the cap).
-
-    Parameters
-    ----------
-    %(offered_load)s
-    aht_s, answer_within_s : array_like of float
-        Mean handle time and the threshold, in seconds.
-    %(level)s
-    max_occupancy : array_like of float, optional
-        Occupancy cap in (0, 1]: at least ``offered_load / max_occupancy`` agents.
-
-    %(returns_agents)s
 
     Examples
     --------
@@ -197,18 +170,9 @@ def agents_for_service_level(offered_load, *, aht_s, answer_within_s, level, max
     return _inverse(GOAL_SL, level, offered_load, aht_s, answer_within_s, max_occupancy)
 
 
-@fill
+@doc("offered_load", "aht_s", "max_asa_s", "max_occupancy", returns="agents")
 def agents_for_asa(offered_load, *, aht_s, max_asa_s, max_occupancy=None):
     """Fewest agents whose average speed of answer is at most ``max_asa_s`` seconds.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(aht_s)s
-    %(max_asa_s)s
-    %(max_occupancy)s
-
-    %(returns_agents)s
 
     Examples
     --------

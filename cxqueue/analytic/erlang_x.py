@@ -35,7 +35,7 @@ from cxqueue import _validation as v
 from cxqueue.analytic import _core as core
 from cxqueue.analytic import _queue as q
 from cxqueue.analytic._common import QueueMetrics
-from cxqueue.analytic._doc import fill
+from cxqueue.analytic._doc import MODEL_X, doc
 
 __all__ = [
     "QueueMetrics",
@@ -58,7 +58,19 @@ _BASES = ("offered", "answered", "admitted", "virtual")
 _INVERSE_BASES = ("offered", "answered", "virtual")
 
 
-@fill
+@doc(
+    "offered_load",
+    "agents",
+    """lines : array_like of float
+    Phone lines N >= agents (inf: unlimited, which is Erlang A).""",
+    "aht_s",
+    "mean_patience_s",
+    "answer_within_s",
+    """redial_blocked, redial_abandoned : array_like of float
+    Fractions of blocked and of abandoned attempts that call again.""",
+    """tol, max_iter : float, int
+    Tolerance and cap of the redial fixed point.""",
+)
 def metrics(
     offered_load,
     agents,
@@ -74,20 +86,6 @@ def metrics(
 ) -> QueueMetrics:
     """Every metric of M/M/c/N+M at once (see `QueueMetrics`).
 
-    Parameters
-    ----------
-    %(offered_load)s
-    %(agents)s
-    lines : array_like of float
-        Phone lines N >= agents (inf: unlimited, which is Erlang A).
-    %(aht_s)s
-    %(mean_patience_s)s
-    %(answer_within_s)s
-    redial_blocked, redial_abandoned : array_like of float
-        Fractions of blocked and of abandoned attempts that call again.
-    tol, max_iter : float, int
-        Tolerance and cap of the redial fixed point.
-
     Examples
     --------
     >>> m = metrics(10.0, 10, 15, aht_s=300, mean_patience_s=120, answer_within_s=20)
@@ -101,28 +99,21 @@ def metrics(
         offered_load,
         agents,
         lines,
-        aht_s=aht_s,
-        mean_patience_s=mean_patience_s,
-        answer_within_s=answer_within_s,
-        redial_blocked=redial_blocked,
-        redial_abandoned=redial_abandoned,
-        tol=tol,
-        max_iter=max_iter,
+        aht_s,
+        mean_patience_s,
+        answer_within_s,
+        redial_blocked,
+        redial_abandoned,
+        tol,
+        max_iter,
     )
 
 
-@fill
+@doc(*MODEL_X, "redials", returns="float")
 def blocking_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Probability of a busy signal (every line taken).
 
     With ``lines == agents`` and no patience this is Erlang B.
-
-    Parameters
-    ----------
-    %(x_metric)s
-    %(redials)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -134,16 +125,9 @@ def blocking_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=
     )
 
 
-@fill
+@doc(*MODEL_X, "redials", returns="float")
 def wait_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Probability that an offered call gets a line and waits (> 0 s) for an agent.
-
-    Parameters
-    ----------
-    %(x_metric)s
-    %(redials)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -155,16 +139,9 @@ def wait_probability(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF
     )
 
 
-@fill
+@doc(*MODEL_X, "redials", returns="float")
 def abandon_probability(offered_load, agents, lines, *, aht_s, mean_patience_s, **redials):
     """Probability that an offered call hangs up while waiting.
-
-    Parameters
-    ----------
-    %(x_metric)s
-    %(redials)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -176,21 +153,18 @@ def abandon_probability(offered_load, agents, lines, *, aht_s, mean_patience_s, 
     )
 
 
-@fill
+@doc(
+    *MODEL_X,
+    "answer_within_s",
+    """basis : {"offered", "answered", "admitted", "virtual"}
+    Which service level.""",
+    "redials",
+    returns="float",
+)
 def service_level(
     offered_load, agents, lines, *, aht_s, answer_within_s, mean_patience_s=_INF, basis="offered", **redials
 ):
     """Fraction answered within ``answer_within_s`` seconds, on ``basis`` (see the module docstring).
-
-    Parameters
-    ----------
-    %(x_metric)s
-    %(answer_within_s)s
-    basis : {"offered", "answered", "admitted", "virtual"}
-        Which service level.
-    %(redials)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -198,28 +172,21 @@ def service_level(
     0.880504
     """
     v.choice("basis", basis, _BASES)
-    return q.service_level(
+    return q.named_metric(
+        f"service_level_{basis}",
         offered_load,
         agents,
         lines,
         aht_s=aht_s,
-        answer_within_s=answer_within_s,
         mean_patience_s=mean_patience_s,
-        basis=basis,
-        redials=redials,
+        answer_within_s=answer_within_s,
+        **redials,
     )
 
 
-@fill
+@doc(*MODEL_X, "redials", returns="float")
 def average_speed_of_answer(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Mean wait of answered calls, seconds (not counting abandoned or blocked calls).
-
-    Parameters
-    ----------
-    %(x_metric)s
-    %(redials)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -237,16 +204,9 @@ def average_speed_of_answer(offered_load, agents, lines, *, aht_s, mean_patience
     )
 
 
-@fill
+@doc(*MODEL_X, "redials", returns="float")
 def mean_wait(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Mean wait of every admitted call, answered or abandoned, seconds.
-
-    Parameters
-    ----------
-    %(x_metric)s
-    %(redials)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -258,16 +218,9 @@ def mean_wait(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **red
     )
 
 
-@fill
+@doc(*MODEL_X, "redials", returns="float")
 def occupancy(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **redials):
     """Carried load over agents (answered calls only).
-
-    Parameters
-    ----------
-    %(x_metric)s
-    %(redials)s
-
-    %(returns_float)s
 
     Examples
     --------
@@ -279,7 +232,18 @@ def occupancy(offered_load, agents, lines, *, aht_s, mean_patience_s=_INF, **red
     )
 
 
-@fill
+@doc(
+    "offered_load",
+    "lines",
+    "aht_s",
+    "answer_within_s",
+    "level",
+    "mean_patience_s",
+    "basis",
+    "max_occupancy",
+    "redial_each",
+    returns="agents",
+)
 def agents_for_service_level(
     offered_load,
     lines,
@@ -297,20 +261,6 @@ def agents_for_service_level(
 
     The search may go below the load: with abandonment fewer agents than Erlangs can
     meet a target. Raises `InfeasibleError` where even ``lines`` agents fall short.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(lines)s
-    %(aht_s)s
-    %(answer_within_s)s
-    %(level)s
-    %(mean_patience_s)s
-    %(basis)s
-    %(max_occupancy)s
-    %(redial_each)s
-
-    %(returns_agents)s
 
     Examples
     --------
@@ -333,21 +283,9 @@ def agents_for_service_level(
     )
 
 
-@fill
+@doc("offered_load", "lines", "aht_s", "max_asa_s", "mean_patience_s", "max_occupancy", "redials", returns="agents")
 def agents_for_asa(offered_load, lines, *, aht_s, max_asa_s, mean_patience_s=_INF, max_occupancy=None, **redials):
     """Fewest agents whose mean wait of answered calls is at most ``max_asa_s``.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(lines)s
-    %(aht_s)s
-    %(max_asa_s)s
-    %(mean_patience_s)s
-    %(max_occupancy)s
-    %(redials)s
-
-    %(returns_agents)s
 
     Examples
     --------
@@ -367,21 +305,9 @@ def agents_for_asa(offered_load, lines, *, aht_s, max_asa_s, mean_patience_s=_IN
     )
 
 
-@fill
+@doc("offered_load", "lines", "aht_s", "mean_patience_s", "max_abandon", "max_occupancy", "redials", returns="agents")
 def agents_for_abandon_rate(offered_load, lines, *, aht_s, mean_patience_s, max_abandon, max_occupancy=None, **redials):
     """Fewest agents whose abandonment probability is at most ``max_abandon``.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(lines)s
-    %(aht_s)s
-    %(mean_patience_s)s
-    %(max_abandon)s
-    %(max_occupancy)s
-    %(redials)s
-
-    %(returns_agents)s
 
     Examples
     --------
@@ -401,26 +327,21 @@ def agents_for_abandon_rate(offered_load, lines, *, aht_s, mean_patience_s, max_
     )
 
 
-@fill
+@doc(
+    "offered_load",
+    "agents",
+    "aht_s",
+    """blocking : array_like of float
+    Largest fraction of calls that hear a busy signal.""",
+    "mean_patience_s",
+    "redial_each",
+    returns="""ndarray of int64
+    The fewest lines.""",
+)
 def lines_for_blocking(
     offered_load, agents, *, aht_s, blocking, mean_patience_s=_INF, redial_blocked=0.0, redial_abandoned=0.0
 ):
     """Fewest lines (>= agents) whose busy-signal probability is at most ``blocking``.
-
-    Parameters
-    ----------
-    %(offered_load)s
-    %(agents)s
-    %(aht_s)s
-    blocking : array_like of float
-        Largest fraction of calls that hear a busy signal.
-    %(mean_patience_s)s
-    %(redial_each)s
-
-    Returns
-    -------
-    ndarray of int64
-        The fewest lines.
 
     Examples
     --------
