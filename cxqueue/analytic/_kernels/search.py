@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from cxqueue.analytic._kernels import GOAL_SL, M_BLOCK, M_SL_ANSWERED, M_SL_OFFERED, M_SL_VIRTUAL, N_METRICS, erlang_c
-from cxqueue.analytic._kernels._jit import kernel
+from cxqueue.analytic._kernels._jit import inline, kernel
 from cxqueue.analytic._kernels.erlang_b import inv_b_cf
 from cxqueue.analytic._kernels.queue import queue_one, redial_metrics
 
@@ -163,7 +163,7 @@ def agents_search_loop(A, lines, th, tt, redial, what, goal, upper, min_agents, 
         )
 
 
-@kernel
+@inline
 def lines_search(A, c, th, tt, rb, ra, goal, cap):
     """Smallest integer N >= c with P(block) <= goal (blocking falls as lines grow); -1 if
     not even ``cap`` lines meet it (or the redial fixed point never converges there).
