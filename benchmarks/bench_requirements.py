@@ -7,7 +7,9 @@ seasonality (+-15 %) and trend, and multiplicative gamma noise (cv 10 %) per int
 from 240 s at night to 330 s at the peaks, with noise. Peak about 260 calls per interval
 (about 90 Erlangs).
 
-Timed (median of ``--repeat`` runs after one warm-up call):
+Timed after one warm-up call, each row paired with the bare inverse (row 4) in ``--repeat``
+interleaved pairs (`_paired.paired`: the median and min-max of the pair ratios, so that
+the shared machine's load moves both sides alike; the load average is printed):
 
 1. ``staffing_requirements(model="erlang_a", method="sipp")`` for 80 % within 20 s
    (offered basis), mean patience 180 s, shrinkage 30 %; the goal is < 0.1 s;
@@ -20,16 +22,19 @@ Timed (median of ``--repeat`` runs after one warm-up call):
 
 Each answer is checked on 300 random intervals by brute force: the service level at the
 returned agents meets the target and one agent fewer does not. Run:
-``python benchmarks/bench_requirements.py [--repeat 7]``.
+``python benchmarks/bench_requirements.py [--repeat 9]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _paired import load_average, paired
 
 from cxqueue.analytic import erlang_a
 from cxqueue.optimize.requirements import staffing_requirements
@@ -67,16 +72,6 @@ def year_forecast(rng: np.random.Generator, *, whole_calls: bool = False) -> For
     return Forecast(calls=calls, aht_s=aht, interval_s=900.0)
 
 
-def median_time(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def check(f: Forecast, r, target: ServiceTarget, rng) -> int:
     """Brute-force check on random intervals; returns how many were checked."""
     idx = rng.choice(f.n_intervals, 300, replace=False)
@@ -96,7 +91,7 @@ def check(f: Forecast, r, target: ServiceTarget, rng) -> int:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=9, help="pairs per row")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(SEED)
     f = year_forecast(rng)
@@ -124,14 +119,15 @@ def main(argv=None):
         ),
         ("staffing_requirements, 80/20, whole calls", lambda: req(fr, sl_only)),
     ]
+    bare = rows[3][1]
+    print(f"{load_average()} (before)")
+    print(f"{'what':45s} {'median s':>9s} {'vs 0.1 s':>9s} {'vs bare (min-max)':>22s}")
     times = {}
-    print(f"{'what':45s} {'median s':>9s} {'vs 0.1 s':>9s} {'vs bare':>8s}")
     for name, fn in rows:
-        times[name] = median_time(fn, args.repeat)
-    bare = times["bare erlang_a.agents_for_service_level"]
-    for name, _ in rows:
-        t = times[name]
-        print(f"{name:45s} {t:9.4f} {t / GOAL_S:9.2f} {t / bare:8.2f}")
+        r = paired(fn, bare, pairs=args.repeat)
+        times[name] = r.a_median_s
+        print(f"{name:45s} {r.a_median_s:9.4f} {r.a_median_s / GOAL_S:9.2f} {r.median:9.2f} ({r.low:.2f}-{r.high:.2f})")
+    print(f"{load_average()} (after)")
     n = check(f, req(f, sl_only), sl_only, rng) + check(fr, req(fr, sl_only), sl_only, rng)
     check(f, req(f, all_caps), all_caps, rng)
     r = req(f, sl_only)

@@ -12,13 +12,12 @@ use the continuous extension ``B(x, A) = A^x e^-A / Gamma(x + 1, A)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
 from cxqueue import _validation as v
-from cxqueue.analytic import _common as cm
-from cxqueue.analytic import _kernels as k
+from cxqueue.analytic import _core as core
+from cxqueue.analytic import _iv as iv
+from cxqueue.analytic import _scalar as sc
+from cxqueue.analytic._common import ExtendedErlangB
+from cxqueue.analytic._kernels import erlang_b as kb
 from cxqueue.exceptions import ConfigError
 
 __all__ = [
@@ -28,6 +27,8 @@ __all__ = [
     "lines_for_blocking",
     "load_for_blocking",
 ]
+
+_LINES = {"x": "lines"}
 
 
 def blocking_probability(offered_load, lines):
@@ -52,10 +53,12 @@ def blocking_probability(offered_load, lines):
     >>> blocking_probability(1.0, [1, 2]).tolist()
     [0.5, 0.2]
     """
-    shape, f = cm.broadcast({"x": "lines"}, A=cm.load(offered_load), x=cm.agents(lines, "lines"))
-    out = np.empty(f["A"].size)
-    k.erlang_b_loop(f["A"], f["x"], out)
-    return cm.reshape(out, shape)
+    s = sc.values((sc.NONNEG, sc.NONNEG), offered_load, lines)
+    if s is not None:
+        return sc.f8(kb.blocking(*s))
+    A, x = iv.load(offered_load), iv.agents(lines, "lines")
+    iv.shape_of(_LINES, A=A, x=x)
+    return core.erlang_b(A, x)
 
 
 def lines_for_blocking(offered_load, *, blocking, redial=0.0):
@@ -82,24 +85,17 @@ def lines_for_blocking(offered_load, *, blocking, redial=0.0):
     >>> int(lines_for_blocking(10.0, blocking=0.02, redial=0.5))
     17
     """
-    A = cm.load(offered_load)
-    target = v.fraction_array("blocking", blocking, open_low=True)
-    r = v.fraction_array("redial", redial)
-    shape, f = cm.broadcast(A=A, target=target, r=r)
-    out = np.empty(f["A"].size, dtype=np.int64)
-    k.lines_for_blocking_loop(f["A"], f["target"], out)
-    need = f["r"] > 0
-    if need.any():
-        z = np.zeros(f["A"].size)
-        guess = out.astype(np.float64)
-        cap = np.ceil(10.0 * f["A"] + 50.0 * np.sqrt(f["A"]) + 1000.0)
-        more = np.empty_like(out)
-        k.agents_search_loop(
-            f["A"], np.full(f["A"].size, -2.0), z, z, f["r"], z, k.M_BLOCK, f["target"], True, z, guess, cap, more
-        )
-        cm.raise_unreachable(more, shape, "lines", offered_load=f["A"], blocking=f["target"])
-        out = np.where(need, more, out)
-    return cm.reshape(out, shape)
+    s = sc.values((sc.NONNEG, sc.FRACTION_OPEN_LOW, sc.FRACTION), offered_load, blocking, redial)
+    if s is not None and s[2] == 0.0:
+        return sc.i8(kb.lines_for_blocking(s[0], s[1]))
+    arrays = dict(
+        A=iv.load(offered_load),
+        target=iv.fraction("blocking", blocking, open_low=True),
+        r=iv.fraction("redial", redial),
+    )
+    iv.shape_of(**arrays)
+    out = core.lines_for_blocking_b(*arrays.values())
+    return iv.raise_unreachable(out, "lines", offered_load=arrays["A"], blocking=arrays["target"])
 
 
 def load_for_blocking(lines, *, blocking):
@@ -123,30 +119,13 @@ def load_for_blocking(lines, *, blocking):
     >>> round(float(load_for_blocking(15, blocking=0.01)), 4)
     8.108
     """
-    x = cm.agents(lines, "lines")
-    target = v.fraction_array("blocking", blocking, open_low=True, open_high=True)
-    shape, f = cm.broadcast({"x": "lines"}, x=x, target=target)
-    out = np.empty(f["x"].size)
-    k.load_for_blocking_loop(f["x"], f["target"], out)
-    return cm.reshape(out, shape)
-
-
-@dataclass(frozen=True, eq=False)
-class ExtendedErlangB:
-    """Blocking with redials: the fixed point A = A0 + r A B(N, A).
-
-    Attributes: ``blocking`` (per attempt), ``total_load`` and ``retrial_load`` in
-    Erlangs, ``iterations`` and ``converged`` of the fixed point.
-    """
-
-    blocking: np.ndarray
-    total_load: np.ndarray
-    retrial_load: np.ndarray
-    iterations: np.ndarray
-    converged: np.ndarray
-
-    def to_dict(self) -> dict:
-        return {name: np.asarray(val).tolist() for name, val in self.__dict__.items()}
+    s = sc.values((sc.NONNEG, sc.FRACTION_OPEN), lines, blocking)
+    if s is not None:
+        return sc.f8(kb.load_for_blocking(*s))
+    x = iv.agents(lines, "lines")
+    target = iv.fraction("blocking", blocking, open_low=True, open_high=True)
+    iv.shape_of(_LINES, x=x, target=target)
+    return core.load_for_blocking(x, target)
 
 
 def extended_blocking(offered_load, lines, *, redial, tol=1e-12, max_iter=1000):
@@ -176,18 +155,9 @@ def extended_blocking(offered_load, lines, *, redial, tol=1e-12, max_iter=1000):
     >>> round(float(r.blocking), 4), round(float(r.retrial_load), 4), bool(r.converged)
     (0.1518, 0.8214, True)
     """
-    shape, f = cm.broadcast(
-        {"x": "lines"}, A=cm.load(offered_load), x=cm.agents(lines, "lines"), r=v.fraction_array("redial", redial)
-    )
+    A, x, r = iv.load(offered_load), iv.agents(lines, "lines"), iv.fraction("redial", redial)
+    iv.shape_of(_LINES, A=A, x=x, r=r)
     if not (tol > 0):
         raise ConfigError(f"tol must be > 0; got {tol!r}")
     max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
-    res = np.empty((f["A"].size, 5))
-    k.extended_b_loop(f["A"], f["x"], f["r"], float(tol), max_iter, res)
-    return ExtendedErlangB(
-        blocking=cm.reshape(res[:, 0].copy(), shape),
-        total_load=cm.reshape(res[:, 1].copy(), shape),
-        retrial_load=cm.reshape(res[:, 2].copy(), shape),
-        iterations=cm.reshape(res[:, 3].astype(np.int64), shape),
-        converged=cm.reshape(res[:, 4] == 1.0, shape),
-    )
+    return core.extended_b(A, x, r, float(tol), max_iter)

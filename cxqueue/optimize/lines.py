@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue import _validation as v
-from cxqueue.analytic import erlang_x
+from cxqueue.analytic import _core as core
 from cxqueue.exceptions import ConfigError, InfeasibleError
 from cxqueue.optimize.shifts._coverage import format_time_of_week
 from cxqueue.scenario import WEEKDAYS, Forecast
@@ -177,22 +177,8 @@ def _periods(per, n, interval_s, start_s):
     return idx, tuple(labels)
 
 
-def _unreachable(load, agents, aht, patience, blocking, rb, ra, interval_s, start_s):
-    """Raise InfeasibleError naming the intervals where no line count meets the target."""
-    bad = []
-    for i in range(load.size):
-        try:
-            erlang_x.lines_for_blocking(
-                load[i],
-                agents[i],
-                aht_s=aht[i],
-                blocking=blocking,
-                mean_patience_s=patience,
-                redial_blocked=rb,
-                redial_abandoned=ra,
-            )
-        except InfeasibleError:
-            bad.append(i)
+def _unreachable(load, agents, bad, blocking, interval_s, start_s):
+    """Raise InfeasibleError naming the intervals ``bad`` where no line count meets the target."""
     where = ", ".join(
         f"interval {i} ({format_time_of_week(start_s + i * interval_s)}: load {load[i]:.4g} Erl, {agents[i]:g} agents)"
         for i in bad[:5]
@@ -208,9 +194,7 @@ def _unreachable(load, agents, aht, patience, blocking, rb, ra, interval_s, star
 def _metrics_at(load, agents, lines, aht, patience, rb, ra) -> LineMetrics:
     ok = lines >= agents
     safe = np.where(ok, lines, np.maximum(agents, 0.0))
-    m = erlang_x.metrics(
-        load, agents, safe, aht_s=aht, mean_patience_s=patience, redial_blocked=rb, redial_abandoned=ra
-    )
+    m = core.queue_metrics(load, agents, safe, aht, patience, 0.0, rb, ra)
 
     def col(x):
         return np.where(ok, np.asarray(x, dtype=np.float64), np.nan)
@@ -296,13 +280,9 @@ def size_lines(
     patience = float(v.positive_array("mean_patience_s", mean_patience_s, allow_inf=True))
     rb = float(v.fraction_array("redial_blocked", redial_blocked))
     ra = float(v.fraction_array("redial_abandoned", redial_abandoned))
-    try:
-        need = erlang_x.lines_for_blocking(
-            load, a, aht_s=aht, blocking=target, mean_patience_s=patience, redial_blocked=rb, redial_abandoned=ra
-        )
-    except InfeasibleError:
-        _unreachable(load, a, aht, patience, target, rb, ra, interval_s, start_s)
-    need = np.asarray(need, dtype=np.int64)
+    need = core.queue_lines(load, a, aht, patience, target, rb, ra)  # the input is valid: the internal tier
+    if (need < 0).any():
+        _unreachable(load, a, np.flatnonzero(need < 0).tolist(), target, interval_s, start_s)
     idx, labels = _periods(per, load.size, interval_s, start_s)
     k = len(labels)
     period_lines = np.zeros(k, dtype=np.int64)

@@ -40,20 +40,15 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from cxqueue import _validation as v
-from cxqueue.analytic import erlang_a as ea
-from cxqueue.analytic import erlang_c as ec
-from cxqueue.analytic import erlang_x as ex
-from cxqueue.exceptions import ConfigError, InfeasibleError
+from cxqueue.exceptions import ConfigError
 from cxqueue.optimize import isa as _isa
+from cxqueue.optimize._stationary import BEST_LEVEL, CONSTRAINTS, Model, blocking_minimum, kpis, stationary, with_level
 from cxqueue.scenario import Distribution, Forecast, ServiceTarget
 
 __all__ = ["CONSTRAINTS", "METHODS", "MODELS", "StaffingRequirements", "staffing_requirements"]
 
 MODELS = ("erlang_c", "erlang_a", "erlang_x")
 METHODS = ("sipp", "lag_sipp", "isa")
-#: Names used in ``StaffingRequirements.binding``, in order of precedence on ties.
-CONSTRAINTS = ("service_level", "asa", "abandon", "occupancy", "blocking")
-_NONE = "none"  # binding of an interval without calls
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +121,7 @@ class StaffingRequirements:
     @functools.cached_property
     def _kpis(self) -> dict[str, np.ndarray]:
         """The analytic KPIs, computed on first access (they cost more than the inverse)."""
-        return _kpis(*self._kpi_inputs, self.load, self.agents)
+        return kpis(*self._kpi_inputs, self.load, self.agents)
 
     @property
     def service_level(self) -> np.ndarray:
@@ -211,250 +206,6 @@ def _requirements_iv(forecast, target, model, method, mean_patience_s, lines, ha
 
 
 # --------------------------------------------------------------------------------------
-# the stationary inverses, with infeasible intervals reported instead of raised
-# --------------------------------------------------------------------------------------
-def _dedup(load, aht, lines):
-    """Unique (load, aht, lines) triples and the inverse index, or None when most are distinct
-    (the inverses cost per call, so replayed history with whole calls gains a lot)."""
-    ul, il = np.unique(load, return_inverse=True)
-    if ul.size > 0.7 * load.size:
-        return None
-    ua, ia = np.unique(aht, return_inverse=True)
-    un, iz = np.unique(lines, return_inverse=True)
-    key = (il.astype(np.int64) * ua.size + ia) * un.size + iz
-    uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
-    if uk.size > 0.7 * load.size:
-        return None
-    return np.stack([load[first], aht[first], lines[first]], axis=1), inv.ravel()
-
-
-class _Model:
-    """The analytic model of one call, closed over patience and lines (arrays per interval)."""
-
-    def __init__(self, name, patience, lines):
-        self.name, self.patience, self.lines = name, patience, lines
-
-    def sl_inverse(self, load, aht, lines, target):
-        if self.name == "erlang_c":
-            return ec.agents_for_service_level(
-                load, aht_s=aht, answer_within_s=target.answer_within_s, level=target.level
-            )
-        if self.name == "erlang_a":
-            return ea.agents_for_service_level(
-                load,
-                aht_s=aht,
-                answer_within_s=target.answer_within_s,
-                level=target.level,
-                basis=target.basis,
-                mean_patience_s=self.patience,
-            )
-        return ex.agents_for_service_level(
-            load,
-            lines,
-            aht_s=aht,
-            answer_within_s=target.answer_within_s,
-            level=target.level,
-            basis=target.basis,
-            mean_patience_s=self.patience,
-        )
-
-    def asa_inverse(self, load, aht, lines, target):
-        if self.name == "erlang_c":
-            return ec.agents_for_asa(load, aht_s=aht, max_asa_s=target.max_asa_s)
-        if self.name == "erlang_a":
-            return ea.agents_for_asa(load, aht_s=aht, max_asa_s=target.max_asa_s, mean_patience_s=self.patience)
-        return ex.agents_for_asa(load, lines, aht_s=aht, max_asa_s=target.max_asa_s, mean_patience_s=self.patience)
-
-    def abandon_inverse(self, load, aht, lines, target):
-        if self.name == "erlang_a":
-            return ea.agents_for_abandon_rate(
-                load, aht_s=aht, max_abandon=target.max_abandon, mean_patience_s=self.patience
-            )
-        return ex.agents_for_abandon_rate(
-            load, lines, aht_s=aht, max_abandon=target.max_abandon, mean_patience_s=self.patience
-        )
-
-    def kpis(self, load, agents, aht, lines, target):
-        """(service level, ASA, abandonment, occupancy, P(wait), blocking) at ``agents``."""
-        t = target.answer_within_s
-        if self.name == "erlang_c":
-            z = np.zeros_like(load)
-            return (ec.service_level(load, agents, aht_s=aht, answer_within_s=t),
-                    ec.average_speed_of_answer(load, agents, aht_s=aht), z,
-                    ec.occupancy(load, agents), ec.wait_probability(load, agents), z)  # fmt: skip
-        n = np.maximum(lines, agents)
-        kw = {"aht_s": aht, "mean_patience_s": self.patience}
-        return (ex.service_level(load, agents, n, answer_within_s=t, basis=target.basis, **kw),
-                ex.average_speed_of_answer(load, agents, n, **kw),
-                ex.abandon_probability(load, agents, n, **kw),
-                ex.occupancy(load, agents, n, **kw),
-                ex.wait_probability(load, agents, n, **kw),
-                ex.blocking_probability(load, agents, n, **kw))  # fmt: skip
-
-    def at_most_lines(self, which, load, aht, lines, target):
-        """True where the goal ``which`` is met with every line staffed (the best case)."""
-        kw = {"aht_s": aht, "mean_patience_s": self.patience}
-        if which == "service_level":
-            sl = ex.service_level(load, lines, lines, answer_within_s=target.answer_within_s, basis=target.basis, **kw)
-            return sl >= target.level
-        if which == "asa":
-            return ex.average_speed_of_answer(load, lines, lines, **kw) <= target.max_asa_s
-        return ex.abandon_probability(load, lines, lines, **kw) <= target.max_abandon
-
-
-def _inverse(model, which, load, aht, lines, target, dedup=True):
-    """Per-interval minimum for one goal; -1 where no number of agents meets it."""
-    fn = {"service_level": model.sl_inverse, "asa": model.asa_inverse, "abandon": model.abandon_inverse}[which]
-    if load.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    dd = _dedup(load, aht, lines) if dedup else None
-    if dd is not None:
-        (ul, ua, un), inv = dd[0].T, dd[1]
-        return _inverse(model, which, ul, ua, un, target, dedup=False)[inv]
-    try:
-        return np.asarray(fn(load, aht, lines, target), dtype=np.int64)
-    except InfeasibleError:
-        if model.name != "erlang_x":
-            raise
-    ok = np.ones(load.shape, dtype=bool)
-    fin = np.isfinite(lines)
-    ok[fin] = model.at_most_lines(which, load[fin], aht[fin], lines[fin], target)
-    out = np.full(load.shape, -1, dtype=np.int64)
-    if ok.any():
-        out[ok] = fn(load[ok], aht[ok], lines[ok], target)
-    return out
-
-
-def _blocking_minimum(model, load, aht, lines, goal):
-    """Fewest agents (<= lines) with P(busy signal) <= goal, by bisection; -1 if none."""
-    out = np.zeros(load.shape, dtype=np.int64)
-    fin = np.isfinite(lines)
-    if not fin.any():
-        return out
-    L, A, H = lines[fin], load[fin], aht[fin]
-    best = ex.blocking_probability(A, L, L, aht_s=H, mean_patience_s=model.patience) <= goal
-    lo, hi = np.zeros(L.shape, dtype=np.int64), L.astype(np.int64)
-    active = best & (lo < hi)
-    while active.any():
-        idx = np.flatnonzero(active)
-        mid = (lo[idx] + hi[idx]) // 2
-        good = ex.blocking_probability(A[idx], mid, L[idx], aht_s=H[idx], mean_patience_s=model.patience) <= goal
-        hi[idx[good]] = mid[good]
-        lo[idx[~good]] = mid[~good] + 1
-        active = lo < hi
-    out[fin] = np.where(best, hi, -1)
-    return out
-
-
-def _describe(forecast: Forecast, idx: np.ndarray) -> str:
-    first = int(idx[0])
-    t = forecast.start_s + first * forecast.interval_s
-    day, sec = int(t // 86400) % 7, t % 86400
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    when = f"{names[day]} {int(sec // 3600):02d}:{int(sec % 3600 // 60):02d}"
-    where = f"first at index {first}, {when}, {forecast.calls[first]:g} calls"
-    return f"{idx.size} of {forecast.n_intervals} intervals ({where})"
-
-
-_BEST_LEVEL = 0.999  # the best effort for a service level of 1
-
-
-def _stationary(forecast, target, model, load, lines):
-    """Per-constraint minima (best effort where unmet), the max over them, binding and messages."""
-    n = forecast.n_intervals
-    idx = np.flatnonzero(load > 0)
-    L, H, N = load[idx], forecast.aht_s[idx], lines[idx]
-    need: dict[str, np.ndarray] = {}
-    unmet: dict[str, np.ndarray] = {}
-    why: dict[str, str] = {}
-    notes: list[str] = []
-
-    def put(name, values, reason, bad=None):
-        values = np.asarray(values, dtype=np.int64)
-        bad = values < 0 if bad is None else bad | (values < 0)
-        best = np.where(values < 0, np.where(np.isfinite(N), N, 0), values)
-        need[name] = np.zeros(n, dtype=np.int64)
-        need[name][idx] = best
-        unmet[name] = np.zeros(n, dtype=bool)
-        unmet[name][idx] = bad
-        why[name] = reason
-
-    if target.level >= 1.0:
-        best = _inverse(model, "service_level", L, H, N, _with_level(target, _BEST_LEVEL))
-        put(
-            "service_level",
-            best,
-            "level=1 cannot be reached: no finite staffing answers every call in time "
-            f"(pass a level < 1; these intervals get the staffing for {_BEST_LEVEL:g})",
-            np.ones(idx.size, bool),
-        )
-    elif target.level > 0:
-        put(
-            "service_level",
-            _inverse(model, "service_level", L, H, N, target),
-            f"too few lines: even with every line staffed fewer than {target.level:g} of calls are answered "
-            f"within {target.answer_within_s:g} s ({target.basis} basis)",
-        )
-    if target.max_asa_s is not None:
-        put("asa", _inverse(model, "asa", L, H, N, target), f"no staffing brings the ASA under {target.max_asa_s:g} s")
-    if target.max_abandon is not None:
-        if not math.isfinite(model.patience):
-            notes.append(
-                f"max_abandon={target.max_abandon:g} has no effect: with infinite patience nobody hangs up "
-                "(pass a finite mean_patience_s with model='erlang_a' or 'erlang_x')"
-            )
-        else:
-            put(
-                "abandon",
-                _inverse(model, "abandon", L, H, N, target),
-                f"too few lines: even with every line staffed more than {target.max_abandon:g} of callers hang up",
-            )
-    if target.max_occupancy is not None:
-        occ = np.ceil(L / target.max_occupancy - 1e-9).astype(np.int64)
-        put(
-            "occupancy",
-            np.where(occ <= N, occ, -1),
-            f"too few lines: occupancy <= {target.max_occupancy:g} needs more agents than lines",
-        )
-    if target.max_blocking is not None:
-        if np.isfinite(N).any():
-            put(
-                "blocking",
-                _blocking_minimum(model, L, H, N, target.max_blocking),
-                f"too few lines: busy signals stay above {target.max_blocking:g} even with every line staffed",
-            )
-        else:
-            notes.append(f"max_blocking={target.max_blocking:g} has no effect: lines are unlimited (pass lines)")
-    return _combine(forecast, need, unmet, why, notes)
-
-
-def _with_level(target: ServiceTarget, level: float) -> ServiceTarget:
-    return dataclasses.replace(target, level=level)
-
-
-def _combine(forecast, need, unmet, why, notes):
-    """The largest per-constraint minimum; binding = the constraint that sets it (the first
-    failing one in an unmet interval); one message per unmet constraint."""
-    n = forecast.n_intervals
-    agents = np.zeros(n, dtype=np.int64)
-    binding = np.full(n, _NONE, dtype=f"<U{max(len(c) for c in CONSTRAINTS)}")
-    feasible = np.ones(n, dtype=bool)
-    messages = []
-    for name in CONSTRAINTS:  # precedence on ties: the earlier constraint keeps the interval
-        if name not in need:
-            continue
-        raise_it = need[name] > agents
-        agents = np.maximum(agents, need[name])
-        binding[raise_it & feasible] = name
-        bad = unmet[name]
-        binding[bad & feasible] = name
-        feasible &= ~bad
-        if bad.any():
-            messages.append(f"{name} cannot be met in {_describe(forecast, np.flatnonzero(bad))}: {why[name]}")
-    return agents, binding, feasible, tuple(messages + notes)
-
-
-# --------------------------------------------------------------------------------------
 # the public function
 # --------------------------------------------------------------------------------------
 def staffing_requirements(
@@ -536,9 +287,9 @@ def staffing_requirements(
         forecast, target, model, method, mean_patience_s, lines, handle, replications, max_iter
     )
     v.choice("isa_rounding", isa_rounding, ("up", "nearest"))
-    m = _Model(model, patience, lines_arr)
+    m = Model(model, patience, lines_arr)
     load = forecast.offered_load if method == "sipp" else _isa.infinite_server_load(forecast, handle=handle)
-    agents, binding, feasible, messages = _stationary(forecast, target, m, load, lines_arr)
+    agents, binding, feasible, messages = stationary(forecast, target, m, load, lines_arr)
     extra = {}
     if method == "isa":
         agents, binding, feasible, messages, extra = _run_isa(
@@ -565,19 +316,6 @@ def staffing_requirements(
     )  # fmt: skip
 
 
-def _kpis(m, aht, lines, target, load, agents):
-    n = load.size
-    sl, asa, ab, occ, pw, bl = (np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n))
-    sl[:] = 1.0
-    busy = load > 0
-    if busy.any():
-        vals = m.kpis(load[busy], agents[busy].astype(np.float64), aht[busy], lines[busy], target)
-        for arr, val in zip((sl, asa, ab, occ, pw, bl), vals, strict=True):
-            arr[busy] = val
-    return {"service_level": sl, "asa_s": asa, "abandon": ab, "occupancy": occ, "wait_probability": pw,
-            "blocking": bl}  # fmt: skip
-
-
 def _run_isa(
     forecast, target, m, load, agents, binding, feasible, messages, handle, seed, replications, max_iter, rounding
 ):
@@ -587,7 +325,7 @@ def _run_isa(
     start = np.ceil(load + 5.0 * np.sqrt(load) + 5.0 * (load > 0)).astype(np.int64)
     if lines is not None:
         start = np.minimum(start, lines)
-    isa_target = _with_level(target, min(target.level, _BEST_LEVEL))
+    isa_target = with_level(target, min(target.level, BEST_LEVEL))
     if isa_target.max_abandon is not None and not math.isfinite(m.patience):
         isa_target = dataclasses.replace(isa_target, max_abandon=None)
     res = _isa.iterative_staffing(
@@ -601,7 +339,7 @@ def _run_isa(
     if target.max_occupancy is not None:
         caps["occupancy"] = np.minimum(np.ceil(load / target.max_occupancy - 1e-9), lines_arr)
     if target.max_blocking is not None and lines is not None:
-        bl = _blocking_minimum(m, load, forecast.aht_s, lines_arr, target.max_blocking)
+        bl = blocking_minimum(m, load, forecast.aht_s, lines_arr, target.max_blocking)
         caps["blocking"] = np.where(bl < 0, lines_arr, bl)
     for name, need in caps.items():  # caps that ISA does not simulate: their stationary minimum on m(t)
         need = need.astype(np.int64)

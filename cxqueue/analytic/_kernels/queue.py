@@ -1,0 +1,398 @@
+"""Queues with agents, patience and lines: M/M/c/(c+K)+M summed state by state.
+
+``queue_metrics`` fills every metric at once (the public ``metrics``); ``queue_one`` sums
+only what one metric needs (the single-metric functions and the inverses);
+``redial_metrics`` solves the redial fixed point around ``queue_metrics``. Indices of the
+metrics vector are the ``M_*`` constants of the package.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from cxqueue.analytic._kernels import (
+    M_ABANDON,
+    M_ASA,
+    M_BLOCK,
+    M_EQ,
+    M_EW_ADMITTED,
+    M_OCC,
+    M_SERVED,
+    M_SL_ADMITTED,
+    M_SL_ANSWERED,
+    M_SL_OFFERED,
+    M_SL_VIRTUAL,
+    M_W_GT_T,
+    M_WAIT,
+    N_METRICS,
+)
+from cxqueue.analytic._kernels._jit import kernel
+from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_erlang_b, inv_erlang_b_from
+
+_BIG = 1e250  # rescale running sums beyond this
+_LOG_BIG = math.log(_BIG)
+
+
+@kernel
+def queue_metrics(A, c, K, th, tt, m, tails):
+    """All metrics of M/M/c/(c+K)+M into m (AHT units). K < 0 means unlimited lines.
+
+    With ``tails`` the sum also runs until P(wait > t) is exact to 1e-14 relative even
+    where it is astronomically small (the inverses do not need it).
+
+    States c + j (j = 0..K) hold j waiting callers; in units of p_c their probabilities
+    are t_j = prod_{i=1..j} A / (c + i th); states below c add y_c - 1 (y = 1/B).
+    A caller admitted with j ahead waits V_j = sum_{i=0..j} Exp(c + i th):
+    P(V_j > t) = P(NB(c/th, e^-th t) <= j) and
+    P(answered, wait <= t) = c / (c + (j+1) th) * P(NB(c/th + 1, e^-th t) > j);
+    with th = 0 these become Poisson(c t) probabilities and 1.
+    """
+    for k in range(N_METRICS):
+        m[k] = 0.0
+    if A == 0.0:
+        m[M_SERVED] = 1.0
+        m[M_SL_OFFERED] = 1.0
+        m[M_SL_ANSWERED] = 1.0
+        m[M_SL_VIRTUAL] = 1.0
+        m[M_SL_ADMITTED] = 1.0
+        return
+    if c <= 0.0:
+        # nobody is ever answered; with lines every line fills, without them callers wait
+        if K == 0:
+            m[M_BLOCK] = 1.0
+            return
+        if th == 0.0:
+            m[M_BLOCK] = 1.0 if K > 0 else 0.0
+            m[M_WAIT] = 0.0 if K > 0 else 1.0
+            m[M_EW_ADMITTED] = np.inf
+            m[M_ASA] = np.inf
+            m[M_EQ] = K if K > 0 else np.inf
+            m[M_W_GT_T] = 0.0 if K > 0 else 1.0
+            return
+        # zero servers with patience: M/M/inf-like queue of impatient callers (truncated)
+    if c > 0.0:
+        y, yprev = inv_erlang_b(c, A)
+    else:
+        y, yprev = 1.0, 0.0
+    if not math.isfinite(y) or y > Y_MAX:
+        # the queue is never reached: every call answered at once
+        m[M_SERVED] = 1.0
+        m[M_SL_OFFERED] = 1.0
+        m[M_SL_ANSWERED] = 1.0
+        m[M_SL_VIRTUAL] = 1.0
+        m[M_SL_ADMITTED] = 1.0
+        m[M_OCC] = A / c
+        return
+    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)  # sum_{k<c} p_k / p_c
+    if th == 0.0 and K < 0:
+        # Erlang C (no patience, unlimited lines); closed forms
+        if c <= A:
+            m[M_WAIT] = 1.0
+            m[M_SL_VIRTUAL] = 0.0
+            m[M_W_GT_T] = 1.0
+            m[M_EW_ADMITTED] = np.inf
+            m[M_ASA] = np.inf
+            m[M_EQ] = np.inf
+            m[M_OCC] = 1.0
+            m[M_SERVED] = 1.0
+            return
+        den = y * (c - A) + A
+        C = c / den
+        sl = (c - A) * below / den - C * math.expm1(-(c - A) * tt)
+        m[M_WAIT] = C
+        m[M_SERVED] = 1.0
+        m[M_SL_OFFERED] = sl
+        m[M_SL_ANSWERED] = sl
+        m[M_SL_VIRTUAL] = sl
+        m[M_SL_ADMITTED] = sl
+        m[M_W_GT_T] = 1.0 - sl
+        m[M_EW_ADMITTED] = C / (c - A)
+        m[M_ASA] = C / (c - A)
+        m[M_EQ] = C * A / (c - A)
+        m[M_OCC] = A / c
+        return
+    # ----- state-by-state sums over the waiting positions j = 0, 1, ...
+    p = math.exp(-th * tt)
+    g = -math.expm1(-th * tt) / th if th > 0.0 else tt  # (1 - p) / th
+    # NB(c/th, p) and NB(c/th + 1, p) pmfs, scaled: true = scaled * exp(e0)
+    e0 = -c * tt
+    e1 = -c * tt - th * tt
+    pm0 = 1.0
+    pm1 = 1.0
+    f0 = 0.0  # scaled cdfs
+    f1 = 0.0
+    fac0 = math.exp(e0)
+    fac1 = math.exp(e1)
+    t = 1.0  # t_j scaled by exp(-L)
+    L = 0.0
+    tot = 0.0  # sum_j t_j over all queue states (incl. the full one)
+    adm = 0.0  # sum over admitted waiting positions
+    ab = 0.0
+    srv = 0.0
+    sloff = 0.0
+    svirt = 0.0
+    wgt = 0.0
+    ew = 0.0
+    ews = 0.0
+    eq = 0.0
+    h = 0.0  # running sum_{i<=j} 1 / (c + (i+1) th)
+    tK = 0.0
+    j = 0
+    while True:
+        if K >= 0 and j == K:
+            tK = t
+            tot += t
+            eq += j * t
+            break
+        # caller admitted with j ahead
+        F0 = min(f0 * fac0 + pm0 * fac0, 1.0)  # P(NB0 <= j)
+        F1 = min(f1 * fac1 + pm1 * fac1, 1.0)
+        d = c + (j + 1.0) * th
+        s = c / d if c > 0.0 else 0.0  # P(answered | j ahead)
+        h += 1.0 / d if d > 0.0 else 0.0
+        tot += t
+        adm += t
+        ab += t * (1.0 - s)
+        srv += t * s
+        sloff += t * s * (1.0 - F1)
+        svirt += t * (1.0 - F0)
+        wgt += t * F0 * p
+        ew += t * ((j + 1.0) / d if d > 0.0 else np.inf)
+        ews += t * s * h
+        eq += j * t
+        # next position
+        f0 += pm0
+        f1 += pm1
+        jn = j + 1.0
+        pm0 *= (c + j * th) * g / jn
+        pm1 *= (c + jn * th) * g / jn
+        if pm0 > _BIG:
+            pm0 /= _BIG
+            f0 /= _BIG
+            e0 += _LOG_BIG
+            fac0 = math.exp(e0)
+        if pm1 > _BIG:
+            pm1 /= _BIG
+            f1 /= _BIG
+            e1 += _LOG_BIG
+            fac1 = math.exp(e1)
+        ratio = A / d
+        t *= ratio
+        if t > _BIG:
+            t /= _BIG
+            tot /= _BIG
+            adm /= _BIG
+            ab /= _BIG
+            srv /= _BIG
+            sloff /= _BIG
+            svirt /= _BIG
+            wgt /= _BIG
+            ew /= _BIG
+            ews /= _BIG
+            eq /= _BIG
+            L += _LOG_BIG
+        j += 1
+        if K < 0 and ratio < 1.0:
+            tail = t * (j + 2.0) / (1.0 - ratio)
+            if tail < 1e-17 * tot and (not tails or tail < 1e-14 * wgt or t == 0.0):
+                break
+    scale = math.exp(-L)
+    base = below * scale  # states below c, in the same scale
+    Z = base + tot
+    adm_all = base + adm
+    m[M_BLOCK] = tK / Z
+    m[M_WAIT] = adm / Z
+    m[M_ABANDON] = ab / Z
+    served = base + srv
+    m[M_SERVED] = served / Z
+    m[M_SL_OFFERED] = (base + sloff) / Z
+    m[M_SL_ANSWERED] = (base + sloff) / served if served > 0.0 else 0.0
+    m[M_SL_VIRTUAL] = (base + svirt) / adm_all if adm_all > 0.0 else 0.0
+    m[M_SL_ADMITTED] = (base + sloff) / adm_all if adm_all > 0.0 else 0.0
+    m[M_W_GT_T] = wgt / Z
+    m[M_EW_ADMITTED] = ew / adm_all if adm_all > 0.0 else 0.0
+    m[M_ASA] = ews / served if served > 0.0 else np.inf
+    m[M_EQ] = eq / Z
+    m[M_OCC] = A * m[M_SERVED] / c if c > 0.0 else 0.0
+
+
+@kernel
+def queue_one(A, c, K, th, tt, what, tol, ks, yks):
+    """One metric of M/M/c/(c+K)+M, summing only what that metric needs (not M_W_GT_T,
+    M_EW_ADMITTED or M_EQ: `queue_metric` takes those to `queue_metrics`).
+
+    The same sums as `queue_metrics` (see there), with one division per waiting position
+    less and only the negative-binomial chain the metric uses: the hot path of the
+    inverses. ``tol`` ends an unlimited sum; ``ks`` >= 0 is a point below the load where
+    1/B is known exactly (``yks``, computed once per search) to carry up to c.
+    """
+    # the closed forms of queue_metrics, for the one metric
+    sl_like = what == M_SERVED or what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_VIRTUAL
+    if A == 0.0:
+        return 1.0 if sl_like or what == M_SL_ADMITTED else 0.0
+    if c <= 0.0 and K == 0:
+        return 1.0 if what == M_BLOCK else 0.0
+    if c <= 0.0 and th == 0.0:
+        if what == M_BLOCK:
+            return 1.0 if K > 0 else 0.0
+        if what == M_WAIT:
+            return 0.0 if K > 0 else 1.0
+        return np.inf if what == M_ASA else 0.0
+    if c <= 0.0:
+        y, yprev = 1.0, 0.0
+    elif ks >= 0.0 and c > ks and c == math.floor(c) and not (th == 0.0 and K < 0):
+        # an exact 1/B at ks (continued fraction, computed once per search) is carried up to c
+        y, yprev = inv_erlang_b_from(c, A, ks, yks)
+    else:
+        y, yprev = inv_erlang_b(c, A)
+    if not math.isfinite(y) or y > Y_MAX:
+        if what == M_OCC:
+            return A / c
+        if what == M_ASA or what == M_BLOCK or what == M_WAIT or what == M_ABANDON:
+            return 0.0
+        return 1.0
+    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)
+    if th == 0.0 and K < 0:  # Erlang C
+        if c <= A:
+            if what == M_WAIT or what == M_SERVED or what == M_OCC:
+                return 1.0
+            return np.inf if what == M_ASA else 0.0
+        den = y * (c - A) + A
+        C = c / den
+        if what == M_WAIT:
+            return C
+        if what == M_ASA:
+            return C / (c - A)
+        if what == M_OCC:
+            return A / c
+        if what == M_BLOCK or what == M_ABANDON:
+            return 0.0
+        return 1.0 if what == M_SERVED else (c - A) * below / den - C * math.expm1(-(c - A) * tt)
+    need_f1 = what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_ADMITTED
+    need_f0 = what == M_SL_VIRTUAL
+    need_h = what == M_ASA
+    g = -math.expm1(-th * tt) / th if th > 0.0 else tt
+    e = -c * tt - th * tt if need_f1 else -c * tt
+    pm = 1.0
+    f = 0.0
+    fac = math.exp(e)
+    t = 1.0
+    L = 0.0
+    tot = 0.0
+    adm = 0.0
+    srv = 0.0
+    acc = 0.0  # the metric's own sum (SL numerator, abandonment or ASA numerator)
+    h = 0.0
+    tK = 0.0
+    j = 0
+    shift = th if need_f1 else 0.0  # NB(c/th + 1): ratios use c + (j+1) th
+    jf = 0.0  # j + 1 as a float
+    while True:
+        if K >= 0 and j == K:
+            tK = t
+            tot += t
+            break
+        jf += 1.0
+        d = c + jf * th
+        r = 1.0 / (d * jf)  # one division gives both 1/d and 1/jf
+        inv_d = jf * r
+        s = c * inv_d
+        tot += t
+        adm += t
+        srv += t * s
+        if need_f1:
+            acc += t * s * (1.0 - min((f + pm) * fac, 1.0))
+        elif need_f0:
+            acc += t * (1.0 - min((f + pm) * fac, 1.0))
+        elif need_h:
+            h += inv_d
+            acc += t * s * h
+        if need_f1 or need_f0:
+            f += pm
+            pm *= (c + (jf - 1.0) * th + shift) * g * (d * r)
+            if pm > _BIG:
+                pm /= _BIG
+                f /= _BIG
+                e += _LOG_BIG
+                fac = math.exp(e)
+        ratio = A * inv_d
+        t *= ratio
+        if t > _BIG:
+            t /= _BIG
+            tot /= _BIG
+            adm /= _BIG
+            srv /= _BIG
+            acc /= _BIG
+            L += _LOG_BIG
+        j += 1
+        if K < 0 and (j & 7) == 0 and ratio < 1.0 and t * (j + 2.0) < tol * tot * (1.0 - ratio):
+            break
+    base = below * math.exp(-L)
+    Z = base + tot
+    served = base + srv
+    if what == M_BLOCK:
+        return tK / Z
+    if what == M_WAIT:
+        return adm / Z
+    if what == M_ABANDON:
+        return (adm - srv) / Z
+    if what == M_SERVED:
+        return served / Z
+    if what == M_OCC:
+        return A * served / Z / c if c > 0.0 else 0.0
+    if what == M_SL_OFFERED:
+        return (base + acc) / Z
+    if what == M_SL_ANSWERED:
+        return (base + acc) / served if served > 0.0 else 0.0
+    if what == M_SL_ADMITTED or what == M_SL_VIRTUAL:
+        return (base + acc) / (base + adm) if base + adm > 0.0 else 0.0
+    return acc / served if served > 0.0 else np.inf  # M_ASA
+
+
+@kernel
+def queue_metric(A, c, K, th, tt, what):
+    """One metric, as `queue_metrics` would give it: by `queue_one` where that sums it."""
+    if A == 0.0 or c <= 0.0 or (th == 0.0 and K < 0) or what == M_W_GT_T or what == M_EW_ADMITTED or what == M_EQ:
+        m = np.empty(N_METRICS)
+        queue_metrics(A, c, K, th, tt, m, what == M_W_GT_T)
+        return m[what]
+    return queue_one(A, c, K, th, tt, what, 1e-17, -1.0, 0.0)
+
+
+@kernel
+def queue_metric_loop(A, c, K, th, tt, what, out):
+    for i in range(out.size):
+        out[i] = queue_metric(A[i], c[i], K[i], th[i], tt[i], what)
+
+
+@kernel
+def redial_metrics(A0, c, K, th, tt, rb, ra, tol, max_iter, tails, m, res):
+    """Fixed point A = A0 + A (rb P(block) + ra P(abandon)); res <- (A, retrial, it, conv)."""
+    A = A0
+    queue_metrics(A, c, K, th, tt, m, tails)
+    it = 0
+    conv = rb == 0.0 and ra == 0.0
+    if not conv:
+        for it in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
+            A_new = A0 + A * (rb * m[M_BLOCK] + ra * m[M_ABANDON])
+            if not math.isfinite(A_new) or A_new > 1e15:
+                A = A_new
+                break
+            queue_metrics(A_new, c, K, th, tt, m, tails)
+            if abs(A_new - A) <= tol * max(A_new, 1e-300):
+                A = A_new
+                conv = True
+                break
+            A = A_new
+    res[0] = A
+    res[1] = A - A0
+    res[2] = it
+    res[3] = 1.0 if conv else 0.0
+
+
+@kernel
+def redial_metrics_loop(A0, c, K, th, tt, rb, ra, tol, max_iter, tails, out, res):
+    for i in range(out.shape[0]):
+        redial_metrics(A0[i], c[i], K[i], th[i], tt[i], rb[i], ra[i], tol, max_iter, tails, out[i], res[i])
