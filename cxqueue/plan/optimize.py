@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cxqueue.analytic import erlang_x
+from cxqueue.analytic import _core as core
 from cxqueue.analytic._common import QueueMetrics
 from cxqueue.exceptions import ConfigError
 from cxqueue.optimize.shifts import ShiftSchedule, schedule_shifts
@@ -150,18 +150,15 @@ def _sl_curve(scenario: Scenario, settings: PlanSettings, keep: float, k_max: in
     models keeps the curve concave above the load (rounding down would add flat steps,
     which the scheduler's concave model cannot use).
     """
-    from cxqueue.analytic import erlang_a, erlang_c
-
     f = scenario.forecast
     t = scenario.target
     on_duty = (np.arange(k_max + 1.0) * keep)[None, :]
     load, aht = f.offered_load[:, None], f.aht_s[:, None]
+    # the internal tier: the scenario has validated every input already
     if settings.model == "erlang_c" or scenario.patience.is_none:
-        return erlang_c.service_level(load, on_duty, aht_s=aht, answer_within_s=t.answer_within_s)
+        return core.erlang_c(core.C_SL, load, on_duty, aht, t.answer_within_s)
     basis = t.basis if t.basis in ("offered", "answered", "virtual") else "offered"
-    return erlang_a.service_level(
-        load, on_duty, aht_s=aht, mean_patience_s=_patience_s(scenario), answer_within_s=t.answer_within_s, basis=basis
-    )
+    return core.queue_metric(core.SL[basis], load, on_duty, math.inf, aht, _patience_s(scenario), t.answer_within_s)
 
 
 def _size_lines(scenario: Scenario, settings: PlanSettings, on_duty: np.ndarray) -> int:
@@ -329,15 +326,9 @@ def optimize_plan(
             f"{float(total.mean):.3f} (target {target.level:g}); {failing.size} interval(s) below target with 95 % "
             f"confidence{': ' + where + more if failing.size else ''}"
         )
-    analytic = erlang_x.metrics(
-        f.offered_load,
-        planned.agents,
-        float(lines),
-        aht_s=f.aht_s,
-        mean_patience_s=_patience_s(scenario),
-        answer_within_s=target.answer_within_s,
-        redial_blocked=scenario.redials.blocked,
-        redial_abandoned=scenario.redials.abandoned,
+    rb, ra = scenario.redials.blocked, scenario.redials.abandoned
+    analytic = core.queue_metrics(
+        f.offered_load, planned.agents, float(lines), f.aht_s, _patience_s(scenario), target.answer_within_s, rb, ra
     )
     return PlanResult(
         scenario=planned,
