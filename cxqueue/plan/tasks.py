@@ -161,16 +161,8 @@ def _week_demand(cfg: PlanConfig, slot_s: float) -> np.ndarray:
     return np.bincount(slot, weights=f.calls, minlength=n)[:n]
 
 
-# the limits of the search, as HoursSearchSettings and search_opening_hours both name them
+# the limits of the search, as HoursSearchSettings, search_opening_hours and its messages name them
 _LIMITS = ("earliest_open_s", "latest_open_s", "earliest_close_s", "latest_close_s", "min_open_s", "step_s")
-# search_opening_hours' parameters as [hours_search] names them (for its error messages)
-_KEYS = {
-    "earliest_open_s": "earliest_open",
-    "latest_open_s": "latest_open",
-    "earliest_close_s": "earliest_close",
-    "latest_close_s": "latest_close",
-    "min_demand_covered": "min_calls_covered",
-}
 
 
 def study_hours(
@@ -188,8 +180,6 @@ def study_hours(
     ``[redials].closed`` if above 0, else 0.5). ``budget`` caps the cost (default: the
     current hours' cost, or none when they cover less than ``min_calls_covered``).
     """
-    import re
-
     from cxqueue.optimize.hours import evaluate_opening_hours, search_opening_hours
 
     hs = cfg.hours_search or HoursSearchSettings()
@@ -209,15 +199,12 @@ def study_hours(
     current = evaluate_opening_hours(demand, cfg.hours, **kw)
     fixed = {d: (w[0] if w else None) for d, w in enumerate(cfg.hours.windows) if d not in hs.weekdays}
     limits = {name: getattr(hs, name) for name in _LIMITS}
-    limits.update(fixed=fixed, min_demand_covered=hs.min_calls_covered)
+    limits.update(fixed=fixed, min_calls_covered=hs.min_calls_covered)
     below = bool(current.coverage < hs.min_calls_covered - 1e-12)
     if budget is None and not below:
         budget = current.cost
     try:
         res = search_opening_hours(demand, budget=budget, **kw, **limits)
-    except ConfigError as exc:
-        msg = str(exc)
-        for name, key in _KEYS.items():
-            msg = re.sub(rf"\b{name}\b", key, msg)
-        raise ConfigError(f"{cfg.source}: [hours_search]: {msg}") from None
+    except ConfigError as exc:  # the search's parameters are the [hours_search] keys
+        raise ConfigError(f"{cfg.source}: [hours_search]: {exc}") from None
     return HoursStudy(current, res, budget, float(carry_over), below, hs)

@@ -137,10 +137,11 @@ def test_hours_weekdays_and_half_hour_steps(tmp_path):
      "that every time tried starts an interval; got 2700 s"),
     (dict(latest_close="latest_close = 19:00:00"), "[hours_search]: min_calls_covered must be reachable: the widest "
      "windows allowed cover 0.5827 of the demand; got 0.95; widen the limits or lower it"),
-    (dict(step_min="step_h = 7"), "[hours_search]: monday is searched but no window fits earliest_open=28800, "
-     "latest_open=50400, earliest_close=64800, latest_close=82800, min_open_s=28800, max_open_s=86400, "
+    (dict(step_min="step_h = 7"), "[hours_search]: monday is searched but no window fits earliest_open=08:00, "
+     "latest_open=14:00, earliest_close=18:00, latest_close=23:00, min_open_s=28800, max_open_s=86400, "
      "step_s=25200; widen the limits, or put it in must_close"),
 ])  # fmt: skip
+# (the limits read as times of day, as the config writes them; they read as seconds before)
 def test_hours_errors_name_the_key(tmp_path, capsys, swap, message):
     path = _evening(tmp_path, "bad", **swap)
     assert run(["hours", str(path)])[0] == EXIT_USAGE

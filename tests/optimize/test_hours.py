@@ -224,9 +224,9 @@ def test_grid_search_equals_brute_force_on_its_grid():
 FIXED = {"tuesday": (10 * H, 18 * H), 3: (9 * H, 17 * H), 4: None}
 NEW = [
     dict(cost_per_open_hour=40.0),
-    dict(min_demand_covered=0.3),
+    dict(min_calls_covered=0.3),
     dict(fixed=FIXED),
-    dict(fixed=FIXED, cost_per_open_hour=15.0, min_demand_covered=0.37),
+    dict(fixed=FIXED, cost_per_open_hour=15.0, min_calls_covered=0.37),
 ]
 
 
@@ -239,7 +239,7 @@ def test_new_constraints_equal_brute_force(cfg, new):
     for day, w in new.get("fixed", {}).items():  # a fixed day has its one window (or stays closed)
         wins[day if isinstance(day, int) else 1] = [w]
     bkw = kw | {"cost_per_open_hour": new.get("cost_per_open_hour", 0.0)}
-    share = new.get("min_demand_covered", 0.0)
+    share = new.get("min_calls_covered", 0.0)
     plans = brute_force(lam, wins, bkw, share)
     assert 3 <= len(plans) < (63 if share or "fixed" in new else 64)
     if share:  # the floor binds: some plan of the space covers less
@@ -275,17 +275,21 @@ def test_coverage_floor_over_the_whole_cyclic_week_equals_brute_force():
     )
     plans = brute_force(lam, wins, kw, 0.6)
     assert 5 < len(plans) < len(brute_force(lam, wins, kw))
-    r = search_opening_hours(lam, windows=wins, pareto="full", min_demand_covered=0.6, **kw)
+    r = search_opening_hours(lam, windows=wins, pareto="full", min_calls_covered=0.6, **kw)
     same_pareto(r, plans, True)
-    same_pareto(search_opening_hours(lam, windows=wins, min_demand_covered=0.6, **kw), plans, False)
+    same_pareto(search_opening_hours(lam, windows=wins, min_calls_covered=0.6, **kw), plans, False)
     assert r.best.net_value == pytest.approx(max(p.net_value for p in plans), rel=1e-12)
     assert "coverage >= 0.6" in r.message
+    # the old name of the floor still works, with a warning
+    with pytest.warns(DeprecationWarning, match="min_calls_covered"):
+        old = search_opening_hours(lam, windows=wins, pareto="full", min_demand_covered=0.6, **kw)
+    assert [(p.cost, p.lost) for p in old.pareto] == [(p.cost, p.lost) for p in r.pareto]
 
 
 @pytest.mark.parametrize("limits", [
     dict(earliest_open_s=4 * H, latest_open_s=12 * H, earliest_close_s=16 * H, latest_close_s=24 * H),
     dict(earliest_open_s=0.0, latest_open_s=8 * H, earliest_close_s=12 * H, latest_close_s=20 * H, min_open_s=0.0,
-         min_demand_covered=0.3, cost_per_open_hour=10.0),
+         min_calls_covered=0.3, cost_per_open_hour=10.0),
 ])  # fmt: skip
 def test_open_and_close_bounds_on_the_grid_equal_brute_force(limits):
     lam = demand(5)
@@ -297,13 +301,13 @@ def test_open_and_close_bounds_on_the_grid_equal_brute_force(limits):
         penalty_per_lost=8.0,
         cost_per_open_hour=limits.pop("cost_per_open_hour", 0.0),
     )
-    share = limits.pop("min_demand_covered", 0.0)
+    share = limits.pop("min_calls_covered", 0.0)
     r = search_opening_hours(
         lam,
         step_s=4 * H,
         must_close=[3, 4, 5, 6],
         pareto="full",
-        min_demand_covered=share,
+        min_calls_covered=share,
         fixed={2: (8 * H, 16 * H)},
         **limits,
         **kw,
@@ -403,8 +407,9 @@ def test_errors_name_the_cause():
         (dict(must_open=[9]), "must_open must hold weekday numbers 0 (Monday) .. 6 or names; got 9"),
         (
             dict(must_open=[2], min_open_s=10 * H, max_open_s=8 * H, must_close=[0, 1]),
-            "wednesday must open but no window fits earliest_open_s=0, latest_open_s=86400, earliest_close_s=0, "
-            "latest_close_s=86400, min_open_s=36000, max_open_s=28800, step_s=3600; widen the limits",
+            # the limits read as times of day (the config's words); they read as seconds before
+            "wednesday must open but no window fits earliest_open=00:00, latest_open=24:00, earliest_close=00:00, "
+            "latest_close=24:00, min_open_s=36000, max_open_s=28800, step_s=3600; widen the limits",
         ),
         (
             dict(
@@ -414,8 +419,8 @@ def test_errors_name_the_cause():
                 latest_close_s=14 * H,
                 min_open_s=5 * H,
             ),
-            "monday is searched but no window fits earliest_open_s=36000, latest_open_s=43200, "
-            "earliest_close_s=46800, latest_close_s=50400, min_open_s=18000, max_open_s=86400, step_s=3600; widen the "
+            "monday is searched but no window fits earliest_open=10:00, latest_open=12:00, "
+            "earliest_close=13:00, latest_close=14:00, min_open_s=18000, max_open_s=86400, step_s=3600; widen the "
             "limits, or put it in must_close",
         ),
         (dict(latest_open_s=-1.0), "latest_open_s must be >= 0; got -1.0"),
@@ -442,10 +447,10 @@ def test_errors_name_the_cause():
             dict(fixed={1: (0.0, H)}, must_open=["tuesday"]),
             "fixed and must_open must not share a day (a fixed day is not searched); both hold tuesday",
         ),
-        (dict(min_demand_covered=1.5), "min_demand_covered must be a fraction in [0, 1]; got 1.5"),
+        (dict(min_calls_covered=1.5), "min_calls_covered must be a fraction in [0, 1]; got 1.5"),
         (
-            dict(min_demand_covered=0.9, latest_close_s=12 * H),
-            "min_demand_covered must be reachable: the widest windows allowed cover 0.5 of the demand; got 0.9; "
+            dict(min_calls_covered=0.9, latest_close_s=12 * H),
+            "min_calls_covered must be reachable: the widest windows allowed cover 0.5 of the demand; got 0.9; "
             "widen the limits or lower it",
         ),
         (dict(cost_per_open_hour=-2.0), "cost_per_open_hour must be >= 0; got -2.0"),

@@ -51,6 +51,13 @@ def _weekdays(name, days) -> frozenset[int]:
 LIMITS = ("earliest_open_s", "latest_open_s", "earliest_close_s", "latest_close_s", "min_open_s", "max_open_s")
 
 
+def _limit_text(name: str, value: float) -> str:
+    """A limit as a person reads it: times of day as ``earliest_open=08:00``, lengths in seconds."""
+    if name.startswith(("earliest_", "latest_")):
+        return f"{name[:-2]}={int(value // 3600):02d}:{int(value % 3600 // 60):02d}"
+    return f"{name}={value:g}"
+
+
 def _fixed(model, fixed) -> dict[int, tuple[int, int] | None]:
     if fixed is None:
         return {}
@@ -106,7 +113,7 @@ def choices(model, limits: dict, step_s, must_open, must_close, windows, fixed):
             ]
             may_close = d not in mo
             if not cand:
-                why = ", ".join(f"{k}={lim[k][d]:g}" for k in LIMITS)
+                why = ", ".join(_limit_text(k, lim[k][d]) for k in LIMITS)
                 raise ConfigError(
                     f"{WEEKDAYS[d]} {'must open' if d in mo else 'is searched'} but no window fits "
                     f"{why}, step_s={step:g}; widen the limits" + ("" if d in mo else ", or put it in must_close")
@@ -132,7 +139,7 @@ def coverage_floor(model, choices, share: float) -> float | None:
     need = share * total - 1e-9 * max(total, 1.0)
     if sum(widest) < need:
         raise ConfigError(
-            f"min_demand_covered must be reachable: the widest windows allowed cover "
+            f"min_calls_covered must be reachable: the widest windows allowed cover "
             f"{sum(widest) / total:.4g} of the demand; got {share:g}; widen the limits or lower it"
         )
     return need

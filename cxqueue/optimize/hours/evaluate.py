@@ -15,7 +15,7 @@ fraction of latent callers answered within the threshold; net value is
 ``value_per_answered * answered - penalty_per_lost * lost - cost``. A fixed
 ``cost_per_open_hour`` (a supervisor, the building) adds to the cost of every hour open, in
 both cost models. A plan's coverage is the share of the latent demand whose preferred time
-falls inside its open hours; ``min_demand_covered`` makes plans below it infeasible.
+falls inside its open hours; ``min_calls_covered`` makes plans below it infeasible.
 
 `evaluate_opening_hours` evaluates given hours; `cxqueue.optimize.hours.search` searches them.
 """

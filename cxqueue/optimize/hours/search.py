@@ -232,7 +232,8 @@ def search_opening_hours(
     earliest_close_s=0.0,
     fixed=None,
     cost_per_open_hour=0.0,
-    min_demand_covered=0.0,
+    min_calls_covered=0.0,
+    min_demand_covered=None,
 ) -> HoursSearch:
     """Opening and closing time of each weekday: the Pareto set over (cost, lost calls, service level).
 
@@ -268,9 +269,12 @@ def search_opening_hours(
     cost_per_open_hour : float
         Fixed cost of each hour open (supervisor, building), added to every plan's cost in
         both cost models (default 0).
-    min_demand_covered : float
+    min_calls_covered : float
         Plans whose open slots hold less than this fraction of the latent demand (calls by
-        preferred time, over all calls of the week) are infeasible (default 0).
+        preferred time, over all calls of the week) are infeasible (default 0); the config's
+        ``[hours_search].min_calls_covered``.
+    min_demand_covered : float, optional
+        The old name of ``min_calls_covered`` (deprecated).
     cost_model : {"agent_hours", "shifts"}
         Cost of a plan: paid agent-hours, or a week of shifts from ``templates`` (see the
         module docstring for how the two combine).
@@ -293,7 +297,7 @@ def search_opening_hours(
     Raises
     ------
     ConfigError
-        Bad input, limits that leave a searched day no window, or a ``min_demand_covered``
+        Bad input, limits that leave a searched day no window, or a ``min_calls_covered``
         that no plan reaches; the message names it.
 
     Examples
@@ -318,7 +322,7 @@ def search_opening_hours(
     ...                          must_close=range(3, 7), step_s=4 * 3600, min_open_s=8 * 3600,
     ...                          agent_hour_cost=25.0, penalty_per_lost=10.0, budget=4000,
     ...                          fixed={"monday": (8 * 3600, 20 * 3600)}, cost_per_open_hour=50.0,
-    ...                          min_demand_covered=0.6)
+    ...                          min_calls_covered=0.6)
     >>> r.best.describe()
     'mon 08-20, tue 08-20, wed closed, thu closed, fri closed, sat closed, sun closed'
     >>> r.best.cost, r.best.open_hours, round(r.best.coverage, 4), r.best.cost - 50.0 * 24
@@ -350,7 +354,12 @@ def search_opening_hours(
         max_open_s=max_open_s,
     )
     choices = _choices(model, limits, step_s, must_open, must_close, windows, fixed)
-    share = float(v.fraction_array("min_demand_covered", min_demand_covered))
+    if min_demand_covered is not None:
+        import warnings
+
+        warnings.warn("min_demand_covered is now min_calls_covered", DeprecationWarning, stacklevel=2)
+        min_calls_covered = min_demand_covered
+    share = float(v.fraction_array("min_calls_covered", min_calls_covered))
     v.choice("cost_model", cost_model, COST_MODELS)
     if cost_model == "shifts" and not templates:
         raise ConfigError("cost_model='shifts' needs templates (a sequence of ShiftTemplate); got none")
