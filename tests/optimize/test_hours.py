@@ -283,7 +283,7 @@ def test_coverage_floor_over_the_whole_cyclic_week_equals_brute_force():
     # the old name of the floor still works, with a warning
     with pytest.warns(DeprecationWarning, match="min_calls_covered"):
         old = search_opening_hours(lam, windows=wins, pareto="full", min_demand_covered=0.6, **kw)
-    assert [(p.cost, p.lost) for p in old.pareto] == [(p.cost, p.lost) for p in r.pareto]
+    assert [(p.cost, p.lost_calls) for p in old.pareto] == [(p.cost, p.lost_calls) for p in r.pareto]
 
 
 @pytest.mark.parametrize("limits", [
