@@ -36,6 +36,7 @@ line by line; read that file for the model.
 from __future__ import annotations
 
 import math
+import os
 
 from numba import njit, types
 
@@ -536,3 +537,28 @@ def step(
             return GROW_LOG
         sti[X_LN] = _sweep(SI, SF, LI, LF, ln, counts, backlog, n_int * interval_s, sl_t, record)
     return code
+
+
+def status() -> str:
+    """Where `step` stands for its one `SIGNATURE`, without compiling anything.
+
+    ``"nojit"`` (``NUMBA_DISABLE_JIT=1``: plain Python), ``"compiled"`` (in this
+    process), ``"cached"`` (numba's cache holds it: loading takes milliseconds),
+    ``"readonly"`` (not cached, and the cache folder cannot be written) or ``"cold"``
+    (it must be compiled, and the cache can keep it). Reads numba's cache index through
+    numba internals; if they change, the answer is ``"cold"``.
+    """
+    if not hasattr(step, "signatures"):
+        return "nojit"
+    if step.signatures:
+        return "compiled"
+    try:
+        cache = step._cache
+        key = cache._index_key(SIGNATURE, step.targetctx.codegen())
+        if key in cache._cache_file._load_index():
+            return "cached"
+        if not os.access(cache.cache_path, os.W_OK):
+            return "readonly"
+    except Exception:  # a numba without these internals: assume a compile is due
+        return "cold"
+    return "cold"

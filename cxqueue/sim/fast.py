@@ -15,6 +15,7 @@ import numpy as np
 
 from cxqueue.scenario import Scenario
 from cxqueue.sim import _kernels as k
+from cxqueue.sim import warmup
 from cxqueue.sim.arrivals import Callers, open_windows
 from cxqueue.sim.records import N_COUNTS, WAIT_EDGES_S, RepOutput, call_log
 
@@ -86,6 +87,7 @@ def _kernel(arr_t, cls_of, head_start, tables, flags, aht, agents, reserve, rese
     hist, backlog = np.zeros((n_int, _EDGES.shape[0]), np.int64), np.zeros(5, np.int64)
     stf, sti = np.zeros(k.N_S), np.zeros(k.N_X, np.int64)
     sti[k.X_ON_DUTY], sti[k.X_ON_RES], sti[k.X_BI], sti[k.X_NFREE] = agents[0], reserve[0], 1, _CAP
+    warmup.wait()  # a compile started ahead in a child process: load its cache entry
     while True:
         code = k.step(
             stf, sti, SI, SF, free, ht, hs, hp, Q, qh, qs, LI, LF, counts, tsum, hist, backlog,
