@@ -11,6 +11,8 @@ allocates the kernel's state and grows it with numpy when the kernel asks.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from cxqueue.scenario import Scenario
@@ -23,6 +25,7 @@ __all__ = ["reserve_staffing", "run_fast", "staffing"]
 
 _CAP = 256  # initial rows of the slot tables, the heap and the queues (powers of two)
 _EDGES = np.array(WAIT_EDGES_S)  # a writable copy: the kernel's one signature takes writable arrays
+_CENTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # scenario -> `_center`
 
 
 def staffing(scenario: Scenario) -> np.ndarray:
@@ -54,7 +57,13 @@ def reserve_staffing(scenario: Scenario) -> tuple[np.ndarray, int]:
 
 
 def _arr(a, dtype) -> np.ndarray:
-    """``a`` as a C-contiguous, aligned, writable array of ``dtype`` (no copy if it is one)."""
+    """``a`` as a C-contiguous, aligned, writable array of ``dtype`` (no copy if it is one).
+
+    The check comes first: np.require alone costs microseconds per array, and a short
+    replication passes seventeen of them.
+    """
+    if type(a) is np.ndarray and a.dtype == dtype and a.flags.carray:
+        return a
     return np.require(a, dtype, ("C", "A", "W"))
 
 
@@ -68,15 +77,55 @@ def _grown(a: np.ndarray, rows: int) -> np.ndarray:
     return out
 
 
-def _kernel(arr_t, cls_of, head_start, tables, flags, aht, agents, reserve, reserve_k, interval_s, lines, windows,
-            sl_t, record):  # fmt: skip
+def _center(scenario: Scenario) -> tuple:
+    """The kernel's arguments that depend on the scenario alone, coerced to `SIGNATURE`:
+    computed once per scenario (every replication of `simulate` shares them; a short
+    replication would otherwise spend a third of its time here). A scenario's arrays are
+    read-only and the kernel only reads these."""
+    got = _CENTERS.get(scenario)
+    if got is not None:
+        return got
+    red, cb, f = scenario.redials, scenario.callbacks, scenario.forecast
+    agents = _arr(staffing(scenario), np.int64)
+    reserve, reserve_k = reserve_staffing(scenario)
+    reserve = _arr(reserve, np.int64)
+    got = (
+        _arr(scenario.priority.head_start_s, np.float64),
+        (cb is not None, float(red.blocked), float(red.abandoned), float(red.closed)),
+        (
+            float(scenario.ivr.self_service),
+            float(cb.threshold_s) if cb is not None else 0.0,
+            float(cb.accept) if cb is not None else 0.0,
+            float(cb.reach) if cb is not None else 0.0,
+        ),
+        (
+            _arr(f.aht_s, np.float64),
+            agents,
+            reserve,
+            int(reserve_k),
+            float(f.interval_s),
+            -1 if scenario.lines is None else int(scenario.lines),
+            _arr(open_windows(scenario).reshape(-1, 2), np.float64),
+            float(scenario.target.answer_within_s),
+        ),
+        int(agents.max(initial=0) + reserve.max(initial=0)),
+    )
+    _CENTERS[scenario] = got
+    return got
+
+
+def _kernel(scenario: Scenario, callers: Callers, record: bool):
     """Allocate the state, run `_kernels.step` until it returns DONE (growing what it asks
     for), and return counts, time integrals, wait histogram, backlog and the log."""
-    n_int, n_cls = aht.shape[0], head_start.shape[0]
-    max_agents = int(agents.max(initial=0) + reserve.max(initial=0))
-    cap_heap = _CAP
+    head_start, flags_a, flags_b, center, max_agents = _center(scenario)
+    cap_heap = _CAP  # room for a departure of every agent and a few more events
     while cap_heap < max_agents + 3:
         cap_heap *= 2
+    arr_t, cls_of = _arr(callers.arrival_s, np.float64), _arr(callers.cls, np.int64)
+    tables = [_arr(t, np.float64) for t in callers.tables()]
+    flags = (bool(callers.uses["patience_s"]), bool(callers.uses["ivr_s"]), *flags_a, int(callers.attempts), *flags_b)
+    agents, reserve = center[1], center[2]
+    n_int, n_cls = agents.shape[0], head_start.shape[0]
     SI, SF = np.zeros((_CAP, k.N_I), np.int64), np.zeros((_CAP, k.N_F))
     free = np.arange(_CAP - 1, -1, -1, dtype=np.int64)
     ht, hs, hp = np.empty(cap_heap), np.empty(cap_heap, np.int64), np.empty(cap_heap, np.int64)
@@ -91,8 +140,7 @@ def _kernel(arr_t, cls_of, head_start, tables, flags, aht, agents, reserve, rese
     while True:
         code = k.step(
             stf, sti, SI, SF, free, ht, hs, hp, Q, qh, qs, LI, LF, counts, tsum, hist, backlog,
-            arr_t, cls_of, head_start, *tables, *flags,
-            aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, _EDGES, record, max_agents,
+            arr_t, cls_of, head_start, *tables, *flags, *center, _EDGES, record, max_agents,
         )  # fmt: skip
         if code == k.DONE:
             return counts, tsum, hist, backlog, LI[: sti[k.X_LN]], LF[: sti[k.X_LN]]
@@ -130,38 +178,7 @@ def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> R
     >>> bool(out.counts[:, 5].sum() == out.calls.size)  # all answered: plenty of agents
     True
     """
-    red = scenario.redials
-    cb = scenario.callbacks
-    f = scenario.forecast
-    reserve, reserve_k = reserve_staffing(scenario)
-    counts, tsum, hist, backlog, LI, LF = _kernel(
-        _arr(callers.arrival_s, np.float64),
-        _arr(callers.cls, np.int64),
-        _arr(scenario.priority.head_start_s, np.float64),
-        [_arr(t, np.float64) for t in callers.tables()],
-        (
-            bool(callers.uses["patience_s"]),
-            bool(callers.uses["ivr_s"]),
-            cb is not None,
-            float(red.blocked),
-            float(red.abandoned),
-            float(red.closed),
-            int(callers.attempts),
-            float(scenario.ivr.self_service),
-            float(cb.threshold_s) if cb is not None else 0.0,
-            float(cb.accept) if cb is not None else 0.0,
-            float(cb.reach) if cb is not None else 0.0,
-        ),
-        _arr(f.aht_s, np.float64),
-        _arr(staffing(scenario), np.int64),
-        _arr(reserve, np.int64),
-        int(reserve_k),
-        float(f.interval_s),
-        -1 if scenario.lines is None else int(scenario.lines),
-        _arr(open_windows(scenario).reshape(-1, 2), np.float64),
-        float(scenario.target.answer_within_s),
-        bool(record),
-    )
+    counts, tsum, hist, backlog, LI, LF = _kernel(scenario, callers, bool(record))
     calls = None
     if record:
         calls = call_log(
@@ -174,6 +191,6 @@ def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> R
             LI[:, k.L_OUT],
             LF[:, k.LF_WAIT],
             LI[:, k.L_IVL],
-            clock_offset_s=f.start_s,
+            clock_offset_s=scenario.forecast.start_s,
         )
     return RepOutput(counts=counts, time_s=tsum, wait_hist=hist, backlog=backlog, calls=calls)
