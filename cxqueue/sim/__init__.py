@@ -5,13 +5,15 @@ opening hours, abandonment, redials and callbacks.
 implement the same model on the same pre-sampled callers: ``"simpy"`` (the readable
 reference, `cxqueue.sim.engine`) and ``"fast"`` (a numba event loop,
 `cxqueue.sim.fast`). Results are `SimulationResult` objects (`cxqueue.sim.kpis`); the
-call log uses `CALL_DTYPE` and `Outcome` codes (`cxqueue.sim.records`).
+call log uses `CALL_DTYPE` and `Outcome` codes (`cxqueue.sim.records`). `warm_up` compiles
+the fast engine in a child process while the caller does other work.
 """
 
 from cxqueue.sim.arrivals import Callers, sample_callers
 from cxqueue.sim.kpis import Backlog, Estimate, KPIs, SimulationResult
 from cxqueue.sim.records import CALL_DTYPE, Outcome
 from cxqueue.sim.runner import simulate
+from cxqueue.sim.warmup import warm_up
 
 __all__ = [
     "CALL_DTYPE",
@@ -23,4 +25,5 @@ __all__ = [
     "SimulationResult",
     "sample_callers",
     "simulate",
+    "warm_up",
 ]

@@ -1,6 +1,6 @@
 """The numba event loop of the fast engine (all numba code of cxqueue.sim lives here).
 
-One replication per call of `run`, no Python per event. State:
+One replication is one call of `step` (or a few, see below), no Python per event. State:
 
 - call slots (``SI`` int columns, ``SF`` float columns) with a free-list stack; a slot
   holds one attempt from its arrival until it leaves (and an abandoned caller's "ghost"
@@ -13,10 +13,20 @@ One replication per call of `run`, no Python per event. State:
 - the first attempts come from the sorted pre-sampled arrival array; interval
   boundaries (staffing changes) are the third event source.
 
-`run` allocates and grows the arrays; `_loop` processes events and never rebinds an
-array (numba reference-counts a rebound array at every use, which tripled the cost per
-call); when an array may run out of room `_loop` saves its scalars and returns, `run`
-doubles the array and calls it again.
+`step` processes events and never allocates or rebinds an array (numba
+reference-counts a rebound array at every use, which tripled the cost per call). When
+an array may run out of room it saves its scalars in ``stf``/``sti`` and returns a
+``GROW_*`` code; the driver (`cxqueue.sim.fast`) grows that array with numpy and calls
+it again. At the horizon it sweeps what is still in the system into the backlog and
+returns `DONE`.
+
+Compile time is what a planner waits for on a fresh install, so this module is written
+for numba to type quickly: one entry point with one signature (`SIGNATURE`; the driver
+passes exactly these types), plain loops instead of numpy overloads (a slice copy pulls
+in numba's error formatting, seconds of compilation), and no literal arguments (each
+distinct literal would compile a helper again). Everything numba compiles for the
+engine is in this one file, because numba's cache checks only the file of the function
+it loads: a helper in another module could change without invalidating `step`.
 
 Ties at one instant: interval boundary first, then heap events by insertion order,
 then first arrivals. The semantics are those of ``engine.py`` (the simpy reference),
@@ -26,9 +36,9 @@ line by line; read that file for the model.
 from __future__ import annotations
 
 import math
+import os
 
-import numpy as np
-from numba import njit
+from numba import njit, types
 
 from cxqueue.sim.records import (
     B_CALLBACK,
@@ -50,7 +60,6 @@ from cxqueue.sim.records import (
     C_VHITS,
     C_VOBS,
     C_WAIT_SUM,
-    N_COUNTS,
     O_ABANDONED,
     O_ANSWERED,
     O_BACKLOG,
@@ -74,48 +83,37 @@ I_CUST, I_ATT, I_CLS, I_IVL, I_STATE, I_LINE, I_QSEQ, I_TOK, I_CB, I_RES = range
 N_I = 10
 # slot float columns: arrival, queue entry, answer, end of service
 F_ARR, F_Q, F_ANS, F_END = range(4)
+N_F = 4
 # heap event kinds (payload = slot * 4 + kind)
 K_DEPART, K_ABANDON, K_IVR, K_REDIAL = range(4)
-# log columns
+# log columns (int, then float)
 L_CUST, L_ATT, L_CLS, L_OUT, L_IVL = range(5)
+N_L = 5
 LF_ARR, LF_ANS, LF_END, LF_WAIT = range(4)
+N_LF = 4
+# scalar state that survives the returns of `step` (floats, then ints)
+S_NOW, S_LAST, S_ACC_BUSY, S_ACC_LINES, S_ACC_PRESENT = range(5)
+N_S = 5
+(X_CI, X_ON_DUTY, X_BUSY, X_LUSED, X_ALIVE, X_VIRTUAL, X_BI, X_AI, X_WP, X_NFREE, X_HN, X_SEQ, X_QTOT, X_QSEQ,
+ X_LN, X_RBUSY, X_ON_RES, X_DONE) = range(18)  # fmt: skip
+N_X = 18
+# why `step` returned
+DONE, GROW_SLOTS, GROW_HEAP, GROW_QUEUES, GROW_LOG = range(5)
 
-
-@njit(**_JIT)
-def _grow_i2(a):
-    b = np.zeros((a.shape[0] * 2, a.shape[1]), np.int64)
-    b[: a.shape[0]] = a
-    return b
-
-
-@njit(**_JIT)
-def _grow_f2(a):
-    b = np.zeros((a.shape[0] * 2, a.shape[1]), np.float64)
-    b[: a.shape[0]] = a
-    return b
-
-
-@njit(**_JIT)
-def _grow_slots(SI, SF, free, nfree):
-    """Double the slot tables; the free-list keeps its slots and gains the new ones."""
-    old = SI.shape[0]
-    nf = np.empty(2 * old, np.int64)
-    nf[:nfree] = free[:nfree]
-    for j in range(old):
-        nf[nfree + j] = 2 * old - 1 - j
-    return _grow_i2(SI), _grow_f2(SF), nf, nfree + old
-
-
-@njit(**_JIT)
-def _grow_heap(ht, hs, hp):
-    hn = ht.shape[0]
-    nt = np.empty(2 * hn, np.float64)
-    ns = np.empty(2 * hn, np.int64)
-    npl = np.empty(2 * hn, np.int64)
-    nt[:hn] = ht
-    ns[:hn] = hs
-    npl[:hn] = hp
-    return nt, ns, npl
+_f1, _f2 = types.float64[::1], types.float64[:, ::1]
+_i1, _i2 = types.int64[::1], types.int64[:, ::1]
+_f8, _i8, _b = types.float64, types.int64, types.boolean
+#: The one signature of `step`, argument by argument (the driver coerces to exactly these).
+SIGNATURE = (
+    # state: stf, sti, SI, SF, free, ht, hs, hp, Q, qh, qs, LI, LF, counts, tsum, hist, backlog
+    _f1, _i1, _i2, _f2, _i1, _f1, _i1, _i1, _i2, _i1, _i1, _i2, _f2, _f2, _f2, _i2, _i1,
+    # callers: arrival times, classes, head starts, the ten attribute tables
+    _f1, _i1, _f1, _f2, _f2, _f2, _f2, _f2, _f2, _f2, _f2, _f2, _f2,
+    # use_pat, use_ivr, use_cb, p_blocked, p_abandoned, p_closed, max_att, ivr_self, cb_threshold, cb_accept, cb_reach
+    _b, _b, _b, _f8, _f8, _f8, _i8, _f8, _f8, _f8, _f8,
+    # aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record, max_agents
+    _f1, _i1, _i1, _i8, _f8, _i8, _f2, _f8, _f1, _b, _i8,
+)  # fmt: skip
 
 
 @njit(**_JIT)
@@ -165,51 +163,81 @@ def _pop(ht, hs, hp, hn):
 
 
 @njit(**_JIT)
-def _grow_queues(Q, qh, qs):
-    """Double every ring buffer, unrolled so that each starts at 0."""
-    cap = Q.shape[1]
-    nq = np.empty((Q.shape[0], 2 * cap), np.int64)
-    for j in range(Q.shape[0]):
-        for m in range(qs[j]):
-            nq[j, m] = Q[j, (qh[j] + m) & (cap - 1)]
-        qh[j] = 0
-    return nq
-
-
-@njit(**_JIT)
-def _log(LI, LF, ln, SI, s, outcome, t_ans, t_end, wait):
-    """Write one row of the call log at ``ln`` (the caller ensures room)."""
+def _log(LI, LF, ln, SI, SF, s, outcome, t_ans, t_end, wait):
+    """Write the row of slot ``s`` at ``ln`` (the caller ensures room); pass ``outcome``
+    as ``int(O_...)``: a bare constant would be a literal and compile this again."""
     LI[ln, L_CUST] = SI[s, I_CUST]
     LI[ln, L_ATT] = SI[s, I_ATT]
     LI[ln, L_CLS] = SI[s, I_CLS]
     LI[ln, L_OUT] = outcome
     LI[ln, L_IVL] = SI[s, I_IVL]
+    LF[ln, LF_ARR] = SF[s, F_ARR]
     LF[ln, LF_ANS] = t_ans
     LF[ln, LF_END] = t_end
     LF[ln, LF_WAIT] = wait
     return ln + 1
 
 
-# scalar state that survives the returns of `_loop` (floats, then ints)
-S_NOW, S_LAST, S_ACC_BUSY, S_ACC_LINES, S_ACC_PRESENT = range(5)
-(X_CI, X_ON_DUTY, X_BUSY, X_LUSED, X_ALIVE, X_VIRTUAL, X_BI, X_AI, X_WP, X_NFREE, X_HN, X_SEQ, X_QTOT, X_QSEQ,
- X_LN, X_RBUSY, X_ON_RES) = range(17)  # fmt: skip
-# why `_loop` returned
-DONE, GROW_SLOTS, GROW_HEAP, GROW_QUEUES, GROW_LOG = range(5)
+@njit(**_JIT)
+def _bin(edges, w):
+    """The histogram bin of ``w``: the first k with ``w <= edges[k]`` (np.searchsorted, left)."""
+    lo = 0
+    hi = edges.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if edges[mid] < w:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @njit(**_JIT)
-def _loop(
-    stf, sti, SI, SF, free, ht, hs, hp, Q, qh, qs, LI, LF, counts, tsum, hist, max_agents,
+def _sweep(SI, SF, LI, LF, ln, counts, backlog, horizon, sl_t, record):
+    """At the horizon: what is still in the system is the backlog (log rows and counts)."""
+    nan = math.nan
+    for s in range(SI.shape[0]):
+        st = SI[s, I_STATE]
+        if st == S_FREE:
+            continue
+        ivl = SI[s, I_IVL]
+        if st == S_PENDING:
+            backlog[B_REDIAL] += 1
+            continue
+        if st == S_WAIT or st == S_GHOST or st == S_VIRTUAL:
+            w = horizon - SF[s, F_Q]
+            if w > sl_t:
+                counts[ivl, C_VOBS] += 1
+            if st == S_GHOST:
+                continue
+            backlog[B_QUEUE if st == S_WAIT else B_CALLBACK] += 1
+        elif st == S_IVR:
+            w = nan
+            backlog[B_IVR] += 1
+        else:
+            backlog[B_SERVICE] += 1
+            if record:
+                out = O_CALLBACK if SI[s, I_CB] == 1 else O_ANSWERED
+                ln = _log(LI, LF, ln, SI, SF, s, out, SF[s, F_ANS], SF[s, F_END], SF[s, F_ANS] - SF[s, F_Q])
+            continue
+        counts[ivl, C_BACKLOG] += 1
+        if record:
+            ln = _log(LI, LF, ln, SI, SF, s, int(O_BACKLOG), nan, nan, w)
+    return ln
+
+
+@njit(**_JIT)
+def step(
+    stf, sti, SI, SF, free, ht, hs, hp, Q, qh, qs, LI, LF, counts, tsum, hist, backlog,
     arr_t, cls_of, head_start,
     handle_u, patience, ivr_t, ivr_u, redial_u, d_blocked, d_abandoned, d_closed, cb_acc_u, cb_reach_u,
     use_pat, use_ivr, use_cb, p_blocked, p_abandoned, p_closed, max_att, ivr_self, cb_threshold, cb_accept,
-    cb_reach, aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record,
+    cb_reach, aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record, max_agents,
 ):  # fmt: skip
-    """Run events until the horizon (returns DONE) or until an array may run out of room
-    (returns GROW_*; `run` grows it and calls again). Arrays are never rebound in here:
-    a rebound array is reference-counted by numba at every use, which costs more than
-    the simulation itself."""
+    """Run events until the horizon, then sweep the backlog (returns `DONE`), or until an
+    array may run out of room (returns ``GROW_*``; the driver grows it and calls again).
+    The arguments are those of `SIGNATURE`; ``sti[X_DONE]`` says the horizon was reached
+    (only the sweep is left), ``sti[X_LN]`` is the number of log rows."""
     n = arr_t.shape[0]
     n_int = aht.shape[0]
     n_cls = head_start.shape[0]
@@ -224,7 +252,8 @@ def _loop(
     n_alive, n_virtual, bi, ai, wp = sti[X_ALIVE], sti[X_VIRTUAL], sti[X_BI], sti[X_AI], sti[X_WP]
     nfree, hn, seq, qtot, qseq, ln = sti[X_NFREE], sti[X_HN], sti[X_SEQ], sti[X_QTOT], sti[X_QSEQ], sti[X_LN]
     code = DONE
-    while True:
+    done = sti[X_DONE] == 1
+    while not done:
         # room for what one event can add (a few slots, heap entries, log rows) or return to grow
         if nfree < 2:
             code = GROW_SLOTS
@@ -272,6 +301,7 @@ def _loop(
             acc_lines = 0.0
             acc_present = 0.0
             if bi >= n_int:
+                done = True
                 break
             ci = bi
             on_duty = agents[bi]
@@ -292,8 +322,7 @@ def _loop(
                     lused -= 1
                 if record:
                     out = O_CALLBACK if SI[s, I_CB] == 1 else O_ANSWERED
-                    ln = _log(LI, LF, ln, SI, s, out, SF[s, F_ANS], now, SF[s, F_ANS] - SF[s, F_Q])
-                    LF[ln - 1, LF_ARR] = SF[s, F_ARR]
+                    ln = _log(LI, LF, ln, SI, SF, s, out, SF[s, F_ANS], now, SF[s, F_ANS] - SF[s, F_Q])
                 SI[s, I_STATE] = S_FREE
                 free[nfree] = s
                 nfree += 1
@@ -305,8 +334,7 @@ def _loop(
                     SI[s, I_LINE] = 0
                     counts[SI[s, I_IVL], C_ABANDONED] += 1
                     if record:
-                        ln = _log(LI, LF, ln, SI, s, O_ABANDONED, nan, now, now - SF[s, F_Q])
-                        LF[ln - 1, LF_ARR] = SF[s, F_ARR]
+                        ln = _log(LI, LF, ln, SI, SF, s, int(O_ABANDONED), nan, now, now - SF[s, F_Q])
                     c = SI[s, I_CUST]
                     a = SI[s, I_ATT]
                     if a + 1 < max_att and p_abandoned > 0 and redial_u[c, a] < p_abandoned:
@@ -321,8 +349,7 @@ def _loop(
                     counts[SI[s, I_IVL], C_IVR] += 1
                     lused -= 1
                     if record:
-                        ln = _log(LI, LF, ln, SI, s, O_IVR, nan, now, nan)
-                        LF[ln - 1, LF_ARR] = SF[s, F_ARR]
+                        ln = _log(LI, LF, ln, SI, SF, s, int(O_IVR), nan, now, nan)
                     SI[s, I_STATE] = S_FREE
                     free[nfree] = s
                     nfree += 1
@@ -353,8 +380,7 @@ def _loop(
             if not (wp < nwin and windows[wp, 0] <= now):
                 counts[ci, C_CLOSED] += 1
                 if record:
-                    ln = _log(LI, LF, ln, SI, s, O_CLOSED, nan, now, nan)
-                    LF[ln - 1, LF_ARR] = now
+                    ln = _log(LI, LF, ln, SI, SF, s, int(O_CLOSED), nan, now, nan)
                 if a + 1 < max_att and p_closed > 0 and redial_u[c, a] < p_closed and wp < nwin:
                     rd_t = windows[wp, 0] + d_closed[c, a]
                     rd_c = c
@@ -366,8 +392,7 @@ def _loop(
             elif lines >= 0 and lused >= lines:
                 counts[ci, C_BLOCKED] += 1
                 if record:
-                    ln = _log(LI, LF, ln, SI, s, O_BLOCKED, nan, now, nan)
-                    LF[ln - 1, LF_ARR] = now
+                    ln = _log(LI, LF, ln, SI, SF, s, int(O_BLOCKED), nan, now, nan)
                 if a + 1 < max_att and p_blocked > 0 and redial_u[c, a] < p_blocked:
                     rd_t = now + d_blocked[c, a]
                     rd_c = c
@@ -472,8 +497,7 @@ def _loop(
                 else:
                     counts[ivl, C_CB_FAILED] += 1
                     if record:
-                        ln = _log(LI, LF, ln, SI, s, O_CALLBACK_FAILED, nan, now, w)
-                        LF[ln - 1, LF_ARR] = SF[s, F_ARR]
+                        ln = _log(LI, LF, ln, SI, SF, s, int(O_CALLBACK_FAILED), nan, now, w)
                     SI[s, I_STATE] = S_FREE
                     free[nfree] = s
                     nfree += 1
@@ -487,7 +511,7 @@ def _loop(
                 if w <= 0.0:
                     hist[ivl, 0] += 1
                 else:
-                    hist[ivl, np.searchsorted(edges, w)] += 1
+                    hist[ivl, _bin(edges, w)] += 1
             if busy < on_duty:
                 busy += 1
                 SI[s, I_RES] = 0
@@ -507,104 +531,34 @@ def _loop(
     sti[X_RBUSY], sti[X_ON_RES] = rbusy, on_res
     sti[X_ALIVE], sti[X_VIRTUAL], sti[X_BI], sti[X_AI], sti[X_WP] = n_alive, n_virtual, bi, ai, wp
     sti[X_NFREE], sti[X_HN], sti[X_SEQ], sti[X_QTOT], sti[X_QSEQ], sti[X_LN] = nfree, hn, seq, qtot, qseq, ln
+    if done:
+        sti[X_DONE] = 1
+        if record and ln + SI.shape[0] > LI.shape[0]:
+            return GROW_LOG
+        sti[X_LN] = _sweep(SI, SF, LI, LF, ln, counts, backlog, n_int * interval_s, sl_t, record)
     return code
 
 
-@njit(**_JIT)
-def _sweep(SI, SF, LI, LF, ln, counts, backlog, horizon, sl_t, record):
-    """At the horizon: what is still in the system is the backlog (log rows and counts)."""
-    nan = math.nan
-    for s in range(SI.shape[0]):
-        st = SI[s, I_STATE]
-        if st == S_FREE:
-            continue
-        ivl = SI[s, I_IVL]
-        if st == S_PENDING:
-            backlog[B_REDIAL] += 1
-            continue
-        if st == S_WAIT or st == S_GHOST or st == S_VIRTUAL:
-            w = horizon - SF[s, F_Q]
-            if w > sl_t:
-                counts[ivl, C_VOBS] += 1
-            if st == S_GHOST:
-                continue
-            backlog[B_QUEUE if st == S_WAIT else B_CALLBACK] += 1
-        elif st == S_IVR:
-            w = nan
-            backlog[B_IVR] += 1
-        else:
-            backlog[B_SERVICE] += 1
-            if record:
-                out = O_CALLBACK if SI[s, I_CB] == 1 else O_ANSWERED
-                ln = _log(LI, LF, ln, SI, s, out, SF[s, F_ANS], SF[s, F_END], SF[s, F_ANS] - SF[s, F_Q])
-                LF[ln - 1, LF_ARR] = SF[s, F_ARR]
-            continue
-        counts[ivl, C_BACKLOG] += 1
-        if record:
-            ln = _log(LI, LF, ln, SI, s, O_BACKLOG, nan, nan, w)
-            LF[ln - 1, LF_ARR] = SF[s, F_ARR]
-    return ln
+def status() -> str:
+    """Where `step` stands for its one `SIGNATURE`, without compiling anything.
 
-
-@njit(**_JIT)
-def run(
-    arr_t, cls_of, head_start,
-    handle_u, patience, ivr_t, ivr_u, redial_u, d_blocked, d_abandoned, d_closed, cb_acc_u, cb_reach_u,
-    use_pat, use_ivr, use_cb, p_blocked, p_abandoned, p_closed, max_att, ivr_self, cb_threshold, cb_accept,
-    cb_reach, aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record,
-):  # fmt: skip
-    """Simulate one replication; see the module docstring. Returns counts, time integrals,
-    wait histogram, backlog and (when ``record``) the log columns and their length."""
-    n = arr_t.shape[0]
-    n_int = aht.shape[0]
-    n_cls = head_start.shape[0]
-    counts = np.zeros((n_int, N_COUNTS))
-    tsum = np.zeros((n_int, 3))
-    hist = np.zeros((n_int, edges.shape[0]), np.int64)
-    backlog = np.zeros(5, np.int64)
-    SI = np.zeros((256, N_I), np.int64)
-    SF = np.zeros((256, 4))
-    free = np.arange(255, -1, -1).astype(np.int64)
-    ht = np.empty(256)
-    hs = np.empty(256, np.int64)
-    hp = np.empty(256, np.int64)
-    Q = np.empty((n_cls, 256), np.int64)
-    qh = np.zeros(n_cls, np.int64)
-    qs = np.zeros(n_cls, np.int64)
-    lcap = n + 16 if record else 1
-    LI = np.zeros((lcap, 5), np.int64)
-    LF = np.zeros((lcap, 4))
-    stf = np.zeros(5)
-    sti = np.zeros(17, np.int64)
-    sti[X_ON_DUTY] = agents[0]
-    sti[X_ON_RES] = reserve[0]
-    sti[X_BI] = 1
-    sti[X_NFREE] = 256
-    max_agents = agents.max() + reserve.max()
-    while True:
-        code = _loop(
-            stf, sti, SI, SF, free, ht, hs, hp, Q, qh, qs, LI, LF, counts, tsum, hist, max_agents,
-            arr_t, cls_of, head_start,
-            handle_u, patience, ivr_t, ivr_u, redial_u, d_blocked, d_abandoned, d_closed, cb_acc_u, cb_reach_u,
-            use_pat, use_ivr, use_cb, p_blocked, p_abandoned, p_closed, max_att, ivr_self, cb_threshold, cb_accept,
-            cb_reach, aht, agents, reserve, reserve_k, interval_s, lines, windows, sl_t, edges, record,
-        )  # fmt: skip
-        if code == DONE:
-            break
-        if code == GROW_SLOTS:
-            SI, SF, free, sti[X_NFREE] = _grow_slots(SI, SF, free, sti[X_NFREE])
-        elif code == GROW_HEAP:
-            while sti[X_HN] + 3 + max_agents > ht.shape[0]:
-                ht, hs, hp = _grow_heap(ht, hs, hp)
-        elif code == GROW_QUEUES:
-            Q = _grow_queues(Q, qh, qs)
-        else:
-            while sti[X_LN] + 4 + sti[X_QTOT] > LI.shape[0]:
-                LI = _grow_i2(LI)
-                LF = _grow_f2(LF)
-    if record:
-        while sti[X_LN] + SI.shape[0] > LI.shape[0]:
-            LI = _grow_i2(LI)
-            LF = _grow_f2(LF)
-    ln = _sweep(SI, SF, LI, LF, sti[X_LN], counts, backlog, n_int * interval_s, sl_t, record)
-    return counts, tsum, hist, backlog, LI, LF, ln
+    ``"nojit"`` (``NUMBA_DISABLE_JIT=1``: plain Python), ``"compiled"`` (in this
+    process), ``"cached"`` (numba's cache holds it: loading takes milliseconds),
+    ``"readonly"`` (not cached, and the cache folder cannot be written) or ``"cold"``
+    (it must be compiled, and the cache can keep it). Reads numba's cache index through
+    numba internals; if they change, the answer is ``"cold"``.
+    """
+    if not hasattr(step, "signatures"):
+        return "nojit"
+    if step.signatures:
+        return "compiled"
+    try:
+        cache = step._cache
+        key = cache._index_key(SIGNATURE, step.targetctx.codegen())
+        if key in cache._cache_file._load_index():
+            return "cached"
+        if not os.access(cache.cache_path, os.W_OK):
+            return "readonly"
+    except Exception:  # a numba without these internals: assume a compile is due
+        return "cold"
+    return "cold"

@@ -30,7 +30,7 @@ import warnings
 from dataclasses import dataclass, fields
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from cxqueue.sim import records as r
 
@@ -255,7 +255,13 @@ def _kpis(counts: np.ndarray, tsum: np.ndarray, hist: np.ndarray, interval_s, n_
 
 @functools.lru_cache(maxsize=256)
 def _t975(dof: int) -> float:
-    return float(stats.t.ppf(0.975, dof))
+    """The 97.5 % quantile of Student's t with ``dof`` degrees of freedom (scipy.special,
+    not scipy.stats: the same value, and scipy.stats takes a second to import).
+
+    >>> round(_t975(9), 6)
+    2.262157
+    """
+    return float(special.stdtrit(dof, 0.975))
 
 
 def _estimate(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
