@@ -220,6 +220,10 @@ def optimize_plan(
 
     t0 = time.perf_counter()
     settings = settings or PlanSettings()
+    if settings.engine == "fast":  # the simulation kernel compiles in a child while the requirements and shifts run
+        from cxqueue.sim import warm_up
+
+        warm_up()
     if not isinstance(scenario, Scenario):
         raise ConfigError(f"scenario must be a cxqueue.scenario.Scenario; got {type(scenario).__name__}")
     templates = tuple(templates)
