@@ -95,14 +95,7 @@ def loads_scenario(text: str, *, source: str = "<string>", base_dir=None) -> Pla
     base_dir : str or Path, optional
         Folder that relative paths are relative to (default: the current directory).
 
-    Returns
-    -------
-    PlanConfig
-
-    Raises
-    ------
-    ConfigError
-        As `load_scenario`.
+    Returns the `PlanConfig`, or raises `ConfigError` as `load_scenario` does.
 
     Examples
     --------

@@ -12,20 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cxqueue.scenario import (
-    IVR,
-    Callbacks,
-    Distribution,
-    Forecast,
-    OpeningHours,
-    PlanSettings,
-    PriorityClasses,
-    Redials,
-    Reserve,
-    Scenario,
-    ServiceTarget,
-    ShiftTemplate,
-)
+from cxqueue import scenario as sc
 from cxqueue.units import DAY
 
 __all__ = ["HoursSearchSettings", "OutputSettings", "PlanConfig", "ValidationSettings"]
@@ -104,33 +91,33 @@ class PlanConfig:
     source: str
     name: str
     description: str
-    forecast: Forecast
+    forecast: sc.Forecast
     demand_source: str
-    handle: Distribution
-    patience: Distribution
-    ivr: IVR
+    handle: sc.Distribution
+    patience: sc.Distribution
+    ivr: sc.IVR
     lines: int | None
-    hours: OpeningHours
-    redials: Redials
-    callbacks: Callbacks | None
-    priority: PriorityClasses
-    target: ServiceTarget
+    hours: sc.OpeningHours
+    redials: sc.Redials
+    callbacks: sc.Callbacks | None
+    priority: sc.PriorityClasses
+    target: sc.ServiceTarget
     day_factor_cv: float = 0.0
-    shifts: tuple[ShiftTemplate, ...] = ()
-    settings: PlanSettings = field(default_factory=PlanSettings)
+    shifts: tuple[sc.ShiftTemplate, ...] = ()
+    settings: sc.PlanSettings = field(default_factory=sc.PlanSettings)
     hours_search: HoursSearchSettings | None = None
     output: OutputSettings = field(default_factory=OutputSettings)
     validation: ValidationSettings | None = None
     history_fit: object | None = None
     notes: tuple[str, ...] = ()
-    reserve: Reserve | None = None
+    reserve: sc.Reserve | None = None
 
     @property
     def max_blocking(self) -> float | None:
         """Line-sizing target: the largest fraction of calls that may get a busy signal."""
         return self.target.max_blocking
 
-    def scenario(self, agents, *, lines: int | None = None) -> Scenario:
+    def scenario(self, agents, *, lines: int | None = None) -> sc.Scenario:
         """The `Scenario` with these `agents` per interval (and `lines`, default the config's).
 
         >>> from cxqueue.config import loads_scenario
@@ -140,9 +127,9 @@ class PlanConfig:
         """
         parts = {name: getattr(self, name) for name in _SCENARIO_PARTS}
         lines = self.lines if lines is None else lines
-        return Scenario(agents=agents, lines=lines, reserve=self.reserve_for(agents), **parts)
+        return sc.Scenario(agents=agents, lines=lines, reserve=self.reserve_for(agents), **parts)
 
-    def reserve_for(self, agents) -> Reserve | None:
+    def reserve_for(self, agents) -> sc.Reserve | None:
         """The config's reserve in the intervals where ``agents`` > 0 (None without a reserve).
 
         >>> from cxqueue.config import loads_scenario
@@ -154,7 +141,7 @@ class PlanConfig:
         if r is None:
             return None
         on = np.broadcast_to(np.asarray(agents, dtype=np.float64), self.forecast.calls.shape) > 0
-        return Reserve(np.where(on, np.broadcast_to(r.agents, on.shape), 0.0), r.queue_threshold)
+        return sc.Reserve(np.where(on, np.broadcast_to(r.agents, on.shape), 0.0), r.queue_threshold)
 
     def to_dict(self) -> dict:
         def conv(x):

@@ -321,21 +321,8 @@ def evaluate_opening_hours(
     >>> p.open_hours, round(p.coverage, 4)
     (60.0, 0.3571)
     """
-    model = model_iv(
-        latent_demand,
-        aht_s,
-        target,
-        mean_patience_s,
-        lines,
-        min_agents,
-        carry_over,
-        spread,
-        spread_s,
-        agent_hour_cost,
-        value_per_answered,
-        penalty_per_lost,
-        cost_per_open_hour,
-    )
+    model = model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
+                     agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour)  # fmt: skip
     if not isinstance(hours, OpeningHours):
         raise ConfigError(f"hours must be an OpeningHours; got {type(hours).__name__}")
     bad = next((d for d, day in enumerate(hours.windows) if len(day) > 1), None)

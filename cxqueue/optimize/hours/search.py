@@ -328,21 +328,8 @@ def search_opening_hours(
     >>> r.best.cost, r.best.open_hours, round(r.best.coverage, 4), r.best.cost - 50.0 * 24
     (3975.0, 24.0, 0.6667, 2775.0)
     """
-    model = model_iv(
-        latent_demand,
-        aht_s,
-        target,
-        mean_patience_s,
-        lines,
-        min_agents,
-        carry_over,
-        spread,
-        spread_s,
-        agent_hour_cost,
-        value_per_answered,
-        penalty_per_lost,
-        cost_per_open_hour,
-    )
+    model = model_iv(latent_demand, aht_s, target, mean_patience_s, lines, min_agents, carry_over, spread, spread_s,
+                     agent_hour_cost, value_per_answered, penalty_per_lost, cost_per_open_hour)  # fmt: skip
     if windows is not None and (not isinstance(windows, Sequence) or len(windows) != 7):
         raise ConfigError(f"windows must be a sequence of 7 lists of (open_s, close_s) windows; got {windows!r}")
     limits = dict(
