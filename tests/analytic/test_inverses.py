@@ -178,48 +178,34 @@ def test_erlang_x_agents_for_service_level_is_minimal(A, spare, extra, aht_s, ra
     assert only_last(ok[: n + 1]), (n, first_meeting(ok))
 
 
-@profile(40)
-@given(
-    A=st.floats(0.05, 150.0),
-    spare=st.floats(0.3, 2.0),
-    extra=st.integers(0, 40),
-    aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
-    asa_s=st.floats(0.5, 300.0),
-)
-def test_erlang_x_agents_for_asa_is_minimal(A, spare, extra, aht_s, ratio, asa_s):
-    lines = _lines(A, spare, extra)
-    kw = dict(aht_s=aht_s, mean_patience_s=aht_s * ratio)
-    c = np.arange(0, lines + 1)
-    ok = erlang_x.average_speed_of_answer(A, c, lines, **kw) <= asa_s
-    try:
-        n = int(erlang_x.agents_for_asa(A, lines, max_asa_s=asa_s, **kw))
-    except InfeasibleError:
-        assert not ok.any()
-        return
-    assert only_last(ok[: n + 1]), (n, first_meeting(ok))
+# a cap on the mean wait (seconds) or on abandonment, with the forward function it bounds
+X_CAPS = {
+    "asa": (st.floats(0.5, 300.0), erlang_x.average_speed_of_answer, erlang_x.agents_for_asa, "max_asa_s"),
+    "abandon": (st.floats(0.002, 0.6), erlang_x.abandon_probability, erlang_x.agents_for_abandon_rate, "max_abandon"),
+}
 
 
-@profile(40)
-@given(
-    A=st.floats(0.05, 150.0),
-    spare=st.floats(0.3, 2.0),
-    extra=st.integers(0, 40),
-    aht_s=aht,
-    ratio=patience_ratio,
-    max_abandon=st.floats(0.002, 0.6),
-)
-def test_erlang_x_agents_for_abandon_rate_is_minimal(A, spare, extra, aht_s, ratio, max_abandon):
-    lines = _lines(A, spare, extra)
-    kw = dict(aht_s=aht_s, mean_patience_s=aht_s * ratio)
-    c = np.arange(0, lines + 1)
-    ok = erlang_x.abandon_probability(A, c, lines, **kw) <= max_abandon
-    try:
-        n = int(erlang_x.agents_for_abandon_rate(A, lines, max_abandon=max_abandon, **kw))
-    except InfeasibleError:
-        assert not ok.any()
-        return
-    assert only_last(ok[: n + 1]), (n, first_meeting(ok))
+@pytest.mark.parametrize("cap", X_CAPS)
+def test_erlang_x_agents_for_a_cap_is_minimal(cap):
+    goals, forward, inverse, name = X_CAPS[cap]
+    # abandonment needs patience; the mean wait is capped with or without
+    ratios = patience_ratio if cap == "abandon" else st.one_of(st.just(INF), patience_ratio)
+
+    @profile(40)
+    @given(A=st.floats(0.05, 150.0), spare=st.floats(0.3, 2.0), extra=st.integers(0, 40), aht_s=aht, ratio=ratios,
+           goal=goals)  # fmt: skip
+    def check(A, spare, extra, aht_s, ratio, goal):
+        lines = _lines(A, spare, extra)
+        kw = dict(aht_s=aht_s, mean_patience_s=aht_s * ratio)
+        ok = forward(A, np.arange(0, lines + 1), lines, **kw) <= goal
+        try:
+            n = int(inverse(A, lines, **{name: goal}, **kw))
+        except InfeasibleError:
+            assert not ok.any()
+            return
+        assert only_last(ok[: n + 1]), (n, first_meeting(ok))
+
+    check()
 
 
 @profile(40)

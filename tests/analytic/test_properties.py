@@ -179,8 +179,8 @@ def test_erlang_c_bounds(A, c, aht_s, t_s):
     assert sl >= 1.0 - pw - 1e-12  # callers who do not wait are answered at once
 
 
-@profile(80)
-@given(
+# a queue with agents, waiting places (extra lines, or none: unlimited), patience (or none) and a threshold
+QUEUES = dict(
     A=loads,
     c=st.floats(0.5, 400.0),
     extra=st.one_of(st.just(INF), st.floats(0.0, 300.0)),
@@ -188,6 +188,10 @@ def test_erlang_c_bounds(A, c, aht_s, t_s):
     ratio=st.one_of(st.just(INF), patience_ratio),
     t_s=threshold,
 )
+
+
+@profile(80)
+@given(**QUEUES)
 def test_queue_metrics_bounds_and_identities(A, c, extra, aht_s, ratio, t_s):
     m = erlang_x.metrics(A, c, c + extra, aht_s=aht_s, mean_patience_s=aht_s * ratio, answer_within_s=t_s)
     for name in PROBABILITY_FIELDS:
@@ -473,14 +477,7 @@ def test_erlang_x_redial_fixed_point(A0, c, K, aht_s, ratio, rb, ra):
 
 # ------------------------------------------------------------- one metric vs metrics()
 @profile(60)
-@given(
-    A=loads,
-    c=st.floats(0.5, 400.0),
-    extra=st.one_of(st.just(INF), st.floats(0.0, 200.0)),
-    aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
-    t_s=threshold,
-)
+@given(**QUEUES)
 def test_single_metric_functions_agree_with_metrics(A, c, extra, aht_s, ratio, t_s):
     pat = aht_s * ratio
     lines = c + extra
