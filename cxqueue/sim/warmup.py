@@ -10,10 +10,12 @@ dispatcher looks in its cache when it meets a new signature, and the kernel has 
 one (`_kernels.SIGNATURE`).
 
 `warm_up` does nothing when there is nothing to gain: ``NUMBA_DISABLE_JIT=1``, the kernel
-already in this process or in the cache, or a cache folder that cannot be written (the
-child's work would be lost and this process would compile again). The child never
-outlives the caller: the first simulation reaps it, an exit handler ends it when no
-simulation ran, and the child ends itself if its parent dies.
+already in this process or in the cache, a cache folder that cannot be written (the
+child's work would be lost and this process would compile again), or a single CPU. The
+gain needs a second core that is idle: on a machine whose other cores are busy, the
+child's start-up (about 0.7 s) is a loss. The child never outlives the caller: the first
+simulation reaps it, an exit handler ends it when no simulation ran, and the child ends
+itself if its parent dies.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def warm_up() -> bool:
     with _lock:
         if _child is not None and _owner == os.getpid():
             return True
-        if _kernels.status() != "cold":
+        if _cpus() < 2 or _kernels.status() != "cold":
             return False
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": _ROOT + (os.pathsep + path if path else "")}
@@ -108,6 +110,14 @@ def warm_up() -> bool:
             atexit.register(_end)
             _registered = True
         return True
+
+
+def _cpus() -> int:
+    """CPUs this process may run on: with one, a child would only take turns with it."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 def wait() -> None:

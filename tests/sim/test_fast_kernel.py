@@ -92,6 +92,13 @@ def test_one_signature_whatever_the_inputs():
     assert _kernels.status() == "compiled"
 
 
+# warm_up starts a child only with a second CPU to run it on
+two_cpus = pytest.mark.skipif(
+    len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) < 2,
+    reason="warm_up starts no child on one CPU",
+)
+
+
 def _python(code: str, **env) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter that imports this tree's cxqueue."""
     full = {**os.environ, "PYTHONPATH": str(REPO), **env}
@@ -108,6 +115,7 @@ def test_warm_up_without_jit_does_nothing():
 
 
 @needs_jit
+@two_cpus
 def test_warm_up_compiles_in_a_child_and_the_caller_loads_it(tmp_path):
     code = """
 from cxqueue.scenario import Forecast, Scenario
@@ -144,6 +152,7 @@ def _gone(pid: int) -> bool:
 
 
 @needs_jit
+@two_cpus
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs os.pidfd_open (Linux)")
 @pytest.mark.parametrize("exit_call", ["raise SystemExit(0)", "os._exit(0)"])
 def test_the_child_never_outlives_its_parent(tmp_path, exit_call):
@@ -154,3 +163,14 @@ def test_the_child_never_outlives_its_parent(tmp_path, exit_call):
     p = _python(code + exit_call, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
     assert p.returncode == 0, p.stderr
     assert _gone(int(p.stdout.split()[0]))
+
+
+@needs_jit
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs os.sched_setaffinity (Linux)")
+def test_warm_up_on_one_cpu_does_nothing(tmp_path):
+    # a child could only take turns with its parent: the kernel compiles when it is needed
+    code = "import os\nos.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+    code += "from cxqueue.sim import _kernels, warm_up, warmup\nprint(_kernels.status(), warm_up(), warmup._child)\n"
+    p = _python(code, NUMBA_CACHE_DIR=str(tmp_path / "numba"))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["cold", "False", "None"]
