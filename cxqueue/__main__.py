@@ -1,7 +1,6 @@
-"""``python -m cxqueue``: the command-line interface."""
+"""``python -m cxqueue``: the ``cxqueue`` command."""
 
-import sys
+from cxqueue.cli import console
 
-from cxqueue.cli import main
-
-sys.exit(main())
+if __name__ == "__main__":
+    console()

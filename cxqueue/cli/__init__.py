@@ -9,6 +9,7 @@ Exit codes: 0 ok, 2 usage or configuration error, 3 infeasible (no staffing meet
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from cxqueue import __version__
@@ -16,7 +17,7 @@ from cxqueue.cli import hours, import_, lines, plan, simulate, staff, sweep
 from cxqueue.cli._common import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE
 from cxqueue.exceptions import ConfigError, InfeasibleError
 
-__all__ = ["EXIT_INFEASIBLE", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = ["EXIT_INFEASIBLE", "EXIT_OK", "EXIT_USAGE", "build_parser", "console", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,5 +47,17 @@ def main(argv=None, out=None) -> int:
         return EXIT_USAGE
 
 
+def console() -> None:
+    """The ``cxqueue`` program: `main`, then exit without a last walk over every object.
+
+    The process ends here, so the interpreter's final garbage collection would only free
+    what the operating system frees anyway (numba, scipy and matplotlib leave a large
+    heap; the walk cost about 0.6 s of a 3 s plan). ``gc.freeze`` leaves it out.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

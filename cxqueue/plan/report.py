@@ -130,7 +130,7 @@ def _json_default(o):
 
 
 def _figures(result, folder: Path) -> list[str]:
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from cxqueue.plan import figures as pp
 
@@ -144,10 +144,10 @@ def _figures(result, folder: Path) -> list[str]:
     made = []
 
     def save(name, draw):
-        fig, ax = plt.subplots(figsize=(11, 4.2), layout="constrained")
-        draw(ax)
+        # a Figure of its own, not pyplot's: nothing stays registered after the run
+        fig = Figure(figsize=(11, 4.2), layout="constrained")
+        draw(fig.add_subplot())
         fig.savefig(folder / name, dpi=110)
-        plt.close(fig)
         made.append(name)
 
     save(
