@@ -22,30 +22,12 @@ import numpy as np
 import pytest
 import scipy.linalg
 import scipy.stats
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cxqueue import erlang_a, erlang_b, erlang_c, erlang_x
-from tests.conftest import NO_JIT
+from tests.analytic.strategies import INF, aht, patience_ratio, profile, threshold
 
-
-def profile(n: int):
-    """Hypothesis settings: `n` examples with the JIT on, a quarter of them without it.
-
-    No shrinking: a failure is reported as drawn (the derandomized run reproduces it),
-    which keeps a red run as quick as a green one.
-    """
-    return settings(
-        max_examples=max(n // 4, 5) if NO_JIT else n,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=(Phase.explicit, Phase.generate),
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-
-
-INF = math.inf
 METRIC_FIELDS = (
     "blocking",
     "wait_probability",
@@ -64,9 +46,6 @@ METRIC_FIELDS = (
 PROBABILITY_FIELDS = (*METRIC_FIELDS[:9], "occupancy")
 
 loads = st.floats(0.05, 300.0)
-aht = st.floats(30.0, 900.0)
-threshold = st.floats(0.0, 120.0)
-patience_ratio = st.floats(0.1, 10.0)  # mean patience / AHT
 
 
 def f(x) -> float:
