@@ -11,13 +11,13 @@ from cxqueue.data.estimate import ObservedKPIs, estimate_forecast, observed_kpis
 from cxqueue.data.fits import HandleTimeFit, IvrFit, PatienceFit, _need_history, fit_handle_time, fit_ivr, fit_patience
 from cxqueue.data.traffic import LinesInUse, RedialStats, lines_in_use, redial_share
 from cxqueue.scenario import Distribution, Forecast
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["HistoryFit", "fit_history"]
 
 
 @dataclass(frozen=True, eq=False)
-class HistoryFit:
+class HistoryFit(PlainDict):
     """The parameters of a center estimated from its history (or read from a shipped profile).
 
     ``forecast`` holds the calls offered to agents and the AHT per interval; ``handle``,
@@ -55,9 +55,6 @@ class HistoryFit:
         """Abandoned fraction of all offered calls over the history."""
         offered = float(np.sum(self.observed.offered * self.observed.days))
         return float(np.sum(self.observed.abandoned * self.observed.days)) / offered if offered else math.nan
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 def fit_history(

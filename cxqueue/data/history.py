@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict, plain_dict
 from cxqueue.scenario.calls import CALL_DTYPE, Outcome
 from cxqueue.units import DAY
 
@@ -43,7 +43,7 @@ ACTIONS = ("dropped", "repaired", "flagged")
 
 
 @dataclass(frozen=True)
-class ReportEntry:
+class ReportEntry(PlainDict):
     """One reason why rows were dropped, repaired or flagged, with up to five example rows."""
 
     reason: str
@@ -51,9 +51,6 @@ class ReportEntry:
     count: int
     rows: tuple[int, ...]
     detail: str
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from cxqueue import _validation as v
 from cxqueue.data.fits import _need_history
 from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED
 from cxqueue.exceptions import ConfigError
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["LinesInUse", "RedialStats", "lines_in_use", "redial_share"]
 
 
 @dataclass(frozen=True)
-class RedialStats:
+class RedialStats(PlainDict):
     """Shares of identified calls followed by another call of the same customer within ``window_s``.
 
     The delay runs from the end of a call to the next arrival of the same customer
@@ -43,9 +43,6 @@ class RedialStats:
     n_ivr_only: int
     share_after_ivr_only: float
     median_delay_s: float
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 def redial_share(history, *, window_s: float = 3600.0) -> RedialStats:
@@ -110,7 +107,7 @@ def redial_share(history, *, window_s: float = 3600.0) -> RedialStats:
 
 
 @dataclass(frozen=True, eq=False)
-class LinesInUse:
+class LinesInUse(PlainDict):
     """Concurrent calls over the history.
 
     ``seconds_at[k]`` is the time (s) with exactly k calls in the system between the
@@ -136,9 +133,6 @@ class LinesInUse:
         lines = v.integer_scalar("lines", lines, minimum=0)
         total = self.seconds_at.sum()
         return float(self.seconds_at[lines + 1 :].sum() / total) if total > 0 else 0.0
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 def lines_in_use(history, *, interval_s: float = 900.0, until: str = "end") -> LinesInUse:

@@ -36,13 +36,13 @@ from cxqueue.replay.compare import _pooled, _weighted_total
 from cxqueue.replay.prepare import _setup, _simulate_reps
 from cxqueue.replay.replay import replay_history
 from cxqueue.scenario import Reserve
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["AgentFactorFit", "ReserveFit", "fit_agent_factor", "fit_reserve"]
 
 
 @dataclass(frozen=True)
-class AgentFactorFit:
+class AgentFactorFit(PlainDict):
     """The effective-agents factor that makes the replayed service level match the log.
 
     ``steps`` are the (factor, simulated service level) pairs tried by the bisection.
@@ -53,9 +53,6 @@ class AgentFactorFit:
     observed_service_level: float
     simulated_service_level: float
     steps: tuple[tuple[float, float], ...]
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 def fit_agent_factor(
@@ -134,7 +131,7 @@ def fit_agent_factor(
 
 
 @dataclass(frozen=True)
-class ReserveFit:
+class ReserveFit(PlainDict):
     """What `fit_reserve` returns.
 
     ``reserve`` is the best `Reserve` (None: no reserve fits best), ``agent_factor`` the
@@ -148,9 +145,6 @@ class ReserveFit:
     agent_factor: float
     error: float
     table: tuple[dict, ...]
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 def fit_reserve(

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-__all__ = ["plain", "plain_dict"]
+__all__ = ["PlainDict", "plain", "plain_dict"]
 
 
 def plain(value, *, nan_to_none: bool = False):
@@ -70,3 +70,12 @@ def plain_dict(obj, names=None, *, nan_to_none: bool = False) -> dict:
     """
     names = [f.name for f in dataclasses.fields(obj)] if names is None else names
     return {name: plain(getattr(obj, name), nan_to_none=nan_to_none) for name in names}
+
+
+class PlainDict:
+    """Mixin of the results whose ``to_dict()`` is `plain_dict` over every field."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict:
+        return plain_dict(self)

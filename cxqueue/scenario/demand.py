@@ -8,13 +8,13 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["Forecast"]
 
 
 @dataclass(frozen=True, eq=False)
-class Forecast:
+class Forecast(PlainDict):
     """Calls and mean handle time per interval.
 
     ``start_s`` is the time of the week (seconds since Monday 00:00) at which interval 0
@@ -69,6 +69,3 @@ class Forecast:
     @property
     def arrival_rate_per_s(self) -> np.ndarray:
         return self.calls / self.interval_s
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cxqueue import _validation as v
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["SL_BASES", "ServiceTarget"]
 
@@ -13,7 +13,7 @@ SL_BASES = ("offered", "answered", "virtual")
 
 
 @dataclass(frozen=True)
-class ServiceTarget:
+class ServiceTarget(PlainDict):
     """What the staffing must achieve in each interval (or over the day for global targets).
 
     ``level`` of calls answered within ``answer_within_s`` on ``basis`` ("offered",
@@ -46,6 +46,3 @@ class ServiceTarget:
                 object.__setattr__(self, name, float(v.fraction_array(name, val, open_low=True)))
         s = float(v.fraction_array("shrinkage", self.shrinkage, open_high=True))
         object.__setattr__(self, "shrinkage", s)
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)

@@ -49,34 +49,10 @@ import numpy as np
 import simpy
 
 from cxqueue.scenario import Scenario
+from cxqueue.sim import records as rec
 from cxqueue.sim.arrivals import Callers, open_windows
 from cxqueue.sim.fast import reserve_staffing, staffing
-from cxqueue.sim.records import (
-    B_CALLBACK,
-    B_IVR,
-    B_QUEUE,
-    B_REDIAL,
-    B_SERVICE,
-    C_ABANDONED,
-    C_ANSWERED,
-    C_BACKLOG,
-    C_BLOCKED,
-    C_CALLBACKS,
-    C_CB_FAILED,
-    C_CB_REACHED,
-    C_CLOSED,
-    C_HITS,
-    C_IVR,
-    C_OFFERED,
-    C_VHITS,
-    C_VOBS,
-    C_WAIT_SUM,
-    N_COUNTS,
-    WAIT_EDGES_S,
-    Outcome,
-    RepOutput,
-    call_log,
-)
+from cxqueue.sim.records import Outcome, RepOutput, call_log
 
 __all__ = ["run_simpy"]
 
@@ -117,7 +93,7 @@ class _Center:
         self.queues = [deque() for _ in self.head_start]
         self.qseq = 0
         self.qtot = 0  # queued entries, ghosts included
-        self.counts = [[0.0] * N_COUNTS for _ in range(self.n_int)]
+        self.counts = [[0.0] * rec.N_COUNTS for _ in range(self.n_int)]
         self.tsum = [[0.0, 0.0, 0.0] for _ in range(self.n_int)]
         self.waits, self.wait_ivl, self.log = [], [], []
         self.in_system = set()  # attempts in IVR, queue (alive or virtual) or talk, and pending redials
@@ -193,18 +169,18 @@ class _Center:
         self.in_system.discard(call)
         call.ivl, call.arrival_s = ci, now
         cnt = self.counts[ci]
-        cnt[C_OFFERED] += 1
+        cnt[rec.C_OFFERED] += 1
         win, wp = self.windows, self.wp
         while wp < len(win) and win[wp][1] <= now:
             wp += 1
         self.wp = wp
         if not (wp < len(win) and win[wp][0] <= now):
-            cnt[C_CLOSED] += 1
+            cnt[rec.C_CLOSED] += 1
             self._log(call, Outcome.CLOSED, NAN, now, NAN)
             if wp < len(win):
                 self._redial(call, "closed", win[wp][0])
         elif self.lused >= self.lines:
-            cnt[C_BLOCKED] += 1
+            cnt[rec.C_BLOCKED] += 1
             self._log(call, Outcome.BLOCKED, NAN, now, NAN)
             self._redial(call, "blocked", now)
         else:
@@ -222,7 +198,7 @@ class _Center:
         self._advance()
         call = ev._value
         if self.ivr_u[call.c][call.a] < self.sc.ivr.self_service:
-            self.counts[call.ivl][C_IVR] += 1
+            self.counts[call.ivl][rec.C_IVR] += 1
             self.lused -= 1
             self.in_system.discard(call)
             self._log(call, Outcome.IVR, NAN, self.env.now, NAN)
@@ -243,7 +219,7 @@ class _Center:
                     call.state = VIRTUAL
                     self.lused -= 1
                     call.line = False
-                    self.counts[call.ivl][C_CALLBACKS] += 1
+                    self.counts[call.ivl][rec.C_CALLBACKS] += 1
             if call.state == WAIT and self.pat is not None:
                 patience = self.pat[call.c][call.a]
                 if patience < math.inf:
@@ -268,7 +244,7 @@ class _Center:
         self.lused -= 1
         call.line = False
         self.in_system.discard(call)
-        self.counts[call.ivl][C_ABANDONED] += 1
+        self.counts[call.ivl][rec.C_ABANDONED] += 1
         self._log(call, Outcome.ABANDONED, NAN, now, now - call.queue_s)
         self._redial(call, "abandoned", now)
         self._dispatch()
@@ -294,9 +270,9 @@ class _Center:
             self.qtot -= 1
             w = now - call.queue_s
             cnt = self.counts[call.ivl]
-            cnt[C_VOBS] += 1
+            cnt[rec.C_VOBS] += 1
             if w <= self.sl_t:
-                cnt[C_VHITS] += 1
+                cnt[rec.C_VHITS] += 1
             if call.state == GHOST:
                 continue
             if call.state == VIRTUAL:
@@ -304,18 +280,18 @@ class _Center:
                 if self.lused < self.lines and self.cb_reach_u[call.c][call.a] < self.cb.reach:
                     self.lused += 1
                     call.line = call.callback = True
-                    cnt[C_CB_REACHED] += 1
+                    cnt[rec.C_CB_REACHED] += 1
                 else:
-                    cnt[C_CB_FAILED] += 1
+                    cnt[rec.C_CB_FAILED] += 1
                     self.in_system.discard(call)
                     self._log(call, Outcome.CALLBACK_FAILED, NAN, now, w)
                     continue
             else:
                 self.alive -= 1
-                cnt[C_ANSWERED] += 1
-                cnt[C_WAIT_SUM] += w
+                cnt[rec.C_ANSWERED] += 1
+                cnt[rec.C_WAIT_SUM] += w
                 if w <= self.sl_t:
-                    cnt[C_HITS] += 1
+                    cnt[rec.C_HITS] += 1
                 self.waits.append(w)
                 self.wait_ivl.append(call.ivl)
             if self.busy < self.on_duty:
@@ -351,10 +327,10 @@ class _Center:
         ghosts = [c for q in self.queues for c in q if c.state == GHOST]
         for call in list(self.in_system) + ghosts:
             if call.state == PENDING:
-                backlog[B_REDIAL] += 1
+                backlog[rec.B_REDIAL] += 1
                 continue
             if call.state == SERVICE:
-                backlog[B_SERVICE] += 1
+                backlog[rec.B_SERVICE] += 1
                 outcome = Outcome.CALLBACK if call.callback else Outcome.ANSWERED
                 self._log(call, outcome, call.answer_s, call.end_s, call.answer_s - call.queue_s)
                 continue
@@ -363,23 +339,23 @@ class _Center:
             if call.state in (WAIT, GHOST, VIRTUAL):
                 wait = horizon_s - call.queue_s
                 if wait > self.sl_t:
-                    cnt[C_VOBS] += 1
+                    cnt[rec.C_VOBS] += 1
                 if call.state == GHOST:
                     continue
-                backlog[B_QUEUE if call.state == WAIT else B_CALLBACK] += 1
+                backlog[rec.B_QUEUE if call.state == WAIT else rec.B_CALLBACK] += 1
             else:
-                backlog[B_IVR] += 1
-            cnt[C_BACKLOG] += 1
+                backlog[rec.B_IVR] += 1
+            cnt[rec.C_BACKLOG] += 1
             self._log(call, Outcome.BACKLOG, NAN, NAN, wait)
-        hist = np.zeros((self.n_int, WAIT_EDGES_S.size), dtype=np.int64)
+        hist = np.zeros((self.n_int, rec.WAIT_EDGES_S.size), dtype=np.int64)
         if self.waits:
-            bins = np.searchsorted(WAIT_EDGES_S, np.asarray(self.waits))
+            bins = np.searchsorted(rec.WAIT_EDGES_S, np.asarray(self.waits))
             np.add.at(hist, (np.asarray(self.wait_ivl), bins), 1)
         calls = None
         if self.record:
             cols = list(zip(*self.log, strict=True)) if self.log else [[]] * 9
             calls = call_log(*cols, clock_offset_s=self.sc.forecast.start_s)
-        counts = np.asarray(self.counts, dtype=np.float64).reshape(self.n_int, N_COUNTS)
+        counts = np.asarray(self.counts, dtype=np.float64).reshape(self.n_int, rec.N_COUNTS)
         tsum = np.asarray(self.tsum, dtype=np.float64).reshape(self.n_int, 3)
         return RepOutput(counts=counts, time_s=tsum, wait_hist=hist, backlog=backlog, calls=calls)
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError, CxqueueError
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 from cxqueue.sweep.compute import resolve
 from cxqueue.sweep.executors import Executor, as_executor, make_executor, worker_count
 from cxqueue.sweep.progress import Progress
@@ -105,7 +105,7 @@ def run_chunk(fn: Callable, base: dict, items: Sequence[tuple]) -> list[tuple]:
 
 
 @dataclass(frozen=True)
-class SweepResult:
+class SweepResult(PlainDict):
     """What a sweep did, and every point of its spec as stored (in point order).
 
     ``n_run`` points were computed in this call, ``n_skipped`` were already in the
@@ -139,9 +139,6 @@ class SweepResult:
     def errors(self) -> list[PointRecord]:
         """The points that failed, with their error text."""
         return [p for p in self.points if p.status == "error"]
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 def _as_spec(spec) -> SweepSpec:

@@ -176,19 +176,21 @@ def test_search_equals_brute_force_on_three_days(cfg):
         assert s.best.cost <= (math.inf if budget is None else budget)
 
 
+# two choices a day on seven days: the carry-over couples Sunday to Monday through the cycle
+CYCLIC_WINDOWS = [[None, (8 * H, 18 * H)] if d % 2 else [(7 * H, 23 * H), (12 * H, 16 * H)] for d in range(7)]
+CYCLIC_MODEL = dict(
+    aht_s=180.0,
+    target=TARGET,
+    carry_over=0.6,
+    spread="geometric",
+    spread_s=2 * H,
+    agent_hour_cost=25.0,
+    penalty_per_lost=4.0,
+)
+
+
 def test_search_equals_brute_force_over_the_whole_cyclic_week():
-    # two choices a day on seven days: the carry-over couples Sunday to Monday through the cycle
-    lam = demand(11)
-    wins = [[None, (8 * H, 18 * H)] if d % 2 else [(7 * H, 23 * H), (12 * H, 16 * H)] for d in range(7)]
-    kw = dict(
-        aht_s=180.0,
-        target=TARGET,
-        carry_over=0.6,
-        spread="geometric",
-        spread_s=2 * H,
-        agent_hour_cost=25.0,
-        penalty_per_lost=4.0,
-    )
+    lam, wins, kw = demand(11), CYCLIC_WINDOWS, CYCLIC_MODEL
     r = search_opening_hours(lam, windows=wins, pareto="full", **kw)
     plans = brute_force(lam, wins, kw)
     same_pareto(r, plans, True)
@@ -261,18 +263,7 @@ def test_new_constraints_equal_brute_force(cfg, new):
 
 
 def test_coverage_floor_over_the_whole_cyclic_week_equals_brute_force():
-    lam = demand(11)
-    wins = [[None, (8 * H, 18 * H)] if d % 2 else [(7 * H, 23 * H), (12 * H, 16 * H)] for d in range(7)]
-    kw = dict(
-        aht_s=180.0,
-        target=TARGET,
-        carry_over=0.6,
-        spread="geometric",
-        spread_s=2 * H,
-        agent_hour_cost=25.0,
-        penalty_per_lost=4.0,
-        cost_per_open_hour=20.0,
-    )
+    lam, wins, kw = demand(11), CYCLIC_WINDOWS, dict(CYCLIC_MODEL, cost_per_open_hour=20.0)
     plans = brute_force(lam, wins, kw, 0.6)
     assert 5 < len(plans) < len(brute_force(lam, wins, kw))
     r = search_opening_hours(lam, windows=wins, pareto="full", min_calls_covered=0.6, **kw)

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError, CxqueueError, InfeasibleError
 from cxqueue.optimize.shifts._highs import MilpOutcome, SolveProgress, run_milp
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["CoverSolution", "solve_covering"]
 
@@ -28,7 +28,7 @@ _LIST = 8  # how many intervals a message names
 
 
 @dataclass(frozen=True, eq=False)
-class CoverSolution:
+class CoverSolution(PlainDict):
     """The answer of `solve_covering`.
 
     ``counts`` per column (whole numbers unless ``integrality=False``); ``covered`` and
@@ -51,9 +51,6 @@ class CoverSolution:
     message: str
     solve_time_s: float
     unmet: tuple[int, ...]
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,13 +18,13 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["MilpOutcome", "SolveProgress", "emit", "run_milp"]
 
 
 @dataclass(frozen=True)
-class SolveProgress:
+class SolveProgress(PlainDict):
     """A progress report: ``stage`` is "model", "lp_relaxation" or "done"; times in seconds."""
 
     stage: str
@@ -33,9 +33,6 @@ class SolveProgress:
     bound: float
     gap: float
     message: str
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 @dataclass(frozen=True, eq=False)

@@ -45,7 +45,7 @@ from cxqueue.optimize.shifts._gsl import curve_service_level
 from cxqueue.optimize.shifts._gsl_solve import gsl_setup, solve_gsl
 from cxqueue.optimize.shifts._highs import SolveProgress
 from cxqueue.scenario import WEEKDAYS, OpeningHours, ShiftTemplate
-from cxqueue.scenario._plain import plain_dict
+from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["ChosenShift", "ShiftSchedule", "UnmetInterval", "schedule_shifts"]
 
@@ -54,7 +54,7 @@ SL_MODELS = ("stable", "exact", "hull")
 
 
 @dataclass(frozen=True)
-class ChosenShift:
+class ChosenShift(PlainDict):
     """``count`` agents on template ``template`` starting at ``start_s`` (seconds since Monday 00:00)."""
 
     template: str
@@ -65,12 +65,9 @@ class ChosenShift:
     breaks_s: tuple[float, ...]
     count: int
 
-    def to_dict(self) -> dict:
-        return plain_dict(self)
-
 
 @dataclass(frozen=True)
-class UnmetInterval:
+class UnmetInterval(PlainDict):
     """An interval left short: ``required`` and ``scheduled`` agents, ``when`` as "monday 06:15"."""
 
     index: int
@@ -80,12 +77,9 @@ class UnmetInterval:
     scheduled: float
     shortage: float
 
-    def to_dict(self) -> dict:
-        return plain_dict(self)
-
 
 @dataclass(frozen=True, eq=False)
-class ShiftSchedule:
+class ShiftSchedule(PlainDict):
     """A shift schedule and how it was found.
 
     Attributes
@@ -148,9 +142,6 @@ class ShiftSchedule:
     def n_agents(self) -> int:
         """Shifts worked in the horizon."""
         return int(self.counts.sum())
-
-    def to_dict(self) -> dict:
-        return plain_dict(self)
 
 
 @dataclass(frozen=True, eq=False)
