@@ -33,6 +33,8 @@ BY = ("weekday", "date")
 
 def _interval_iv(interval_s) -> float:
     i = float(v.positive_array("interval_s", interval_s))
+    if i < 60.0:  # also keeps the tables a size the machine holds (1e-9 s would ask for petabytes)
+        raise ConfigError(f"interval_s must be at least 60 s (one minute); got {interval_s!r}")
     if abs(DAY / i - round(DAY / i)) > 1e-9:
         raise ConfigError(f"interval_s must divide a day (86400 s) evenly; got {interval_s!r}")
     return i

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxqueue import _validation as v
 from cxqueue.data.bundle import HistoryFit, fit_history
 from cxqueue.data.detect import read_history
-from cxqueue.data.estimate import estimate_forecast
+from cxqueue.data.estimate import _interval_iv, estimate_forecast
 from cxqueue.data.history import CallHistory, ImportReport, concat_histories
 from cxqueue.data.profiles import write_profile
 from cxqueue.exceptions import ConfigError
@@ -98,6 +99,14 @@ def import_history(
     paths = [Path(p) for p in paths]
     if not paths:
         raise ConfigError("paths must name at least one call log or interval-count file; got none")
+    # everything is checked before anything is created
+    if not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name or "\\" in name:
+        raise ConfigError(f"name must be a plain file name stem (no folder, not empty); got {name!r}")
+    if aht_s is not None:
+        v.positive_array("aht_s", aht_s)
+    _interval_iv(interval_s)
+    if Path(out).exists() and not Path(out).is_dir():
+        raise ConfigError(f"out {out} exists and is not a folder")
     histories = [read_history(p) for p in paths]
     reports = tuple(h.report for h in histories)
     outdir = Path(out)

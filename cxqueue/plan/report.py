@@ -1,9 +1,10 @@
 """The output folder of a plan: plan.csv, shifts.csv, summary.json, figures, report.html.
 
-The folder is written atomically: everything goes into a temporary sibling folder that
-is renamed into place at the end, so a failed run never leaves half a report, and an
-existing folder is replaced only with ``force=True`` (the old one is removed only once
-the new one is in place).
+The folder is written atomically through `cxqueue.data.folders.OutputFolder`: everything
+goes into a temporary sibling folder that is renamed into place at the end, so a failed
+run never leaves half a report, and an existing folder is replaced only with
+``force=True`` and only when cxqueue wrote it (the old one is removed only once the new
+one is in place).
 """
 
 from __future__ import annotations
@@ -12,15 +13,12 @@ import base64
 import csv
 import html
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from cxqueue import __version__
-from cxqueue.exceptions import ConfigError
+from cxqueue.data.folders import OutputFolder
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, WEEK
 
@@ -233,10 +231,11 @@ def write_plan_report(
     Parameters
     ----------
     result : cxqueue.plan.optimize.PlanResult
-    folder : path
-        The folder to create. An existing folder is an error unless ``force``.
+    folder : path or cxqueue.data.folders.OutputFolder
+        The folder to create (or one already claimed by the caller). An existing folder is
+        an error unless ``force``.
     force : bool
-        Replace an existing folder (only after the new one is complete).
+        Replace an existing folder that cxqueue wrote (only after the new one is complete).
     figures : bool
         Draw the PNG figures and embed them in report.html.
     title : str, optional
@@ -246,12 +245,8 @@ def write_plan_report(
     tables : dict, optional
         More CSV files: ``{file name: (header, rows)}`` (e.g. validation.csv).
     """
-    folder = Path(folder)
-    if folder.exists() and not force:
-        raise ConfigError(f"output folder {folder} exists; pass --force to replace it")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
-    try:
+    out = folder if isinstance(folder, OutputFolder) else OutputFolder(folder, force=force, kind="plan")
+    with out, out.writing() as tmp:
         header, rows = _plan_rows(result)
         _write_csv(tmp / "plan.csv", header, rows)
         shift_rows = [
@@ -281,14 +276,4 @@ def write_plan_report(
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
         made = _figures(result, tmp) if figures else []
         (tmp / "report.html").write_text(_html(summary, made, tmp, title or "cxqueue plan"))
-        old = None
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+    return out.folder

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cxqueue.data.folders import OutputFolder
 from cxqueue.exceptions import ConfigError
 from cxqueue.plan.optimize import PlanResult, PlanSettings, optimize_plan
 from cxqueue.plan.report import write_plan_report
@@ -33,7 +34,7 @@ def run_plan(
     out : path, optional
         Output folder (default: the config's ``[output].folder``).
     force : bool
-        Replace an existing output folder.
+        Replace an existing output folder that cxqueue wrote (never another folder).
     quick : bool
         Fewer replications and iterations (for tests and a first look).
     figures : bool, optional
@@ -47,9 +48,12 @@ def run_plan(
     """
     if not cfg.shifts:
         raise ConfigError(f"{cfg.source}: [shifts] holds no shift template; add at least one [shifts.NAME] table")
-    folder = Path(out) if out is not None else Path(cfg.output.folder)
-    if folder.exists() and not force:  # fail before the work, not after it
-        raise ConfigError(f"output folder {folder} exists; pass --force to replace it")
+    folder = OutputFolder(out if out is not None else cfg.output.folder, force=force, kind="plan")
+    with folder:  # checked and locked before the work, not after it
+        return _run(cfg, folder, quick=quick, figures=figures, progress=progress)
+
+
+def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[PlanResult, Path]:
     settings = plan_settings(cfg, quick=quick)
     result = optimize_plan(cfg.scenario(0.0), cfg.shifts, settings=settings, progress=progress)
     replay, replay_note = _validate(cfg, quick=quick, progress=progress)
@@ -64,16 +68,15 @@ def run_plan(
     }
     if cfg.validation is not None:
         extra["validation"] = validation_summary(replay) if replay is not None else {"skipped": replay_note}
-    folder = write_plan_report(
+    path = write_plan_report(
         result,
         folder,
-        force=force,
         figures=cfg.output.figures if figures is None else figures,
         title=f"cxqueue plan: {cfg.name}",
         extra=extra,
         tables={"validation.csv": validation_table(replay)} if replay is not None else None,
     )
-    return result, folder
+    return result, path
 
 
 def _validate(cfg, *, quick: bool, progress):

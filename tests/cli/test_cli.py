@@ -199,6 +199,26 @@ def test_import_writes_a_profile_that_loads(tmp_path):
     assert json.loads(text)["name"] == "toy"
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--name", "a/b"], "name must be a plain file name stem (no folder, not empty); got 'a/b'"),
+        (["--name", ""], "name must be a plain file name stem (no folder, not empty); got ''"),
+        (["--aht-s", "-1"], "aht_s must be > 0; got -1.0"),
+        (["--interval-s", "1e-9"], "interval_s must be at least 60 s (one minute); got 1e-09"),
+        (["--interval-s", "7"], "interval_s must be at least 60 s (one minute); got 7.0"),
+    ],
+)
+def test_import_checks_everything_before_it_creates_its_folder(tmp_path, capsys, extra, message):
+    # issue 11: 33 of 74 failed imports left an empty output folder (and 1e-9 s asked for 4 PiB)
+    log = tmp_path / "calls.csv"
+    log.write_text("arrival,answer,end,agent\n0,10,190,A\n")
+    code, _ = run(["import", str(log), "--out", str(tmp_path / "p"), *extra])
+    assert code == EXIT_USAGE
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
 def test_simulate_lines_hours_commands():
     code, text = run(["simulate", str(CONFIGS / "default.toml"), "--replications", "2", "--json"])
     assert code == EXIT_OK

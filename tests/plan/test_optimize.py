@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import cxqueue as cx
+from cxqueue.data.folders import MARKER
 from cxqueue.exceptions import ConfigError
 from cxqueue.plan.optimize import PlanSettings, optimize_plan
 from cxqueue.plan.report import FIGURES, write_plan_report
@@ -88,7 +89,8 @@ def test_simulation_adds_staff_where_the_formula_is_optimistic():
 def test_report_folder(plan, tmp_path):
     out = write_plan_report(plan, tmp_path / "plan")
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["plan.csv", "shifts.csv", "summary.json", "report.html", *FIGURES])
+    # MARKER: the folder says that cxqueue wrote it, so that --force may replace it (issue 11)
+    assert names == sorted([MARKER, "plan.csv", "shifts.csv", "summary.json", "report.html", *FIGURES])
     summary = json.loads((out / "summary.json").read_text())
     assert summary["converged"] is True and summary["lines"] == plan.lines
     rows = (out / "plan.csv").read_text().splitlines()

@@ -54,6 +54,29 @@ def test_cli_plan_refuses_existing_folder(tmp_path, capsys):
     assert f"output folder {tmp_path / 'p'} exists; pass --force to replace it" in capsys.readouterr().err
 
 
+def test_cli_plan_force_refuses_a_folder_it_did_not_write(tmp_path, capsys):
+    # issue 11, acceptance 4: --force against a folder holding a foreign file
+    (tmp_path / "p" / "sub").mkdir(parents=True)
+    (tmp_path / "p" / "sub" / "thesis.tex").write_text("three years")
+    code = main(["plan", "--out", str(tmp_path / "p"), "--force", "--quick", "--quiet"], out=io.StringIO())
+    assert code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"output folder {tmp_path / 'p'} exists and was not written by cxqueue" in err
+    assert (tmp_path / "p" / "sub" / "thesis.tex").read_text() == "three years"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p"]
+
+
+@pytest.mark.parametrize("where", [".", ".."])
+def test_cli_plan_out_dot_force_is_refused_without_a_traceback(tmp_path, monkeypatch, capsys, where):
+    # issue 11: `--out . --force` raised a traceback
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "keep.txt").write_text("x")
+    code = main(["plan", "--out", where, "--force", "--quick", "--quiet"], out=io.StringIO())
+    assert code == EXIT_USAGE
+    assert "output folder" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "x"
+
+
 def test_cli_plan_bad_config(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
     bad.write_text('[demand]\nprofile = "bank-1999"\n[target]\nlevel = 80\n')
