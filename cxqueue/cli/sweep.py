@@ -55,6 +55,7 @@ def add_parsers(subparsers) -> None:
         help="also write the sweep's points as a flat file; FORMAT is csv",
     )
     p.add_argument("--retry-errors", action="store_true", help="compute again the points stored as failed")
+    p.add_argument("--allow-code", action="store_true", help='accept compute = "module:function": trusted code')
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=sweep_command)
 
@@ -82,22 +83,23 @@ def add_parsers(subparsers) -> None:
 def sweep_command(args: argparse.Namespace, out=None) -> int:
     """Run ``cxqueue sweep``; 0 when every point is stored as ok, 1 when some failed."""
     out = out or sys.stdout
-    from cxqueue.sweep.executors import make_executor
+    from cxqueue.sweep.executors import exit_on_signals, make_executor
     from cxqueue.sweep.run import run_sweep
     from cxqueue.sweep.spec import load_spec
     from cxqueue.sweep.store import write_csv
 
-    spec = load_spec(args.spec)
+    spec = load_spec(args.spec, allow_code=args.allow_code)
     if args.export is not None and args.export[0].lower() != "csv":
         raise ConfigError(f"--export FORMAT must be 'csv'; got {args.export[0]!r}")
     store = Path(args.store) if args.store else Path(f"{Path(args.spec).stem}.sqlite")
-    executor = make_executor(jobs=args.jobs, scheduler=args.scheduler, dask_local=args.dask_local)
-    try:
-        res = run_sweep(
-            spec, store=store, executor=executor, progress=not args.no_progress, retry_errors=args.retry_errors
-        )
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    with exit_on_signals():  # SIGTERM: shut the workers down and close a Dask client on the way out
+        executor = make_executor(jobs=args.jobs, scheduler=args.scheduler, dask_local=args.dask_local)
+        try:
+            res = run_sweep(
+                spec, store=store, executor=executor, progress=not args.no_progress, retry_errors=args.retry_errors
+            )
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
     print(
         f"{res.name}: {res.n_points} points ({res.n_run} computed, {res.n_skipped} already stored): "
         f"{res.n_ok} ok, {res.n_error} failed, {res.elapsed_s:.1f} s -> {res.store_path}",

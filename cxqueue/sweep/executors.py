@@ -1,7 +1,12 @@
 """Executors for sweeps, all behind ``concurrent.futures.Executor``.
 
 - :class:`SerialExecutor` runs each task inline, in this process (``-j 1``).
-- :func:`process_executor` is a ``ProcessPoolExecutor`` (``-j N``; default: every core).
+- :func:`process_executor` is a ``ProcessPoolExecutor`` (``-j N``; default: every core)
+  whose workers die with the process that started them, however it ends (SIGKILL
+  included): on Linux the kernel sends them SIGKILL when their parent exits
+  (``PR_SET_PDEATHSIG``), and everywhere a watchdog thread in each worker exits it within
+  a quarter of a second once the parent is gone, so no orphan keeps the caller's output
+  open.
 - :class:`DaskExecutor` wraps a Dask ``distributed.Client``: one at ``address``
   (``--scheduler tcp://host:port``) or a ``LocalCluster`` of ``n_workers`` single-threaded
   worker processes that it starts and stops (``--dask-local N``). Dask is imported
@@ -13,13 +18,27 @@ into an Executor; :func:`worker_count` says how many tasks it runs at once.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 
-__all__ = ["DaskExecutor", "SerialExecutor", "as_executor", "make_executor", "process_executor", "worker_count"]
+__all__ = [
+    "DaskExecutor",
+    "SerialExecutor",
+    "as_executor",
+    "exit_on_signals",
+    "make_executor",
+    "process_executor",
+    "worker_count",
+]
 
 
 class SerialExecutor(Executor):
@@ -70,7 +89,38 @@ def process_executor(jobs: int | None = None) -> ProcessPoolExecutor:
     1024
     """
     jobs = default_jobs() if jobs is None else v.integer_scalar("jobs", jobs, minimum=1)
-    return ProcessPoolExecutor(max_workers=jobs)
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker when the process that made the pool ends."""
+    if sys.platform.startswith("linux"):
+        try:  # PR_SET_PDEATHSIG = 1: the kernel kills us when our parent dies
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+            pass
+
+    def watch() -> None:  # also where prctl is missing, and if the parent died before it was set
+        while _alive(parent_pid):
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cxqueue-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (and is not a zombie waiting for its parent)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process by now
+        return True
+    try:  # a parent that exited but was not reaped yet is gone for our purpose
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 class DaskExecutor(Executor):
@@ -208,3 +258,26 @@ def make_executor(*, jobs: int | None = None, scheduler: str | None = None, dask
     if jobs is not None and v.integer_scalar("jobs", jobs, minimum=1) == 1:
         return SerialExecutor()
     return process_executor(jobs)
+
+
+@contextmanager
+def exit_on_signals():
+    """Within: SIGTERM and SIGHUP end the program through ``SystemExit`` (status 128 + signal),
+    so that ``finally`` blocks run: pools are shut down and Dask clients closed.
+
+    Only in the main thread (elsewhere Python cannot install handlers): then a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [sig for sig in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if sig is not None]
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)

@@ -141,11 +141,11 @@ class SweepResult(PlainDict):
         return [p for p in self.points if p.status == "error"]
 
 
-def _as_spec(spec) -> SweepSpec:
+def _as_spec(spec, allow_code: bool) -> SweepSpec:
     if isinstance(spec, SweepSpec):
         return spec
     if isinstance(spec, str | os.PathLike):
-        return load_spec(spec)
+        return load_spec(spec, allow_code=allow_code)
     if isinstance(spec, Mapping):
         return SweepSpec.from_dict(spec)
     raise ConfigError(f"spec must be a SweepSpec, a TOML path or a dict; got {spec!r}")
@@ -184,6 +184,7 @@ def run_sweep(
     retry_errors: bool = False,
     chunk_s: float = 0.25,
     max_chunk: int = 5000,
+    allow_code: bool = False,
 ) -> SweepResult:
     """Run every point of ``spec`` not yet in ``store``; return all of its points.
 
@@ -206,6 +207,12 @@ def run_sweep(
         Target compute time of one chunk, seconds (> 0).
     max_chunk : int
         Largest chunk, points.
+    allow_code : bool
+        For a spec given as a TOML path: accept a ``compute = "module:function"``
+        (see :func:`cxqueue.sweep.load_spec`).
+
+    Several runs on one store divide its points between them (each claims a chunk
+    before computing it) and each returns once every point is stored.
 
     Returns
     -------
@@ -228,7 +235,7 @@ def run_sweep(
     >>> res.n_ok, res.column("h").tolist()
     (2, [3.0, 4.0])
     """
-    spec = _as_spec(spec)
+    spec = _as_spec(spec, allow_code)
     if executor is not None and jobs is not None:
         raise ConfigError(f"pass either executor or jobs, not both; got executor={executor!r}, jobs={jobs!r}")
     if not (isinstance(chunk_s, int | float) and chunk_s > 0):
@@ -248,7 +255,9 @@ def run_sweep(
         if todo:
             ex = make_executor(jobs=jobs) if own_executor else as_executor(executor)
             try:
-                n_run = _execute(spec, fn, todo, ex, db, progress, len(points) - len(todo), chunk_s, max_chunk)
+                n_run = _execute(
+                    spec, fn, todo, ex, db, progress, len(points) - len(todo), chunk_s, max_chunk, retry_errors
+                )
             finally:
                 if own_executor:
                     ex.shutdown(wait=True, cancel_futures=True)
@@ -271,7 +280,9 @@ def run_sweep(
             db.close()
 
 
-def _execute(spec, fn, todo, ex: Executor, db: ResultStore, progress: bool, initial: int, chunk_s, max_chunk) -> int:
+def _execute(
+    spec, fn, todo, ex: Executor, db: ResultStore, progress: bool, initial: int, chunk_s, max_chunk, retry: bool
+) -> int:
     by_index = {p.index: p for p in todo}
     workers = worker_count(ex)
     sizer = _ChunkSizer(workers, chunk_s, max_chunk)
@@ -279,22 +290,45 @@ def _execute(spec, fn, todo, ex: Executor, db: ResultStore, progress: bool, init
     spec_hash = spec.spec_hash
     pending: dict[cf.Future, list[int]] = {}
     failures: list[str] = []
+    queue = list(todo)  # to claim, then compute
+    elsewhere: dict[str, object] = {}  # points another live run holds: it computes them
     next_pos = 0
     n_run = 0
 
     def submit_more():
         nonlocal next_pos
-        while next_pos < len(todo) and len(pending) < 2 * workers:
-            size = sizer.size(len(todo) - next_pos)
-            chunk = todo[next_pos : next_pos + size]
+        while next_pos < len(queue) and len(pending) < 2 * workers:
+            size = sizer.size(len(queue) - next_pos)
+            chunk = queue[next_pos : next_pos + size]
             next_pos += size
-            items = [(p.index, p.params, p.seed) for p in chunk]
-            fut = ex.submit(run_chunk, fn, spec.base, items)
-            pending[fut] = [p.index for p in chunk]
+            mine = set(db.claim([p.point_id for p in chunk], include_errors=not retry))
+            elsewhere.update({p.point_id: p for p in chunk if p.point_id not in mine})
+            chunk = [p for p in chunk if p.point_id in mine]
+            if chunk:
+                items = [(p.index, p.params, p.seed) for p in chunk]
+                pending[ex.submit(run_chunk, fn, spec.base, items)] = [p.index for p in chunk]
+
+    def wait_for_others() -> bool:
+        """Once our own work is done: count what other runs stored, take over what they dropped."""
+        done = db.done_ids(list(elsewhere), include_errors=not retry)
+        for i in done:
+            del elsewhere[i]
+        bar.update(len(done))
+        free = db.claim(list(elsewhere), include_errors=not retry)
+        if free:
+            queue.extend(elsewhere.pop(i) for i in free)
+            db.release_claims()  # claimed again chunk by chunk in submit_more
+            return True
+        if elsewhere:
+            time.sleep(0.25)  # the other runs are computing; look again
+        return bool(elsewhere)
 
     try:
         submit_more()
-        while pending:
+        while pending or (elsewhere and not failures and wait_for_others()):
+            if not pending:
+                submit_more()
+                continue
             finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in finished:
                 indices = pending.pop(fut)
@@ -333,6 +367,7 @@ def _execute(spec, fn, todo, ex: Executor, db: ResultStore, progress: bool, init
         raise
     finally:
         bar.close()
+        db.release_claims()
     if failures:
         raise CxqueueError(
             f"{len(failures)} chunk(s) failed in the executor ({compute_name(spec.compute)}); "

@@ -372,13 +372,21 @@ def _parse_grid(grid) -> tuple[Axis, ...]:
     return tuple(axes)
 
 
-def load_spec(path) -> SweepSpec:
+def load_spec(path, *, allow_code: bool = False) -> SweepSpec:
     """Read a sweep spec from a TOML file; errors name the file and the table.
+
+    A spec file is data, not code: its ``compute`` must name a registered computation
+    (``analytic``, ``simulate``, ``optimize`` or one added with `register`). A
+    ``"module:function"`` imports and runs that function, so it is refused unless
+    ``allow_code`` (``cxqueue sweep --allow-code``) says that the file is trusted as code.
 
     Parameters
     ----------
     path : str or Path
         The TOML file.
+    allow_code : bool
+        Accept a ``compute = "module:function"`` (the file is then code: run it only
+        when you trust its author).
 
     Returns
     -------
@@ -403,4 +411,11 @@ def load_spec(path) -> SweepSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    compute = data.get("sweep", {}).get("compute") if isinstance(data.get("sweep"), dict) else None
+    if isinstance(compute, str) and ":" in compute and not allow_code:
+        raise ConfigError(
+            f"{path}: [sweep].compute = {compute!r} names code to import and run; a spec file may name only a "
+            "registered computation (analytic, simulate, optimize) unless you trust it as code and pass "
+            "--allow-code (load_spec(..., allow_code=True))"
+        )
     return SweepSpec.from_dict(data, source=str(path), name=path.stem)

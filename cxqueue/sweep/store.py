@@ -4,16 +4,25 @@ One row per finished point, keyed by its point id (see :mod:`cxqueue.sweep.spec`
 its sweep, index, grid values (JSON), seed, metrics (JSON), status (``ok`` or
 ``error``), the error text, its timing and the code version that computed it. Rows are
 committed as their chunk comes back, by the parent process only, so SQLite sees one
-writer; a sweep killed part-way keeps every committed row, and a rerun skips them.
+writer per sweep; a sweep killed part-way keeps every committed row, and a rerun skips them.
+
+Several sweeps on one store divide the work: before a chunk is computed its points are
+claimed (table ``claims``: point, host, pid, time) in one exclusive transaction, and a
+point that another live run holds is left to it. A claim ends when its point is stored,
+when its run releases it (on any exit), or when its run is gone: a process of this host
+that no longer exists, or a claim of another host not renewed for `CLAIM_TTL_S` (a run
+renews its claims each time it stores a chunk).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import socket
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -54,7 +63,16 @@ CREATE TABLE IF NOT EXISTS points (
     pid INTEGER
 );
 CREATE INDEX IF NOT EXISTS points_by_sweep ON points (spec_hash, idx);
+CREATE TABLE IF NOT EXISTS claims (
+    point_id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    claimed_at REAL NOT NULL
+);
 """
+
+#: a claim of another host that its run has not renewed for this long (s) is taken over
+CLAIM_TTL_S = 3600.0
 
 _COLUMNS = (
     "point_id",
@@ -237,7 +255,66 @@ class ResultStore:
                 f"INSERT OR REPLACE INTO points ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                 [(*r[:10], version, *r[10:]) for r in rows],
             )
+            self._con.executemany("DELETE FROM claims WHERE point_id = ?", [(r[0],) for r in rows])
+            # renew this run's other claims: it is alive
+            self._con.execute(
+                "UPDATE claims SET claimed_at = ? WHERE host = ? AND pid = ?", (time.time(), self.host, os.getpid())
+            )
         return len(rows)
+
+    # claims (several runs on one store) -----------------------------------------
+    def claim(self, point_ids: Sequence[str], *, include_errors: bool = True) -> list[str]:
+        """Claim, for this process, the points not yet stored and not held by another live run.
+
+        Returns the claimed ids, in the given order. One exclusive transaction: two runs
+        never claim the same point. Stored points count as done (failed ones too unless
+        ``include_errors`` is False, as for ``--retry-errors``).
+        """
+        ids = list(point_ids)
+        if not ids:
+            return []
+        me = (self.host, os.getpid())
+        con = self._con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            done = self.done_ids(ids, include_errors=include_errors)
+            held = {}
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                q = f"SELECT point_id, host, pid, claimed_at FROM claims WHERE point_id IN ({marks})"
+                held.update({r[0]: (r[1], r[2], r[3]) for r in con.execute(q, chunk)})
+            now = time.time()
+            mine = [i for i in ids if i not in done and (i not in held or self._free(held[i], me, now))]
+            con.executemany(
+                "INSERT OR REPLACE INTO claims (point_id, host, pid, claimed_at) VALUES (?, ?, ?, ?)",
+                [(i, *me, now) for i in mine],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return mine
+
+    def release_claims(self) -> None:
+        """Give up this process's claims on points it has not stored."""
+        with self._con:
+            self._con.execute("DELETE FROM claims WHERE host = ? AND pid = ?", (self.host, os.getpid()))
+
+    @staticmethod
+    def _free(claim: tuple, me: tuple, now: float) -> bool:
+        host, pid, at = claim
+        if (host, pid) == me:
+            return True
+        if host != me[0]:
+            return now - at > CLAIM_TTL_S
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # pragma: no cover - a live process of another user
+            return False
+        return False
 
     # reading ---------------------------------------------------------------------
     def done_ids(self, point_ids: Iterable[str] | None = None, *, include_errors: bool = True) -> set[str]:

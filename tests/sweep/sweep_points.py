@@ -8,6 +8,7 @@ preparation data; the subprocess tests pass it in PYTHONPATH.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
@@ -38,3 +39,11 @@ def erlang_c_point(config, *, seed):
     if delay:
         time.sleep(delay)  # stands in for a point that takes time to compute
     return {"wait_probability": pw, "service_level": sl, "mc_mean_handle_s": float(draws.mean())}
+
+
+def logged_point(config, *, seed):
+    """`erlang_c_point`, and one line ``agents pid`` appended to ``config["log"]`` per computation."""
+    out = erlang_c_point(config, seed=seed)
+    with open(config["log"], "a") as f:  # O_APPEND: whole lines from concurrent writers
+        f.write(f"{config['agents']} {os.getpid()}\n")
+    return out

@@ -43,7 +43,7 @@ def spec_path(tmp_path, monkeypatch):
 
 
 def test_sweep_writes_store_and_csv_and_reports_failures(spec_path, tmp_path, capsys):
-    code = main(["sweep", str(spec_path), "-j", "1", "--export", "csv", "out/cli.csv", "--no-progress"])
+    code = main(["sweep", str(spec_path), "--allow-code", "-j", "1", "--export", "csv", "out/cli.csv", "--no-progress"])
     out, err = capsys.readouterr()
     assert code == 1  # some points failed on purpose
     assert "cli: 16 points (16 computed, 0 already stored): 8 ok, 8 failed" in out
@@ -52,18 +52,18 @@ def test_sweep_writes_store_and_csv_and_reports_failures(spec_path, tmp_path, ca
     with open(tmp_path / "out" / "cli.csv") as fh:
         assert len(list(csv.DictReader(fh))) == 16
     # a rerun computes nothing
-    main(["sweep", str(spec_path), "-j", "1", "--no-progress"])
+    main(["sweep", str(spec_path), "--allow-code", "-j", "1", "--no-progress"])
     assert "(0 computed, 16 already stored)" in capsys.readouterr().out
 
 
 def test_sweep_progress_goes_to_stderr(spec_path, capsys):
-    main(["sweep", str(spec_path), "-j", "1", "--store", "p.sqlite"])
+    main(["sweep", str(spec_path), "--allow-code", "-j", "1", "--store", "p.sqlite"])
     err = capsys.readouterr().err
     assert "cli  16/16  100.0%" in err and "8 failed" in err
 
 
 def test_plot_writes_a_png(spec_path, tmp_path, capsys):
-    main(["sweep", str(spec_path), "-j", "1", "--no-progress"])
+    main(["sweep", str(spec_path), "--allow-code", "-j", "1", "--no-progress"])
     capsys.readouterr()
     code = main(
         ["plot", "cli.sqlite", "--x", "agents", "--y", "service_level", "--hue", "offered_load", "--facet", "aht_s"]
@@ -72,7 +72,7 @@ def test_plot_writes_a_png(spec_path, tmp_path, capsys):
     out = tmp_path / "cli-service_level-vs-agents.png"
     assert f"wrote {out.relative_to(tmp_path)}" in capsys.readouterr().out
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    main(["sweep", str(spec_path), "-j", "1", "--no-progress", "--export", "csv", "r.csv"])
+    main(["sweep", str(spec_path), "--allow-code", "-j", "1", "--no-progress", "--export", "csv", "r.csv"])
     assert main(["plot", "r.csv", "--x", "agents", "--y", "wait_probability", "-o", "figs/w.png"]) == 0
     assert (tmp_path / "figs" / "w.png").stat().st_size > 1000
 
@@ -81,8 +81,11 @@ def test_plot_writes_a_png(spec_path, tmp_path, capsys):
     ("argv", "msg"),
     [
         (["sweep", "missing.toml"], "error: sweep spec 'missing.toml' does not exist"),
-        (["sweep", "cli.toml", "--export", "json", "x.json"], "error: --export FORMAT must be 'csv'; got 'json'"),
-        (["sweep", "cli.toml", "-j", "0"], "error: jobs must be >= 1; got 0"),
+        (
+            ["sweep", "cli.toml", "--allow-code", "--export", "json", "x.json"],
+            "error: --export FORMAT must be 'csv'; got 'json'",
+        ),
+        (["sweep", "cli.toml", "--allow-code", "-j", "0"], "error: jobs must be >= 1; got 0"),
         (["plot", "nothing.sqlite", "--x", "a", "--y", "b"], "error: results file 'nothing.sqlite' does not exist"),
     ],
 )
@@ -92,7 +95,7 @@ def test_errors_print_one_line_and_exit_2(spec_path, argv, msg, capsys):
 
 
 def test_plot_names_a_missing_column(spec_path, capsys):
-    main(["sweep", str(spec_path), "-j", "1", "--no-progress"])
+    main(["sweep", str(spec_path), "--allow-code", "-j", "1", "--no-progress"])
     assert main(["plot", "cli.sqlite", "--x", "agent", "--y", "service_level"]) == 2
     assert "error: column 'agent' is not in the results; they hold: " in capsys.readouterr().err
 
@@ -123,7 +126,9 @@ def test_commands_write_to_the_stream_the_caller_passes(spec_path, tmp_path):
     parser = argparse.ArgumentParser(prog="cxqueue")
     add_parsers(parser.add_subparsers(dest="command"))
     out = io.StringIO()
-    args = parser.parse_args(["sweep", str(spec_path), "-j", "1", "--no-progress", "--store", "s.sqlite"])
+    args = parser.parse_args(
+        ["sweep", str(spec_path), "--allow-code", "-j", "1", "--no-progress", "--store", "s.sqlite"]
+    )
     assert args.func(args, out) == 1
     assert "cli: 16 points (16 computed, 0 already stored)" in out.getvalue()
     args = parser.parse_args(["plot", "s.sqlite", "--x", "agents", "--y", "service_level", "-o", "f.png"])

@@ -207,10 +207,10 @@ def test_cli_runs_on_a_running_dask_scheduler(tmp_path, dask_executor, capsys, m
     )
     address = dask_executor.client.scheduler.address
     assert address.startswith("tcp://")
-    assert main(["sweep", "s.toml", "--scheduler", address, "--no-progress"]) == 0
+    assert main(["sweep", "s.toml", "--allow-code", "--scheduler", address, "--no-progress"]) == 0
     assert "s: 3 points (3 computed, 0 already stored): 3 ok" in capsys.readouterr().out
     import dask
 
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
-        assert main(["sweep", "s.toml", "--scheduler", "tcp://127.0.0.1:9", "--no-progress"]) == 2
+        assert main(["sweep", "s.toml", "--allow-code", "--scheduler", "tcp://127.0.0.1:9", "--no-progress"]) == 2
     assert "error: could not reach the Dask scheduler at 'tcp://127.0.0.1:9'" in capsys.readouterr().err
