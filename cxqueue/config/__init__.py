@@ -120,6 +120,10 @@ def loads_scenario(text: str, *, source: str = "<string>", base_dir=None) -> Pla
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_syntax_message(source, text, exc)) from None
+    except RecursionError:
+        raise ConfigError(
+            f"{source}: arrays or inline tables nested too deep to read; a config nests at most three levels"
+        ) from None
     base = Path.cwd() if base_dir is None else Path(base_dir)
     try:
         return Builder(source, base).build(doc)

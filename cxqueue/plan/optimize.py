@@ -234,6 +234,8 @@ def optimize_plan(
     f = scenario.forecast
     target = scenario.target
     is_open = hours.open_mask(f.interval_starts_s, f.interval_s)
+    if not is_open.any():
+        raise ConfigError("hours: the center is closed in every interval of the forecast; open it on some day to plan")
     keep = 1.0 - target.shrinkage
     # a forecast of exactly one week is a typical week: shifts wrap around its end
     # (Sunday's night shift covers Monday's first hours)

@@ -47,8 +47,8 @@ class ShiftTemplate:
                 f"{n}: need 0 <= earliest_start_s <= latest_start_s < 86400; got "
                 f"{self.earliest_start_s}, {self.latest_start_s}"
             )
-        if self.start_step_s <= 0:
-            raise ConfigError(f"{n}: start_step_s must be > 0; got {self.start_step_s}")
+        if not self.start_step_s >= 60.0:  # finer is no schedule, and 1e-9 asked for 894 GiB of start times
+            raise ConfigError(f"{n}: start_step_s must be at least 60 (one minute); got {self.start_step_s}")
         cost = self.length_s / 3600.0 if self.cost is None else float(self.cost)
         if cost < 0:
             raise ConfigError(f"{n}: cost must be >= 0; got {cost}")

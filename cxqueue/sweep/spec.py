@@ -411,6 +411,8 @@ def load_spec(path, *, allow_code: bool = False) -> SweepSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: arrays or inline tables nested too deep to read") from None
     compute = data.get("sweep", {}).get("compute") if isinstance(data.get("sweep"), dict) else None
     if isinstance(compute, str) and ":" in compute and not allow_code:
         raise ConfigError(

@@ -348,6 +348,12 @@ def schedule_shifts(
     )
     label = problem.label
     groups = _groups(tpls, cand)
+    if cand.n == 0:
+        names = ", ".join(repr(t.name) for t in tpls)
+        raise InfeasibleError(
+            f"no shift of the templates {names} can be placed: every start time falls where the center is "
+            "closed (or outside the forecast); widen earliest_start..latest_start or the opening hours"
+        )
     upper = np.full(cand.n, np.inf)
     hint = (
         "add templates (or start times) that cover those intervals, widen max_count, "

@@ -1,0 +1,61 @@
+"""Issue 11: configs that gave a traceback or asked for hundreds of GiB now get a clear error."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from cxqueue.cli import EXIT_USAGE, main
+from cxqueue.exceptions import ConfigError, InfeasibleError
+from cxqueue.optimize import schedule_shifts
+from cxqueue.scenario import OpeningHours, ShiftTemplate
+from tests.conftest import REPO
+
+DEFAULT = (REPO / "configs" / "default.toml").read_text()
+SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 09:00:00\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        # every day closed: a scipy ValueError traceback
+        (
+            '[demand]\nprofile = "bank-1999"\n[hours.default]\nclosed = true\n' + SHIFT,
+            EXIT_USAGE,
+            "hours: the center is closed in every interval of the forecast",
+        ),
+        # a 5,000-deep array: RecursionError
+        (
+            '[demand]\nprofile = "bank-1999"\n[center]\nname = "x"\n' + "x = " + "[" * 5000 + "]" * 5000 + "\n",
+            EXIT_USAGE,
+            "arrays or inline tables nested too deep to read",
+        ),
+        # start_step_min = 1e-9 tried to allocate 894 GiB
+        (
+            DEFAULT.replace("start_step_min = 30", "start_step_min = 1e-9", 1),
+            EXIT_USAGE,
+            "shift 'morning': start_step_s must be at least 60 (one minute)",
+        ),
+    ],
+    ids=["all-closed", "deep-array", "tiny-start-step"],
+)
+def test_hostile_config_gets_a_clear_error(tmp_path, capsys, text, code, message):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    assert main(["plan", str(path), "--out", str(tmp_path / "p"), "--quick", "--quiet"], out=io.StringIO()) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "p").exists()
+
+
+def test_templates_that_never_fit_the_opening_hours_are_infeasible_not_a_scipy_error():
+    night = ShiftTemplate("night", length_s=4 * 3600.0, earliest_start_s=1 * 3600.0, latest_start_s=2 * 3600.0)
+    hours = OpeningHours.daily(9 * 3600.0, 17 * 3600.0)
+    with pytest.raises(InfeasibleError, match="no shift of the templates 'night' can be placed"):
+        schedule_shifts([1.0] * 96, [night], interval_s=900.0, hours=hours, wrap=False)
+
+
+def test_a_start_step_under_a_minute_is_refused():
+    with pytest.raises(ConfigError, match="start_step_s must be at least 60"):
+        ShiftTemplate("x", length_s=3600.0, earliest_start_s=0.0, latest_start_s=3600.0, start_step_s=1e-9)
