@@ -3,7 +3,8 @@
 One module per subcommand (``plan``, ``staff``, ``import_``, ``simulate``, ``lines``,
 ``hours``, ``sweep``), each with ``add_parser(sub)`` and ``run(args, out)``; no queueing
 logic lives here (``tests/cli`` checks that no module imports numpy, scipy or numba).
-Exit codes: 0 ok, 2 usage or configuration error, 3 infeasible (no staffing meets the target).
+Exit codes: 0 ok, 2 usage or configuration error, 3 infeasible (no staffing meets the target, or a
+plan whose simulation misses it).
 """
 
 from __future__ import annotations

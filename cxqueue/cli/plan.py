@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from cxqueue.cli._common import EXIT_OK
+from cxqueue.cli._common import EXIT_INFEASIBLE, EXIT_OK
 
 __all__ = ["add_parser", "run"]
 
@@ -40,10 +40,14 @@ def run(args, out) -> int:
         cfg, out=args.out, force=args.force, quick=args.quick, figures=not args.no_figures, progress=progress
     )
     summary = {**result.summary(), "folder": str(folder), "config": str(path)}
+    # a plan whose simulation misses the target is written (to look at) but exits 3, with the reason
+    code = EXIT_OK if result.converged else EXIT_INFEASIBLE
+    if code != EXIT_OK:
+        print(f"cxqueue plan: the plan misses its target: {result.message}", file=sys.stderr)
     if args.json:
         json.dump(summary, out, indent=2)
         print(file=out)
-        return EXIT_OK
+        return code
     lo, hi = summary["simulated_service_level_ci"]
     print(f"plan for {cfg.name!r} ({path}) written to {folder}/", file=out)
     print(f"  {result.message}", file=out)
@@ -55,4 +59,4 @@ def run(args, out) -> int:
         file=out,
     )
     print(f"  open {folder.joinpath('report.html')} for the figures", file=out)
-    return EXIT_OK
+    return code

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from cxqueue.cli import EXIT_USAGE, main
+from cxqueue.cli import EXIT_INFEASIBLE, EXIT_USAGE, main
 from cxqueue.exceptions import ConfigError, InfeasibleError
 from cxqueue.optimize import schedule_shifts
 from cxqueue.scenario import OpeningHours, ShiftTemplate
@@ -59,3 +59,14 @@ def test_templates_that_never_fit_the_opening_hours_are_infeasible_not_a_scipy_e
 def test_a_start_step_under_a_minute_is_refused():
     with pytest.raises(ConfigError, match="start_step_s must be at least 60"):
         ShiftTemplate("x", length_s=3600.0, earliest_start_s=0.0, latest_start_s=3600.0, start_step_s=1e-9)
+
+
+def test_a_plan_that_misses_its_target_exits_3_with_the_reason(tmp_path, capsys):
+    # issue 11: `max_agents = 2` exited 0 with service level 0.007; exit 3 is documented
+    path = tmp_path / "c.toml"
+    path.write_text(DEFAULT.replace("min_agents = 1\n", "min_agents = 1\nmax_agents = 4\n", 1))
+    out = tmp_path / "p"
+    code = main(["plan", str(path), "--out", str(out), "--quick", "--quiet", "--no-figures"], out=io.StringIO())
+    assert code == EXIT_INFEASIBLE
+    assert "the plan misses its target: not converged" in capsys.readouterr().err
+    assert (out / "summary.json").exists()  # written, to look at
