@@ -1,57 +1,166 @@
-"""Reading a delimited text file into a header and a string table, reporting bad lines."""
+"""Reading a delimited text file into a header and a table of fields, reporting bad lines.
+
+A history file holds one row per line (see `cxqueue.data._text` for what a line is): a
+quoted field may hold the delimiter but not a line break. A quote that opens a field and
+is not closed on its line is an unbalanced quote: that line is dropped and reported with
+its column, and the next line is read as the next row, so one stray quote costs one row.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-from pathlib import Path
+import sys
 
 import numpy as np
 
 from cxqueue.data._parse import parse_float, parse_timestamp
+from cxqueue.data._text import MAX_FIELD_CHARS, MAX_VALUE_CHARS, decode_lines, load_bytes
 from cxqueue.data.history import _ReportBuilder
 from cxqueue.exceptions import ConfigError
 
-__all__ = ["find_column", "read_table", "read_times"]
+__all__ = ["drop_long_values", "find_column", "read_table", "read_times"]
+
+DELIMITERS = (",", ";", "\t", "|")
 
 
-def _read_text(path) -> tuple[str, str]:
-    p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"path must be an existing file; got {str(p)!r}")
-    return p.read_bytes().decode("utf-8", errors="replace"), str(p)
+class _Splitter:
+    """Fields of one line: `str.split` when it has no quote, the csv module (one line at a time) when it has."""
+
+    def __init__(self, delimiter: str):
+        self.delimiter = delimiter
+
+    def __call__(self, line: str) -> tuple[list[str], int]:
+        """(fields, 0), or (fields read so far, column of the unclosed quote) when a quote is not closed."""
+        if '"' not in line:
+            return line.split(self.delimiter), 0
+        try:
+            return next(csv.reader((line,), delimiter=self.delimiter, strict=True)), 0
+        except csv.Error as exc:
+            lenient = next(csv.reader((line,), delimiter=self.delimiter))
+            if "unexpected end of data" in str(exc):
+                return lenient, len(lenient)  # the open field is the last one read
+            return lenient, 0  # text after a closing quote: kept as written, as the csv module reads it
+
+
+def _header(source: str, line: str, delimiter: str | None) -> tuple[list[str], str]:
+    if delimiter is None:
+        delimiter = max(DELIMITERS, key=line.count)
+    fields, open_col = _Splitter(delimiter)(line)
+    if open_col:
+        raise ConfigError(
+            f"{source}, line 1, column {open_col}: unbalanced quote in the header (a quote opens the field "
+            f"and is not closed on the line); got {line[:200]!r}"
+        )
+    header = [h.strip() for h in fields]
+    return header, delimiter
 
 
 def read_table(path, fmt: str, delimiter: str | None = None):
-    """(source, header, line numbers, table of strings, report builder, rows read).
+    """(source, header, line numbers, table of fields, report builder, rows read).
 
-    Lines with the wrong number of fields and blank lines are dropped and reported.
+    ``table`` is an object array (rows, columns) of str; pass the columns a reader parses
+    through `drop_long_values` before making arrays of them. ``rows read`` counts the lines
+    after the header. Dropped and reported: blank lines, lines with NUL bytes, unbalanced
+    quotes, fields over `MAX_FIELD_CHARS`, and lines with another number of fields than the
+    header; lines that are not UTF-8 are read as Latin-1 and reported as repaired.
     """
-    text, source = _read_text(path)
-    if not text.strip():
-        raise ConfigError(f"{source}: the file is empty; expected a header line")
-    if delimiter is None:
-        first = text.lstrip("\ufeff").splitlines()[0]
-        delimiter = max((",", ";", "\t", "|"), key=first.count)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
-    rep = _ReportBuilder(source, fmt)
-    header = [h.strip() for h in next(reader)]
+    source, raw = load_bytes(path)
+    lines, not_utf8 = decode_lines(raw)
+    if not any(x.strip() for x in lines):
+        raise ConfigError(f"{source}: the file is empty; expected a header line on line 1")
+    header, delimiter = _header(source, lines[0], delimiter)
     ncol = len(header)
-    rows, fields, blank, wrong = [], [], [], []
-    rows_read = 0
-    for rec in reader:
-        rows_read += 1
-        if len(rec) == ncol and (ncol > 1 or rec[0].strip()):
-            rows.append(reader.line_num)
-            fields.extend(rec)
-        elif not rec or (len(rec) == 1 and not rec[0].strip()):
-            blank.append(reader.line_num)
-        else:
-            wrong.append(reader.line_num)
+    rep = _ReportBuilder(source, fmt)
+    split = _Splitter(delimiter)
+    rows, fields = [], []
+    blank, nul, quote, huge, wrong = [], [], [], [], []
+    first_quote = first_huge = None
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize // 2)  # the limit below is ours, and reported with its line
+    try:
+        for no, line in enumerate(lines[1:], start=2):
+            if "\x00" in line:
+                nul.append(no)
+                continue
+            if not line.strip():
+                blank.append(no)
+                continue
+            rec, open_col = split(line)
+            if open_col:
+                quote.append(no)
+                first_quote = first_quote or (no, open_col)
+            elif len(line) > MAX_FIELD_CHARS and max(len(f) for f in rec) > MAX_FIELD_CHARS:
+                huge.append(no)
+                big = max(range(len(rec)), key=lambda j: len(rec[j]))
+                first_huge = first_huge or (no, big + 1, len(rec[big]))
+            elif len(rec) != ncol:
+                wrong.append(no)
+            else:
+                rows.append(no)
+                fields.extend(rec)
+    finally:
+        csv.field_size_limit(old_limit)
     rep.add("blank_line", "dropped", blank, "empty line")
+    rep.add("nul_bytes", "dropped", nul, "the line holds NUL bytes (a damaged or zero-padded file)")
+    if first_quote:
+        rep.add(
+            "unbalanced_quote",
+            "dropped",
+            quote,
+            f"a quote opens a field and is not closed on its line (first at line {first_quote[0]}, "
+            f"column {first_quote[1]}); only that line is dropped",
+        )
+    if first_huge:
+        rep.add(
+            "field_too_large",
+            "dropped",
+            huge,
+            f"a field over {MAX_FIELD_CHARS} characters (first at line {first_huge[0]}, column {first_huge[1]}: "
+            f"{first_huge[2]} characters)",
+        )
     rep.add("wrong_field_count", "dropped", wrong, f"not {ncol} fields like the header")
-    table = np.array(fields, dtype=str).reshape(len(rows), ncol) if rows else np.zeros((0, ncol), dtype=str)
-    return source, header, np.asarray(rows, dtype=np.int64), table, rep, rows_read
+    if not_utf8:
+        data = [(no, col) for no, col in not_utf8 if no > 1]
+        rep.add(
+            "not_utf8",
+            "repaired",
+            [no for no, _ in data],
+            "the line is not UTF-8"
+            + (f" (first at line {data[0][0]}, column {data[0][1]})" if data else "")
+            + "; read as Latin-1",
+        )
+        if not_utf8[0][0] == 1:
+            rep.notes.append(f"the header (line 1) is not UTF-8 (column {not_utf8[0][1]}); read as Latin-1")
+    table = np.empty((len(rows), ncol), dtype=object)
+    if rows:
+        table.ravel()[:] = fields
+    return source, header, np.asarray(rows, dtype=np.int64), table, rep, len(lines) - 1
+
+
+def drop_long_values(source: str, header: list[str], rows, table, rep: _ReportBuilder, columns):
+    """(rows, table) without the rows where a column in `columns` holds over `MAX_VALUE_CHARS` characters.
+
+    A value that long is not a time, number, outcome or name; the row is dropped and
+    reported, and the columns can then be made arrays of at most that width.
+    """
+    columns = [j for j in dict.fromkeys(columns) if j is not None]
+    if not rows.size or not columns:
+        return rows, table
+    lengths = np.array([[len(x) for x in table[:, j]] for j in columns]).T
+    long = lengths > MAX_VALUE_CHARS
+    bad = long.any(axis=1)
+    if not bad.any():
+        return rows, table
+    i = int(np.flatnonzero(bad)[0])
+    j = columns[int(np.flatnonzero(long[i])[0])]
+    rep.add(
+        "value_too_long",
+        "dropped",
+        rows[bad],
+        f"a value over {MAX_VALUE_CHARS} characters is no time, number, outcome or name (first at line "
+        f"{int(rows[i])}, column {j + 1} {header[j]!r}: {len(table[i, j])} characters)",
+    )
+    return rows[~bad], table[~bad]
 
 
 def find_column(source: str, header: list[str], wanted, candidates, *, param: str, required: bool = True):
@@ -59,12 +168,18 @@ def find_column(source: str, header: list[str], wanted, candidates, *, param: st
     lower = [h.lower() for h in header]
     names = [wanted] if wanted is not None else list(candidates)
     for name in names:
-        if name.lower() in lower:
-            return lower.index(name.lower())
+        where = [j for j, h in enumerate(lower) if h == name.lower()]
+        if len(where) > 1:
+            raise ConfigError(
+                f"{source}, line 1: the header names column {header[where[0]]!r} {len(where)} times (columns "
+                f"{', '.join(str(j + 1) for j in where)}); the {param} column must be named once"
+            )
+        if where:
+            return where[0]
     if required or wanted is not None:
         raise ConfigError(
             f"{source}: no column {' or '.join(repr(n) for n in names)} for {param}; the header has "
-            f"{', '.join(repr(h) for h in header)} (pass {param}='<column name>')"
+            f"{', '.join(repr(h[:100]) for h in header[:50])} on line 1 (pass {param}='<column name>')"
         )
     return None
 

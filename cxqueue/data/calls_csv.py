@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cxqueue.data._csvtable import find_column, read_table, read_times
+from cxqueue.data._csvtable import drop_long_values, find_column, read_table, read_times
 from cxqueue.data._parse import parse_int
 from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED, CallHistory, missing_dates, weekday_of
+from cxqueue.exceptions import ConfigError
 from cxqueue.scenario.calls import empty_calls
 from cxqueue.units import DAY
 
@@ -41,7 +42,13 @@ SKEW_S = 2.0  # an answer up to 2 s before the arrival is clock skew, not an err
 
 
 def _column(table, idx):
-    return None if idx is None else np.char.strip(table[:, idx])
+    return None if idx is None else np.char.strip(np.asarray(table[:, idx], dtype=str))
+
+
+def _repeats(table) -> np.ndarray:
+    """Rows whose fields all equal those of an earlier row."""
+    first: dict[tuple, int] = {}
+    return np.array([first.setdefault(r, i) != i for i, r in enumerate(map(tuple, table.tolist()))], dtype=bool)
 
 
 def read_call_csv(
@@ -103,12 +110,12 @@ def read_call_csv(
     i_agent = find_column(source, header, None, ("agent", "server", "agent_id"), param="agent", required=False)
     i_pri = find_column(source, header, None, ("priority",), param="priority", required=False)
     if i_ans is None and i_end is None and i_out is None:
-        from cxqueue.exceptions import ConfigError
-
         raise ConfigError(
             f"{source}: a call CSV needs an answer, end or outcome column besides arrival; "
-            f"the header has {', '.join(repr(h) for h in header)}"
+            f"the header has {', '.join(repr(h[:100]) for h in header[:50])} on line 1"
         )
+    used = (i_arr, i_ans, i_end, i_out, i_cid, i_agent, i_pri)
+    rows, table = drop_long_values(source, header, rows, table, rep, used)
     n = rows.size
     keep = np.ones(n, dtype=bool)
     t_arr, ok_arr, _, kind = read_times(table[:, i_arr], origin)
@@ -172,12 +179,7 @@ def read_call_csv(
     rep.add("end_before_start", "dropped", rows[keep & backwards], "end is before the answer (or the arrival)")
     keep &= ~backwards
 
-    dup = np.zeros(n, dtype=bool)
-    if n:
-        joined = np.array(["\x1f".join(r) for r in table.tolist()])
-        _, first = np.unique(joined, return_index=True)
-        dup[:] = True
-        dup[first] = False
+    dup = _repeats(table) if n else np.zeros(0, dtype=bool)
     rep.add("duplicate_row", "dropped", rows[keep & dup], "the same fields as an earlier row")
     keep &= ~dup
 
@@ -249,6 +251,12 @@ def read_call_csv(
     if i_pri is not None:
         pri, ok = parse_int(_column(table, i_pri)[k])
         calls["priority"] = np.where(ok, pri, 0)
+    back = np.flatnonzero(np.diff(a) < 0)
+    if back.size:
+        rep.notes.append(
+            f"{back.size} rows arrive before the row above them (first at line {int(rows[k][back[0] + 1])}); "
+            "calls are kept in file order, which no estimate depends on"
+        )
     gaps = missing_dates(date)
     if gaps:
         rep.notes.append(f"no calls on {len(gaps)} dates between the first and the last: {', '.join(gaps[:10])}")

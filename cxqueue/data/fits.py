@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cxqueue.data.history import ABANDONED, IVR_ONLY, CallHistory
+from cxqueue.data.history import ABANDONED, IVR_ONLY, CallHistory, named, why
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import Distribution
 from cxqueue.scenario._plain import plain_dict
@@ -133,7 +133,9 @@ def fit_handle_time(history) -> HandleTimeFit:
     x = h.calls["service_s"][h.calls["handled"]]
     x = x[np.isfinite(x) & (x > 0)]
     if x.size < 2:
-        raise ConfigError(f"history must hold at least 2 handled calls with a talk time > 0; got {x.size}")
+        raise ConfigError(
+            f"{named(h)}history must hold at least 2 handled calls with a talk time > 0; got {x.size}{why(h)}"
+        )
     logx = np.log(x)
     mu, sigma = float(logx.mean()), float(logx.std())
     sigma = max(sigma, 1e-12)
@@ -276,7 +278,9 @@ def fit_patience(history) -> PatienceFit:
     w = c["wait_s"][use]
     ab = c["outcome"][use] == ABANDONED
     if w.size == 0:
-        raise ConfigError("history must hold at least one served or abandoned call with a known wait; got none")
+        raise ConfigError(
+            f"{named(h)}history must hold at least one served or abandoned call with a known wait; got none{why(h)}"
+        )
     n_ab = int(ab.sum())
     total = float(w.sum())
     mean_p = total / n_ab if n_ab else math.inf
