@@ -9,7 +9,9 @@ its column, and the next line is read as the next row, so one stray quote costs 
 from __future__ import annotations
 
 import csv
+import itertools
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,7 +20,7 @@ from cxqueue.data._text import MAX_FIELD_CHARS, MAX_VALUE_CHARS, decode_lines, l
 from cxqueue.data.history import _ReportBuilder
 from cxqueue.exceptions import ConfigError
 
-__all__ = ["drop_long_values", "find_column", "read_table", "read_times"]
+__all__ = ["Table", "drop_long_values", "find_column", "read_table", "read_times"]
 
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -55,14 +57,41 @@ def _header(source: str, line: str, delimiter: str | None) -> tuple[list[str], s
     return header, delimiter
 
 
-def read_table(path, fmt: str, delimiter: str | None = None):
-    """(source, header, line numbers, table of fields, report builder, rows read).
+@dataclass(frozen=True)
+class Table:
+    """The data lines a reader parses: ``cells`` (rows, columns) of str, with their line numbers.
 
-    ``table`` is an object array (rows, columns) of str; pass the columns a reader parses
-    through `drop_long_values` before making arrays of them. ``rows read`` counts the lines
-    after the header. Dropped and reported: blank lines, lines with NUL bytes, unbalanced
-    quotes, fields over `MAX_FIELD_CHARS`, and lines with another number of fields than the
-    header; lines that are not UTF-8 are read as Latin-1 and reported as repaired.
+    ``report`` holds the lines already dropped; ``rows_read`` counts the lines after the
+    header; ``long`` marks the rows whose line is over `MAX_VALUE_CHARS` (only they can
+    hold a value too long to parse, see `drop_long_values`).
+    """
+
+    source: str
+    header: list[str]
+    rows: np.ndarray
+    cells: np.ndarray
+    report: _ReportBuilder
+    rows_read: int
+    long: np.ndarray
+
+    def column(self, j: int) -> np.ndarray:
+        return self.cells[:, j]
+
+
+def _flag_lines(raw: bytes, body: list[str]) -> set[int]:
+    """Indices of the lines holding a quote or a NUL byte (none when the bytes hold neither)."""
+    if b'"' not in raw and b"\x00" not in raw:
+        return set()
+    return {i for i, x in enumerate(body) if '"' in x or "\x00" in x}
+
+
+def read_table(path, fmt: str, delimiter: str | None = None) -> Table:
+    """The header and data lines of a delimited file; the lines that cannot be a row are dropped and reported.
+
+    Dropped: blank lines, lines with NUL bytes, unbalanced quotes, fields over
+    `MAX_FIELD_CHARS`, and lines with another number of fields than the header; lines that
+    are not UTF-8 are read as Latin-1 and reported as repaired. Lines without a quote are
+    split with `str.split`, the others one at a time with the csv module.
     """
     source, raw = load_bytes(path)
     lines, not_utf8 = decode_lines(raw)
@@ -71,33 +100,39 @@ def read_table(path, fmt: str, delimiter: str | None = None):
     header, delimiter = _header(source, lines[0], delimiter)
     ncol = len(header)
     rep = _ReportBuilder(source, fmt)
-    split = _Splitter(delimiter)
-    rows, fields = [], []
+    body = lines[1:]
+    n = len(body)
+    # no list per line (a million lists cost seconds of garbage collection): count the delimiters,
+    # then split the well-formed lines all at once
+    ok = np.fromiter(map(str.count, body, itertools.repeat(delimiter, n)), np.int64, n) == ncol - 1
+    length = np.fromiter(map(len, body), np.int64, n)
+    check = _flag_lines(raw, body) | set(np.flatnonzero(~ok | (length > MAX_FIELD_CHARS)).tolist())
     blank, nul, quote, huge, wrong = [], [], [], [], []
+    parsed: dict[int, list[str]] = {}  # lines read by the csv module
     first_quote = first_huge = None
+    split = _Splitter(delimiter)
     old_limit = csv.field_size_limit()
-    csv.field_size_limit(sys.maxsize // 2)  # the limit below is ours, and reported with its line
+    csv.field_size_limit(sys.maxsize // 2)  # the limit is MAX_FIELD_CHARS, checked below and reported with its line
     try:
-        for no, line in enumerate(lines[1:], start=2):
+        for i in sorted(check):
+            line, no = body[i], i + 2
+            ok[i] = False
             if "\x00" in line:
                 nul.append(no)
-                continue
-            if not line.strip():
+            elif not line.strip():
                 blank.append(no)
-                continue
-            rec, open_col = split(line)
-            if open_col:
+            elif (split_line := split(line))[1]:
                 quote.append(no)
-                first_quote = first_quote or (no, open_col)
-            elif len(line) > MAX_FIELD_CHARS and max(len(f) for f in rec) > MAX_FIELD_CHARS:
+                first_quote = first_quote or (no, split_line[1])
+            elif len(line) > MAX_FIELD_CHARS and max(map(len, split_line[0])) > MAX_FIELD_CHARS:
+                rec = split_line[0]
                 huge.append(no)
                 big = max(range(len(rec)), key=lambda j: len(rec[j]))
                 first_huge = first_huge or (no, big + 1, len(rec[big]))
-            elif len(rec) != ncol:
+            elif len(split_line[0]) != ncol:
                 wrong.append(no)
             else:
-                rows.append(no)
-                fields.extend(rec)
+                parsed[i], ok[i] = split_line[0], True
     finally:
         csv.field_size_limit(old_limit)
     rep.add("blank_line", "dropped", blank, "empty line")
@@ -119,48 +154,73 @@ def read_table(path, fmt: str, delimiter: str | None = None):
             f"{first_huge[2]} characters)",
         )
     rep.add("wrong_field_count", "dropped", wrong, f"not {ncol} fields like the header")
-    if not_utf8:
-        data = [(no, col) for no, col in not_utf8 if no > 1]
+    _report_not_utf8(rep, not_utf8)
+    return Table(
+        source,
+        header,
+        np.flatnonzero(ok) + 2,
+        _cells(body, ok, parsed, ncol, delimiter),
+        rep,
+        n,
+        length[ok] > MAX_VALUE_CHARS,
+    )
+
+
+def _cells(body: list[str], ok: np.ndarray, parsed: dict[int, list[str]], ncol: int, delimiter: str) -> np.ndarray:
+    """(rows, ncol) object array of the kept lines: those in `parsed` as read, the others split at once."""
+    plain = ok.copy()
+    plain[list(parsed)] = False
+    cells = np.empty((int(ok.sum()), ncol), dtype=object)
+    if plain.any():
+        flat = delimiter.join(itertools.compress(body, plain)).split(delimiter)
+        cells[plain[ok]] = np.array(flat, dtype=object).reshape(-1, ncol)
+    if parsed:
+        where = np.searchsorted(np.flatnonzero(ok), sorted(parsed))
+        for k, i in zip(where.tolist(), sorted(parsed), strict=True):
+            cells[k] = parsed[i]
+    return cells
+
+
+def _report_not_utf8(rep: _ReportBuilder, not_utf8: list[tuple[int, int]]) -> None:
+    data = [(no, col) for no, col in not_utf8 if no > 1]
+    if data:
         rep.add(
             "not_utf8",
             "repaired",
             [no for no, _ in data],
-            "the line is not UTF-8"
-            + (f" (first at line {data[0][0]}, column {data[0][1]})" if data else "")
-            + "; read as Latin-1",
+            f"the line is not UTF-8 (first at line {data[0][0]}, column {data[0][1]}); read as Latin-1",
         )
-        if not_utf8[0][0] == 1:
-            rep.notes.append(f"the header (line 1) is not UTF-8 (column {not_utf8[0][1]}); read as Latin-1")
-    table = np.empty((len(rows), ncol), dtype=object)
-    if rows:
-        table.ravel()[:] = fields
-    return source, header, np.asarray(rows, dtype=np.int64), table, rep, len(lines) - 1
+    if not_utf8 and not_utf8[0][0] == 1:
+        rep.notes.append(f"the header (line 1) is not UTF-8 (column {not_utf8[0][1]}); read as Latin-1")
 
 
-def drop_long_values(source: str, header: list[str], rows, table, rep: _ReportBuilder, columns):
-    """(rows, table) without the rows where a column in `columns` holds over `MAX_VALUE_CHARS` characters.
+def drop_long_values(t: Table, columns) -> Table:
+    """`t` without the rows where a column in `columns` holds over `MAX_VALUE_CHARS` characters.
 
     A value that long is not a time, number, outcome or name; the row is dropped and
     reported, and the columns can then be made arrays of at most that width.
     """
     columns = [j for j in dict.fromkeys(columns) if j is not None]
-    if not rows.size or not columns:
-        return rows, table
-    lengths = np.array([[len(x) for x in table[:, j]] for j in columns]).T
-    long = lengths > MAX_VALUE_CHARS
-    bad = long.any(axis=1)
-    if not bad.any():
-        return rows, table
-    i = int(np.flatnonzero(bad)[0])
-    j = columns[int(np.flatnonzero(long[i])[0])]
-    rep.add(
+    cand = np.flatnonzero(t.long)
+    if not cand.size or not columns:
+        return t
+    lengths = np.array([[len(t.cells[i, j]) for j in columns] for i in cand.tolist()], dtype=np.int64)
+    over = lengths > MAX_VALUE_CHARS
+    bad = cand[over.any(axis=1)]
+    if not bad.size:
+        return t
+    i = int(bad[0])
+    j = columns[int(np.flatnonzero(over[np.searchsorted(cand, i)])[0])]
+    t.report.add(
         "value_too_long",
         "dropped",
-        rows[bad],
+        t.rows[bad],
         f"a value over {MAX_VALUE_CHARS} characters is no time, number, outcome or name (first at line "
-        f"{int(rows[i])}, column {j + 1} {header[j]!r}: {len(table[i, j])} characters)",
+        f"{int(t.rows[i])}, column {j + 1} {t.header[j]!r}: {len(t.cells[i, j])} characters)",
     )
-    return rows[~bad], table[~bad]
+    keep = np.ones(t.rows.size, dtype=bool)
+    keep[bad] = False
+    return Table(t.source, t.header, t.rows[keep], t.cells[keep], t.report, t.rows_read, t.long[keep])
 
 
 def find_column(source: str, header: list[str], wanted, candidates, *, param: str, required: bool = True):

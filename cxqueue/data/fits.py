@@ -90,7 +90,9 @@ class HandleTimeFit(_SampleMoments):
 
     @property
     def distribution(self) -> Distribution:
-        """The preferred candidate, with the sample mean."""
+        """The preferred candidate, with the sample mean (deterministic when every talk time is the same)."""
+        if self.std_s == 0.0:  # a lognormal needs cv > 0
+            return Distribution.deterministic(self.mean_s)
         if self.preferred == "lognormal-moments":
             return Distribution.lognormal(self.mean_s, cv=self.cv)
         if self.preferred == "lognormal-mle":

@@ -117,9 +117,11 @@ class ImportReport:
         """One line: the rows read, kept and dropped, and the first line of each reason for dropping.
 
         >>> ImportReport("x.csv", "calls", 3, 0, (ReportEntry("bad_time", "dropped", 3, (2, 3, 4), "..."),)).brief()
-        'x.csv: 3 data lines read, 0 kept; dropped: bad_time 3 (first at line 2)'
+        '3 data lines read, 0 kept; dropped: bad_time 3 (first at line 2)'
         """
-        text = f"{self.source}: {self.rows_read} data lines read, {self.rows_kept} kept"
+        if self.rows_read == 0:
+            return "no data line after the header on line 1"
+        text = f"{self.rows_read} data lines read, {self.rows_kept} kept"
         drops = [f"{e.reason} {e.count} (first at line {e.rows[0]})" for e in self.entries if e.action == "dropped"]
         return text + ("; dropped: " + ", ".join(drops) if drops else "")
 

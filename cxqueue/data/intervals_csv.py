@@ -57,8 +57,10 @@ def read_interval_table(path) -> IntervalTable:
     Raises
     ------
     ConfigError
-        If the file cannot be read, has no ``calls`` column or no rows, or a cell is not a number;
-        the message names the file (and the line).
+        If the file cannot be read, has no ``calls`` column or no rows, or a cell is not a number,
+        or a line cannot be a row (NUL bytes, an unbalanced quote, another number of fields, a
+        value over 1,024 characters, not UTF-8: there is no report to carry it); the message
+        names the file, the line and the rule. Blank lines are skipped.
 
     Examples
     --------
@@ -75,7 +77,8 @@ def read_interval_table(path) -> IntervalTable:
             pass
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read the interval CSV ({exc.strerror})") from exc
-    source, header, rows, table, rep, _ = read_table(p, "interval table", ",")
+    t = read_table(p, "interval table", ",")
+    source, header, rep = t.source, t.header, t.report
     if "calls" not in header:
         raise ConfigError(f"{source}: needs a 'calls' column; found columns {header[:50]} on line 1")
     for name in {"calls", "aht_s", "aht", "interval", "start", "time"} & set(header):
@@ -87,6 +90,8 @@ def read_interval_table(path) -> IntervalTable:
             )
     aht_col = next((header.index(c) for c in ("aht_s", "aht") if c in header), None)
     label_col = next((header.index(c) for c in ("interval", "start", "time") if c in header), None)
+    t = drop_long_values(t, (header.index("calls"), aht_col, label_col))
+    rows, table = t.rows, t.cells
     bad = rep.first(("dropped", "repaired"), skip=("blank_line",))
     if bad is not None:  # an IntervalTable has no report to carry a dropped or repaired line: it is the error
         line, reason, detail = bad
@@ -153,7 +158,10 @@ def read_interval_csv(
     Raises
     ------
     ConfigError
-        If the file is missing or empty, a column is not found, or `interval_s` is not > 0.
+        If the file is missing or empty, a column is not found or is named twice, or
+        `interval_s` is not > 0. Lines that cannot be a row (blank, NUL bytes, an unbalanced
+        quote, a field over the limits, another number of fields) are dropped and reported,
+        as in `read_call_csv`.
 
     Examples
     --------
@@ -167,7 +175,8 @@ def read_interval_csv(
     """
     if interval_s is not None:
         interval_s = float(v.positive_array("interval_s", interval_s))
-    source, header, rows, table, rep, rows_read = read_table(path, "interval csv", delimiter)
+    t = read_table(path, "interval csv", delimiter)
+    source, header, rep, rows_read = t.source, t.header, t.report, t.rows_read
     i_t = find_column(source, header, time, TIME_NAMES, param="time")
     i_c = find_column(source, header, calls, CALL_NAMES, param="calls")
     i_a = find_column(source, header, aht, AHT_NAMES, param="aht", required=False)
@@ -175,7 +184,8 @@ def read_interval_csv(
         raise ConfigError(
             f"{source}: the time and calls columns must differ; both are {header[i_t]!r} (column {i_t + 1} on line 1)"
         )
-    rows, table = drop_long_values(source, header, rows, table, rep, (i_t, i_c, i_a))
+    t = drop_long_values(t, (i_t, i_c, i_a))
+    rows, table = t.rows, t.cells
     t, ok_t, _, kind = read_times(table[:, i_t], "1970-01-05")
     keep = ok_t & (kind == "timestamp")
     rep.add("bad_time", "dropped", rows[~keep], "interval start is not an ISO date-time")
