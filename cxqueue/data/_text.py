@@ -46,6 +46,14 @@ def _existing(path) -> Path:
     return p
 
 
+def _read(p: Path, size: int = -1) -> bytes:
+    try:
+        with p.open("rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the file ({exc.strerror})") from exc
+
+
 def _from_utf16(raw: bytes, source: str) -> bytes:
     try:
         return raw.decode("utf-16").encode("utf-8")
@@ -72,17 +80,16 @@ def load_bytes(path) -> tuple[str, bytes]:
     """(source, bytes) of an existing file: UTF-8 (a UTF-16 file is converted), no BOM, LF line ends."""
     p = _existing(path)
     source = str(p)
-    return source, _normalize(p.read_bytes(), source)
+    return source, _normalize(_read(p), source)
 
 
 def first_line(path) -> tuple[str, str]:
     """(source, the first line decoded) without reading the whole file."""
     p = _existing(path)
     source = str(p)
-    with p.open("rb") as fh:
-        head = fh.read(2**20)
+    head = _read(p, 2**20)
     if head.startswith(_BOM_UTF16):  # a UTF-16 file is converted whole (the first MiB may split a pair)
-        head = p.read_bytes()
+        head = _read(p)
     head = _normalize(head, source)
     line = head.split(b"\n", 1)[0]
     try:
