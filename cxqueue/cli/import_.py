@@ -24,6 +24,6 @@ def run(args, out) -> int:
     from cxqueue.data import import_history
 
     result = import_history(args.history, args.out, name=args.name, interval_s=args.interval_s, aht_s=args.aht_s)
-    for path, report in zip(args.history, result.reports, strict=True):
-        print(f"{path}: {report.summary()}", file=sys.stderr)
+    for report in result.reports:  # each summary begins with its file
+        print(report.summary(), file=sys.stderr)
     return emit(args, out, result.to_dict(), result.describe())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue.data._parse import date_from_yymmdd
+from cxqueue.data._text import decode_value
 
 __all__ = ["ByteTable", "read_tab_table"]
 
@@ -98,13 +99,21 @@ class ByteTable:
         num, ok = self.ints(j)
         return date_from_yymmdd(num, ok & (e - s == 6))
 
+    def lengths(self, j: int) -> np.ndarray:
+        """Bytes in column `j` of each row, surrounding spaces included."""
+        return self.ends[:, j] - self.starts[:, j]
+
+    def select(self, mask: np.ndarray) -> ByteTable:
+        """The rows where `mask` is True."""
+        return ByteTable(self.buf, self.starts[mask], self.ends[mask], self.rows[mask])
+
     def text(self, j: int, *, upper: bool = False) -> np.ndarray:
-        """Column `j` as str (UTF-8, undecodable bytes replaced), via its distinct values."""
+        """Column `j` as str (UTF-8, or Latin-1 for a value that is not UTF-8), via its distinct values."""
         s, e = self._span(j)
         width = max(int((e - s).max()) if self.n else 1, 1)
         raw = np.ascontiguousarray(self._gather(s, e, width).astype(np.uint8)).view(f"S{width}").ravel()
         uniq, inv = np.unique(raw, return_inverse=True)
-        words = [u.decode("utf-8", errors="replace") for u in uniq.tolist()]
+        words = [decode_value(u) for u in uniq.tolist()]
         if upper:
             words = [w.upper() for w in words]
         return np.array(words, dtype=str)[inv.ravel()] if words else np.zeros(0, dtype=str)
@@ -117,9 +126,10 @@ def read_tab_table(raw: bytes, ncol: int):
     -------
     (header, table, others, n_data_lines)
         ``header`` is the decoded first line; ``table`` a ByteTable of the data lines with
-        exactly ``ncol`` fields; ``others`` a list of ``(line number, decoded line)`` for
-        the rest, to be repaired or dropped by the caller; ``n_data_lines`` the number of
-        lines after the header. Line numbers are 1-based (the header is line 1).
+        exactly ``ncol`` fields and no NUL byte; ``others`` a list of ``(line number,
+        decoded line)`` for the rest, to be repaired or dropped by the caller;
+        ``n_data_lines`` the number of lines after the header. Line numbers are 1-based
+        (the header is line 1).
     """
     if b"\r" in raw:
         raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
@@ -135,10 +145,10 @@ def read_tab_table(raw: bytes, ncol: int):
     per_line = np.bincount(line_of_sep[~is_nl], minlength=nl.size)
     good = per_line == ncol - 1
     good[0] = False  # the header
-    others = [
-        (int(i) + 1, raw[line_start[i] : nl[i]].decode("utf-8", errors="replace"))
-        for i in np.flatnonzero(~good[1:]) + 1
-    ]
+    nul = np.flatnonzero(buf == 0)
+    if nul.size:
+        good[np.searchsorted(nl, nul)] = False  # a line with a NUL byte is damaged, whatever its fields
+    others = [(int(i) + 1, decode_value(bytes(raw[line_start[i] : nl[i]]))) for i in np.flatnonzero(~good[1:]) + 1]
     keep = np.flatnonzero(good)
     n = keep.size
     if n == 0:

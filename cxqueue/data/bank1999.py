@@ -29,12 +29,11 @@ sample for handle-time estimates. Days with no calls at all are listed in the no
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from cxqueue.data._bytes import ByteTable, read_tab_table
 from cxqueue.data._parse import parse_date_yymmdd, parse_hms, parse_int
+from cxqueue.data._text import MAX_VALUE_CHARS, decode_value, load_bytes, non_utf8_lines
 from cxqueue.data.history import (
     ABANDONED,
     IVR_ONLY,
@@ -98,38 +97,76 @@ class _Columns:
         return self._get(name, lambda j: self.table.text(j, upper=upper), slow)
 
 
-def _split_rows(raw: bytes, rep: _ReportBuilder, source: str):
-    """Header check, fast split of the well-formed lines, repair of lines joined by spaces."""
-    if b"\r" in raw:
-        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    first = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-    header = [h.strip().lower() for h in first.rstrip("\r").split("\t")]
+def _header(raw: bytes, source: str) -> list[str]:
+    first = decode_value(raw.split(b"\n", 1)[0])
+    header = [h.strip().lower() for h in first.split("\t")]
     missing = [c for c in BANK_COLUMNS if c not in header]
     if missing:
         raise ConfigError(
             f"{source}: not an Anonymous Bank call log; the header lacks {', '.join(missing)} "
-            f"(expected tab-separated columns {', '.join(BANK_COLUMNS)})"
+            f"(expected tab-separated columns {', '.join(BANK_COLUMNS)} on line 1)"
         )
+    for c in BANK_COLUMNS:
+        if header.count(c) > 1:
+            where = ", ".join(str(j + 1) for j, h in enumerate(header) if h == c)
+            raise ConfigError(
+                f"{source}, line 1: the header names column {c!r} {header.count(c)} times (columns {where}); "
+                "each column of the bank log must be named once"
+            )
+    return header
+
+
+def _long_values(table: ByteTable, fixed: list, header: list[str], rep: _ReportBuilder):
+    """The table and repaired lines without rows where a bank column holds over `MAX_VALUE_CHARS` bytes."""
+    used = [header.index(c) for c in BANK_COLUMNS]
+    long = np.zeros(table.n, dtype=bool)
+    for j in used:
+        long |= table.lengths(j) > MAX_VALUE_CHARS
+    long_fixed = [any(len(f[j]) > MAX_VALUE_CHARS for j in used) for _, f in fixed]
+    bad = sorted(table.rows[long].tolist() + [r for (r, _), x in zip(fixed, long_fixed, strict=True) if x])
+    if bad:
+        rep.add(
+            "value_too_long",
+            "dropped",
+            bad,
+            f"a field over {MAX_VALUE_CHARS} bytes is no time, number, code or name (first at line {bad[0]})",
+        )
+    return table.select(~long), [f for f, x in zip(fixed, long_fixed, strict=True) if not x]
+
+
+def _split_rows(raw: bytes, rep: _ReportBuilder, source: str):
+    """Header check, fast split of the well-formed lines, repair of lines joined by spaces."""
+    header = _header(raw, source)
     ncol = len(header)
     _, table, others, rows_read = read_tab_table(raw, ncol)
-    blank, wrong, fixed = [], [], []
+    blank, nul, wrong, fixed = [], [], [], []
     for row, line in others:
-        if not line.strip():
+        if "\x00" in line:
+            nul.append(row)
+        elif not line.strip():
             blank.append(row)
-            continue
-        alt = line.split()
-        if len(alt) != ncol:
+        elif len(alt := line.split()) != ncol:
             wrong.append(row)
         else:
             fixed.append((row, alt))
     rep.add("blank_line", "dropped", blank, "empty line")
+    rep.add("nul_bytes", "dropped", nul, "the line holds NUL bytes (a damaged or zero-padded file)")
     rep.add("wrong_field_count", "dropped", wrong, f"not {ncol} fields, even when split on any whitespace")
+    table, fixed = _long_values(table, fixed, header, rep)
     rep.add(
         "fields_joined_by_spaces",
         "repaired",
         [r for r, _ in fixed],
         "fields separated by spaces instead of a tab; split on whitespace",
     )
+    bad = [(no, col) for no, col in non_utf8_lines(raw) if no > 1]
+    if bad:
+        rep.add(
+            "not_utf8",
+            "repaired",
+            [no for no, _ in bad],
+            f"the line is not UTF-8 (first at line {bad[0][0]}, column {bad[0][1]}); text fields read as Latin-1",
+        )
     return _Columns(table, fixed, header), rows_read
 
 
@@ -171,12 +208,11 @@ def read_bank_log(path) -> CallHistory:
     >>> h.outcome_counts(), float(h.calls["service_s"][0]), h.report.count("phantom"), h.report.count("clock_skew")
     ({'served': 1, 'abandoned': 1, 'ivr_only': 0}, 166.0, 1, 1)
     """
-    p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"path must be an existing file; got {str(p)!r}")
-    source, raw = str(p), p.read_bytes()
+    source, raw = load_bytes(path)
     if not raw.strip():
-        raise ConfigError(f"{source}: the file is empty; expected a header line with {', '.join(BANK_COLUMNS)}")
+        raise ConfigError(
+            f"{source}: the file is empty; expected a header line with {', '.join(BANK_COLUMNS)} on line 1"
+        )
     rep = _ReportBuilder(source, "anonymous-bank-1999 call log")
     cols, rows_read = _split_rows(raw, rep, source)
     rows = cols.rows

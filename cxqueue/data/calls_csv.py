@@ -18,15 +18,21 @@ Columns (names are matched case-insensitively; pass other names as keywords):
 
 There is no IVR in this format: calls queue on arrival. A malformed row never stops the
 import; it is dropped or repaired and counted in the ImportReport with its line number.
+One call per line: a quoted field may hold the delimiter but not a line break, so a stray
+quote costs its own line only (``unbalanced_quote``, with its column). Encodings, line
+ends and the field limits are those of `cxqueue.data._text` (UTF-8 with or without BOM,
+UTF-16 with BOM, Latin-1 per line as a reported repair; fields up to 16 MiB, parsed values
+up to 1,024 characters). Rows out of arrival order are kept in file order, with a note.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cxqueue.data._csvtable import find_column, read_table, read_times
+from cxqueue.data._csvtable import drop_long_values, find_column, read_table, read_times
 from cxqueue.data._parse import parse_int
 from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED, CallHistory, missing_dates, weekday_of
+from cxqueue.exceptions import ConfigError
 from cxqueue.scenario.calls import empty_calls
 from cxqueue.units import DAY
 
@@ -41,7 +47,17 @@ SKEW_S = 2.0  # an answer up to 2 s before the arrival is clock skew, not an err
 
 
 def _column(table, idx):
-    return None if idx is None else np.char.strip(table[:, idx])
+    return None if idx is None else np.char.strip(np.asarray(table[:, idx], dtype=str))
+
+
+def _repeats(table, key) -> np.ndarray:
+    """Rows whose fields all equal those of an earlier row; only rows sharing `key` (the arrival) are compared."""
+    out = np.zeros(len(table), dtype=bool)
+    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    first: dict[tuple, int] = {}
+    for i in np.flatnonzero(counts[inv.ravel()] > 1).tolist():
+        out[i] = first.setdefault(tuple(table[i]), i) != i
+    return out
 
 
 def read_call_csv(
@@ -79,7 +95,9 @@ def read_call_csv(
     Raises
     ------
     ConfigError
-        If the file is missing or empty, or a named column is not in the header.
+        If the file is missing or empty, a named column is not in the header, a column the
+        reader uses is named twice, or the header has an unbalanced quote; the message
+        names the file and the line.
 
     Examples
     --------
@@ -90,7 +108,8 @@ def read_call_csv(
     >>> h.calls["wait_s"].tolist(), h.calls["service_s"].tolist()[:1], h.report.count("bad_time")
     ([20.0, 60.0], [180.0], 1)
     """
-    source, header, rows, table, rep, rows_read = read_table(path, "call csv", delimiter)
+    t = read_table(path, "call csv", delimiter)
+    source, header, rep, rows_read = t.source, t.header, t.report, t.rows_read
     i_arr = find_column(source, header, arrival, ("arrival", "arrival_time", "arrived", "start"), param="arrival")
     i_ans = find_column(source, header, answer, ("answer", "answered", "answer_time"), param="answer", required=False)
     i_end = find_column(
@@ -103,12 +122,13 @@ def read_call_csv(
     i_agent = find_column(source, header, None, ("agent", "server", "agent_id"), param="agent", required=False)
     i_pri = find_column(source, header, None, ("priority",), param="priority", required=False)
     if i_ans is None and i_end is None and i_out is None:
-        from cxqueue.exceptions import ConfigError
-
         raise ConfigError(
             f"{source}: a call CSV needs an answer, end or outcome column besides arrival; "
-            f"the header has {', '.join(repr(h) for h in header)}"
+            f"the header has {', '.join(repr(h[:100]) for h in header[:50])} on line 1"
         )
+    used = (i_arr, i_ans, i_end, i_out, i_cid, i_agent, i_pri)
+    t = drop_long_values(t, used)
+    rows, table = t.rows, t.cells
     n = rows.size
     keep = np.ones(n, dtype=bool)
     t_arr, ok_arr, _, kind = read_times(table[:, i_arr], origin)
@@ -172,12 +192,7 @@ def read_call_csv(
     rep.add("end_before_start", "dropped", rows[keep & backwards], "end is before the answer (or the arrival)")
     keep &= ~backwards
 
-    dup = np.zeros(n, dtype=bool)
-    if n:
-        joined = np.array(["\x1f".join(r) for r in table.tolist()])
-        _, first = np.unique(joined, return_index=True)
-        dup[:] = True
-        dup[first] = False
+    dup = _repeats(table, t_arr.astype(np.int64)) if n else np.zeros(0, dtype=bool)
     rep.add("duplicate_row", "dropped", rows[keep & dup], "the same fields as an earlier row")
     keep &= ~dup
 
@@ -249,6 +264,12 @@ def read_call_csv(
     if i_pri is not None:
         pri, ok = parse_int(_column(table, i_pri)[k])
         calls["priority"] = np.where(ok, pri, 0)
+    back = np.flatnonzero(np.diff(a) < 0)
+    if back.size:
+        rep.notes.append(
+            f"{back.size} rows arrive before the row above them (first at line {int(rows[k][back[0] + 1])}); "
+            "calls are kept in file order, which no estimate depends on"
+        )
     gaps = missing_dates(date)
     if gaps:
         rep.notes.append(f"no calls on {len(gaps)} dates between the first and the last: {', '.join(gaps[:10])}")

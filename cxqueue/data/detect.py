@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from cxqueue.data._text import first_line
 from cxqueue.data.bank1999 import BANK_COLUMNS, read_bank_log
 from cxqueue.data.calls_csv import read_call_csv
 from cxqueue.data.history import CallHistory, IntervalCounts
@@ -31,13 +30,10 @@ def detect_format(path) -> str:
     >>> detect_format(p)
     'intervals'
     """
-    p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"path must be an existing file; got {str(p)!r}")
-    with p.open("rb") as fh:
-        first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+    p, first = first_line(path)
+    first = first.strip()
     if not first:
-        raise ConfigError(f"{p}: the file is empty; expected a header line")
+        raise ConfigError(f"{p}: the file is empty; expected a header line on line 1")
     delim = max((",", ";", "\t", "|"), key=first.count)
     names = [x.strip().strip('"').lower() for x in first.split(delim)]
     if all(c in names for c in BANK_COLUMNS):
@@ -47,7 +43,7 @@ def detect_format(path) -> str:
     if any(n in names for n in TIME_NAMES) and any(n in names for n in CALL_NAMES):
         return "intervals"
     raise ConfigError(
-        f"{p}: cannot tell the format from the header {first!r}; expected the bank log's columns "
+        f"{p}: cannot tell the format from the header {first[:200]!r} on line 1; expected the bank log's columns "
         f"({', '.join(BANK_COLUMNS)}), a call CSV with an 'arrival' column, or an interval CSV with "
         f"a time column ({', '.join(TIME_NAMES)}) and a calls column ({', '.join(CALL_NAMES)})"
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue import _validation as v
-from cxqueue.data.history import ABANDONED, SERVED, CallHistory, IntervalCounts, weekday_of
+from cxqueue.data.history import ABANDONED, SERVED, CallHistory, IntervalCounts, named, weekday_of, why
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import Forecast
 from cxqueue.scenario._plain import plain_dict
@@ -47,9 +47,9 @@ def _history_iv(history):
             f"got {type(history).__name__}"
         )
     if isinstance(history, CallHistory) and history.n_calls == 0:
-        raise ConfigError("history must hold at least one call; got none")
+        raise ConfigError(f"{named(history)}history must hold at least one call; got none{why(history)}")
     if isinstance(history, IntervalCounts) and history.n_intervals == 0:
-        raise ConfigError("history must hold at least one interval; got none")
+        raise ConfigError(f"{named(history)}history must hold at least one interval; got none{why(history)}")
     return history
 
 
@@ -103,11 +103,13 @@ def _grid_for_calls(h: CallHistory, interval_s: float, by: str) -> _Grid:
     return _Grid(h.origin, day, interval_s, by)
 
 
-def _aht(grid: _Grid, bins, service, min_calls: int, aht_s) -> np.ndarray:
+def _aht(h: CallHistory, grid: _Grid, bins, service, min_calls: int, aht_s) -> np.ndarray:
     """AHT per bin with fallback to the time of day pooled over days, then the overall mean."""
     if service.size == 0:
         if aht_s is None:
-            raise ConfigError("history has no handle times; pass aht_s=<mean handle time in seconds>")
+            raise ConfigError(
+                f"{named(h)}history has no handle times; pass aht_s=<mean handle time in seconds>{why(h)}"
+            )
         return np.full(grid.n, float(v.positive_array("aht_s", aht_s)))
     n = grid.count(bins)
     s = grid.count(bins, service)
@@ -175,7 +177,7 @@ def estimate_forecast(
     calls = grid.count(grid.bin(c["arrival_s"][offered]))
     calls = grid.per_day_mean(calls) if by == "weekday" else calls
     handled = c["handled"] & np.isfinite(c["service_s"])
-    aht = _aht(grid, grid.bin(c["arrival_s"][handled]), c["service_s"][handled], min_calls, aht_s)
+    aht = _aht(h, grid, grid.bin(c["arrival_s"][handled]), c["service_s"][handled], min_calls, aht_s)
     return Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=grid.start_s)
 
 
@@ -183,7 +185,7 @@ def _forecast_from_counts(h: IntervalCounts, interval_s, by, min_calls, aht_s) -
     ratio = interval_s / h.interval_s
     if ratio < 1 - 1e-9 or abs(ratio - round(ratio)) > 1e-9:
         raise ConfigError(
-            f"interval_s must be a multiple of the file's interval ({h.interval_s:g} s); got {interval_s:g}"
+            f"{named(h)}interval_s must be a multiple of the file's interval ({h.interval_s:g} s); got {interval_s:g}"
         )
     origin = h.start.min().astype("datetime64[D]")
     t = (h.start - np.datetime64(origin, "s")).astype(np.int64).astype(np.float64)
@@ -200,7 +202,8 @@ def _forecast_from_counts(h: IntervalCounts, interval_s, by, min_calls, aht_s) -
         aht = np.where(n >= min_calls, s / np.maximum(n, 1e-300), overall)
     else:
         if aht_s is None:
-            raise ConfigError(f"{h.source or 'history'} has no AHT column; pass aht_s=<mean handle time in seconds>")
+            where = " (its header on line 1 names no AHT column)" if h.source else ""
+            raise ConfigError(f"{named(h)}history has no AHT column; pass aht_s=<mean handle time in seconds>{where}")
         aht = np.full(grid.n, float(v.positive_array("aht_s", aht_s)))
     return Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=grid.start_s)
 

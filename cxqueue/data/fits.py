@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cxqueue.data.history import ABANDONED, IVR_ONLY, CallHistory
+from cxqueue.data.history import ABANDONED, IVR_ONLY, CallHistory, named, why
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import Distribution
 from cxqueue.scenario._plain import plain_dict
@@ -90,7 +90,9 @@ class HandleTimeFit(_SampleMoments):
 
     @property
     def distribution(self) -> Distribution:
-        """The preferred candidate, with the sample mean."""
+        """The preferred candidate, with the sample mean (deterministic when every talk time is the same)."""
+        if self.std_s == 0.0:  # a lognormal needs cv > 0
+            return Distribution.deterministic(self.mean_s)
         if self.preferred == "lognormal-moments":
             return Distribution.lognormal(self.mean_s, cv=self.cv)
         if self.preferred == "lognormal-mle":
@@ -133,7 +135,9 @@ def fit_handle_time(history) -> HandleTimeFit:
     x = h.calls["service_s"][h.calls["handled"]]
     x = x[np.isfinite(x) & (x > 0)]
     if x.size < 2:
-        raise ConfigError(f"history must hold at least 2 handled calls with a talk time > 0; got {x.size}")
+        raise ConfigError(
+            f"{named(h)}history must hold at least 2 handled calls with a talk time > 0; got {x.size}{why(h)}"
+        )
     logx = np.log(x)
     mu, sigma = float(logx.mean()), float(logx.std())
     sigma = max(sigma, 1e-12)
@@ -276,7 +280,9 @@ def fit_patience(history) -> PatienceFit:
     w = c["wait_s"][use]
     ab = c["outcome"][use] == ABANDONED
     if w.size == 0:
-        raise ConfigError("history must hold at least one served or abandoned call with a known wait; got none")
+        raise ConfigError(
+            f"{named(h)}history must hold at least one served or abandoned call with a known wait; got none{why(h)}"
+        )
     n_ab = int(ab.sum())
     total = float(w.sum())
     mean_p = total / n_ab if n_ab else math.inf

@@ -113,6 +113,18 @@ class ImportReport:
     def __str__(self) -> str:
         return self.summary()
 
+    def brief(self) -> str:
+        """One line: the rows read, kept and dropped, and the first line of each reason for dropping.
+
+        >>> ImportReport("x.csv", "calls", 3, 0, (ReportEntry("bad_time", "dropped", 3, (2, 3, 4), "..."),)).brief()
+        '3 data lines read, 0 kept; dropped: bad_time 3 (first at line 2)'
+        """
+        if self.rows_read == 0:
+            return "no data line after the header on line 1"
+        text = f"{self.rows_read} data lines read, {self.rows_kept} kept"
+        drops = [f"{e.reason} {e.count} (first at line {e.rows[0]})" for e in self.entries if e.action == "dropped"]
+        return text + ("; dropped: " + ", ".join(drops) if drops else "")
+
     def to_dict(self) -> dict:
         return plain_dict(self, ("source", "format", "rows_read", "rows_kept", "dropped", "entries", "notes"))
 
@@ -136,6 +148,15 @@ class _ReportBuilder:
         else:
             self._entries[reason] = [action, int(rows.size), [int(r) for r in rows[:5]], detail]
 
+    def first(self, actions=("dropped",), skip=()) -> tuple[int, str, str] | None:
+        """(line, reason, detail) of the earliest line with one of `actions`, reasons in `skip` left out."""
+        found = [
+            (min(rows), reason, detail)
+            for reason, (action, _, rows, detail) in self._entries.items()
+            if action in actions and reason not in skip
+        ]
+        return min(found) if found else None
+
     def build(self, rows_read: int, rows_kept: int) -> ImportReport:
         order = {a: i for i, a in enumerate(ACTIONS)}
         items = sorted(self._entries.items(), key=lambda kv: (order[kv[1][0]], -kv[1][1], kv[0]))
@@ -144,6 +165,18 @@ class _ReportBuilder:
         if report.rows_kept + report.dropped != report.rows_read:  # pragma: no cover - a reader bug
             raise AssertionError(f"import report does not add up: {report.summary()}")
         return report
+
+
+def named(history) -> str:
+    """``"<file>: "`` for a history read from a file, to begin a message about it; else empty."""
+    source = getattr(history, "source", "")
+    return f"{source}: " if source else ""
+
+
+def why(history) -> str:
+    """`` (<the report in brief>)`` for a history read from a file, to end a message about it; else empty."""
+    report = getattr(history, "report", None)
+    return f" ({report.brief()})" if report is not None and report.source else ""
 
 
 def weekday_of(dates) -> np.ndarray:

@@ -116,7 +116,11 @@ def import_history(
         files = {"forecast_csv": table, "parameters_csv": params}
         return ImportResult(name, files, fit.forecast, fit, reports, float(interval_s))
     if len(histories) > 1:
-        raise ConfigError("import takes several call logs, or one interval-count file")
+        counts = [str(p) for p, h in zip(paths, histories, strict=True) if not isinstance(h, CallHistory)]
+        raise ConfigError(
+            f"{', '.join(counts)}: interval counts are imported alone; import takes several call logs, "
+            f"or one interval-count file (got {len(paths)} files)"
+        )
     forecast = estimate_forecast(histories[0], interval_s=interval_s, aht_s=aht_s)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / f"{name}.csv"

@@ -14,14 +14,13 @@ optionally, the mean handle time in seconds (``aht_s``, ``aht``, ``handle_time_s
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from cxqueue import _validation as v
-from cxqueue.data._csvtable import find_column, read_table, read_times
+from cxqueue.data._csvtable import drop_long_values, find_column, read_table, read_times
 from cxqueue.data._parse import parse_float
 from cxqueue.data.history import IntervalCounts, missing_dates
 from cxqueue.exceptions import ConfigError
@@ -58,8 +57,10 @@ def read_interval_table(path) -> IntervalTable:
     Raises
     ------
     ConfigError
-        If the file cannot be read, has no ``calls`` column or no rows, or a cell is not a number;
-        the message names the file (and the line).
+        If the file cannot be read, has no ``calls`` column or no rows, or a cell is not a number,
+        or a line cannot be a row (NUL bytes, an unbalanced quote, another number of fields, a
+        value over 1,024 characters, not UTF-8: there is no report to carry it); the message
+        names the file, the line and the rule. Blank lines are skipped.
 
     Examples
     --------
@@ -72,32 +73,45 @@ def read_interval_table(path) -> IntervalTable:
     """
     p = Path(path)
     try:
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            fields = [f.strip() for f in (reader.fieldnames or [])]
-            rows = list(reader)
+        with p.open("rb"):
+            pass
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read the interval CSV ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{p}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
-    if "calls" not in fields:
-        raise ConfigError(f"{p}: needs a 'calls' column; found columns {fields}")
-    aht_col = next((c for c in ("aht_s", "aht") if c in fields), None)
-    label_col = next((c for c in ("interval", "start", "time") if c in fields), None)
+    t = read_table(p, "interval table", ",")
+    source, header, rep = t.source, t.header, t.report
+    if "calls" not in header:
+        raise ConfigError(f"{source}: needs a 'calls' column; found columns {header[:50]} on line 1")
+    for name in {"calls", "aht_s", "aht", "interval", "start", "time"} & set(header):
+        if header.count(name) > 1:
+            where = ", ".join(str(j + 1) for j, h in enumerate(header) if h == name)
+            raise ConfigError(
+                f"{source}, line 1: the header names column {name!r} {header.count(name)} times (columns {where}); "
+                "each column the table reads must be named once"
+            )
+    aht_col = next((header.index(c) for c in ("aht_s", "aht") if c in header), None)
+    label_col = next((header.index(c) for c in ("interval", "start", "time") if c in header), None)
+    t = drop_long_values(t, (header.index("calls"), aht_col, label_col))
+    rows, table = t.rows, t.cells
+    bad = rep.first(("dropped", "repaired"), skip=("blank_line",))
+    if bad is not None:  # an IntervalTable has no report to carry a dropped or repaired line: it is the error
+        line, reason, detail = bad
+        raise ConfigError(f"{source}, line {line}: {reason}: {detail}")
+    i_calls = header.index("calls")
     labels, calls, aht = [], [], []
-    for line, row in enumerate(rows, start=2):
-        row = {(k or "").strip(): (val or "").strip() for k, val in row.items()}
+    for i, (line, rec) in enumerate(zip(rows.tolist(), table.tolist(), strict=True)):
+        rec = [str(x).strip() for x in rec]
         try:
-            calls.append(float(row["calls"]))
-            if aht_col:
-                aht.append(float(row[aht_col]))
+            calls.append(float(rec[i_calls]))
+            if aht_col is not None:
+                aht.append(float(rec[aht_col]))
         except ValueError:
-            cols = "calls and aht_s" if aht_col else "calls"
-            raise ConfigError(f"{p}, line {line}: {cols} must be numbers; got {row}") from None
-        labels.append(row[label_col] if label_col else str(line - 2))
+            cols = "calls and aht_s" if aht_col is not None else "calls"
+            got = {h: x[:100] for h, x in zip(header, rec, strict=True)}
+            raise ConfigError(f"{source}, line {line}: {cols} must be numbers; got {got}") from None
+        labels.append(rec[label_col] if label_col is not None else str(i))
     if not calls:
-        raise ConfigError(f"{p}: has no rows")
-    return IntervalTable(tuple(labels), np.asarray(calls), np.asarray(aht) if aht_col else None, str(p))
+        raise ConfigError(f"{source}: has no rows (no interval from line 2 on)")
+    return IntervalTable(tuple(labels), np.asarray(calls), np.asarray(aht) if aht_col is not None else None, source)
 
 
 def _infer_interval(start_ms: np.ndarray) -> float:
@@ -144,7 +158,10 @@ def read_interval_csv(
     Raises
     ------
     ConfigError
-        If the file is missing or empty, a column is not found, or `interval_s` is not > 0.
+        If the file is missing or empty, a column is not found or is named twice, or
+        `interval_s` is not > 0. Lines that cannot be a row (blank, NUL bytes, an unbalanced
+        quote, a field over the limits, another number of fields) are dropped and reported,
+        as in `read_call_csv`.
 
     Examples
     --------
@@ -158,12 +175,17 @@ def read_interval_csv(
     """
     if interval_s is not None:
         interval_s = float(v.positive_array("interval_s", interval_s))
-    source, header, rows, table, rep, rows_read = read_table(path, "interval csv", delimiter)
+    t = read_table(path, "interval csv", delimiter)
+    source, header, rep, rows_read = t.source, t.header, t.report, t.rows_read
     i_t = find_column(source, header, time, TIME_NAMES, param="time")
     i_c = find_column(source, header, calls, CALL_NAMES, param="calls")
     i_a = find_column(source, header, aht, AHT_NAMES, param="aht", required=False)
     if i_t == i_c:
-        raise ConfigError(f"{source}: the time and calls columns must differ; both are {header[i_t]!r}")
+        raise ConfigError(
+            f"{source}: the time and calls columns must differ; both are {header[i_t]!r} (column {i_t + 1} on line 1)"
+        )
+    t = drop_long_values(t, (i_t, i_c, i_a))
+    rows, table = t.rows, t.cells
     t, ok_t, _, kind = read_times(table[:, i_t], "1970-01-05")
     keep = ok_t & (kind == "timestamp")
     rep.add("bad_time", "dropped", rows[~keep], "interval start is not an ISO date-time")
@@ -174,7 +196,7 @@ def read_interval_csv(
     if i_a is not None:
         aht_s, ok_a = parse_float(table[:, i_a])
         ok_a &= aht_s > 0
-        empty = np.char.strip(table[:, i_a]) == ""
+        empty = np.char.strip(np.asarray(table[:, i_a], dtype=str)) == ""
         rep.add("bad_aht", "flagged", rows[keep & ~ok_a & ~empty], "AHT is not a positive number; read as unknown")
         aht_s = np.where(ok_a, aht_s, np.nan)
     else:

@@ -18,7 +18,7 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.data.fits import _need_history
-from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED
+from cxqueue.data.history import ABANDONED, IVR_ONLY, SERVED, named, why
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 
@@ -174,7 +174,9 @@ def lines_in_use(history, *, interval_s: float = 900.0, until: str = "end") -> L
     use = np.isfinite(start) & np.isfinite(stop) & (stop > start)
     start, stop = start[use], stop[use]
     if start.size == 0:
-        raise ConfigError("history must hold at least one call with an end after its arrival; got none")
+        raise ConfigError(
+            f"{named(h)}history must hold at least one call with an end after its arrival; got none{why(h)}"
+        )
     t = np.concatenate((start, stop))
     delta = np.concatenate((np.ones(start.size, np.int64), -np.ones(stop.size, np.int64)))
     order = np.lexsort((delta, t))

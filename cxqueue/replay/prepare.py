@@ -16,7 +16,7 @@ from cxqueue import _rng
 from cxqueue import _validation as v
 from cxqueue.data.bundle import HistoryFit, fit_history
 from cxqueue.data.estimate import estimate_forecast, observed_kpis
-from cxqueue.data.history import CallHistory
+from cxqueue.data.history import CallHistory, named, why
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import IVR, Distribution, Forecast, PriorityClasses, Reserve, Scenario, ServiceTarget
 from cxqueue.sim import records as rec
@@ -123,7 +123,7 @@ def _prepare(history, fit, staffing, interval_s, threshold_s, days, priority_hea
             f"got {type(history).__name__}"
         )
     if history.n_calls == 0:
-        raise ConfigError("history must hold at least one call; got none")
+        raise ConfigError(f"{named(history)}history must hold at least one call; got none{why(history)}")
     model = fit is not None and not isinstance(fit, HistoryFit)
     if model and not all(isinstance(getattr(fit, a, None), t) for a, t in _MODEL_PARTS):
         raise ConfigError(
