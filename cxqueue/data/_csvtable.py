@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue.data._parse import parse_float, parse_timestamp
-from cxqueue.data._text import MAX_FIELD_CHARS, MAX_VALUE_CHARS, decode_lines, load_bytes
+from cxqueue.data._text import MAX_FIELD_CHARS, MAX_VALUE_CHARS, decode_lines, load_bytes, report_not_utf8
 from cxqueue.data.history import _ReportBuilder
 from cxqueue.exceptions import ConfigError
 
@@ -154,7 +154,7 @@ def read_table(path, fmt: str, delimiter: str | None = None) -> Table:
             f"{first_huge[2]} characters)",
         )
     rep.add("wrong_field_count", "dropped", wrong, f"not {ncol} fields like the header")
-    _report_not_utf8(rep, not_utf8)
+    report_not_utf8(rep, not_utf8, "read as Latin-1")
     return Table(
         source,
         header,
@@ -179,19 +179,6 @@ def _cells(body: list[str], ok: np.ndarray, parsed: dict[int, list[str]], ncol: 
         for k, i in zip(where.tolist(), sorted(parsed), strict=True):
             cells[k] = parsed[i]
     return cells
-
-
-def _report_not_utf8(rep: _ReportBuilder, not_utf8: list[tuple[int, int]]) -> None:
-    data = [(no, col) for no, col in not_utf8 if no > 1]
-    if data:
-        rep.add(
-            "not_utf8",
-            "repaired",
-            [no for no, _ in data],
-            f"the line is not UTF-8 (first at line {data[0][0]}, column {data[0][1]}); read as Latin-1",
-        )
-    if not_utf8 and not_utf8[0][0] == 1:
-        rep.notes.append(f"the header (line 1) is not UTF-8 (column {not_utf8[0][1]}); read as Latin-1")
 
 
 def drop_long_values(t: Table, columns) -> Table:

@@ -26,6 +26,7 @@ __all__ = [
     "first_line",
     "load_bytes",
     "non_utf8_lines",
+    "report_not_utf8",
 ]
 
 #: The largest field a reader takes (16 MiB; the csv module's default is 128 KiB). Real logs
@@ -156,3 +157,15 @@ def decode_value(b: bytes) -> str:
 def line_numbers_of(positions: np.ndarray, newlines: np.ndarray) -> np.ndarray:
     """1-based line of each byte offset in `positions`, given the offsets of the LF bytes."""
     return np.searchsorted(newlines, positions, side="left") + 1
+
+
+def report_not_utf8(rep, positions: list[tuple[int, int]], how: str) -> None:
+    """Add the data lines (after the header) that were not UTF-8 to the report ``rep``, and ``how`` they were read."""
+    data = [(no, col) for no, col in positions if no > 1]
+    if data:
+        rep.add(
+            "not_utf8",
+            "repaired",
+            [no for no, _ in data],
+            f"the line is not UTF-8 (first at line {data[0][0]}, column {data[0][1]}); {how}",
+        )

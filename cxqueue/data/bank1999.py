@@ -33,7 +33,7 @@ import numpy as np
 
 from cxqueue.data._bytes import ByteTable, read_tab_table
 from cxqueue.data._parse import parse_date_yymmdd, parse_hms, parse_int
-from cxqueue.data._text import MAX_VALUE_CHARS, decode_value, load_bytes, non_utf8_lines
+from cxqueue.data._text import MAX_VALUE_CHARS, decode_value, load_bytes, non_utf8_lines, report_not_utf8
 from cxqueue.data.history import (
     ABANDONED,
     IVR_ONLY,
@@ -159,14 +159,7 @@ def _split_rows(raw: bytes, rep: _ReportBuilder, source: str):
         [r for r, _ in fixed],
         "fields separated by spaces instead of a tab; split on whitespace",
     )
-    bad = [(no, col) for no, col in non_utf8_lines(raw) if no > 1]
-    if bad:
-        rep.add(
-            "not_utf8",
-            "repaired",
-            [no for no, _ in bad],
-            f"the line is not UTF-8 (first at line {bad[0][0]}, column {bad[0][1]}); text fields read as Latin-1",
-        )
+    report_not_utf8(rep, non_utf8_lines(raw), "text fields read as Latin-1")
     return _Columns(table, fixed, header), rows_read
 
 
