@@ -276,7 +276,7 @@ class ResultStore:
         me = (self.host, os.getpid())
         con = self._con
         con.execute("BEGIN IMMEDIATE")
-        try:
+        with con:  # commits, or rolls back on an error
             done = self.done_ids(ids, include_errors=include_errors)
             held = {}
             for start in range(0, len(ids), 500):
@@ -290,10 +290,6 @@ class ResultStore:
                 "INSERT OR REPLACE INTO claims (point_id, host, pid, claimed_at) VALUES (?, ?, ?, ?)",
                 [(i, *me, now) for i in mine],
             )
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
         return mine
 
     def release_claims(self) -> None:
