@@ -59,9 +59,14 @@ class UpdateRule:
 
 
 def svd_basis(counts: np.ndarray, k_max: int = max(K_GRID)) -> np.ndarray:
-    """The leading right singular vectors of sqrt(counts + 1/4), shape (n_intervals, k)."""
-    _, _, vt = np.linalg.svd(np.sqrt(counts + 0.25), full_matrices=False)
-    return vt[: min(k_max, vt.shape[0])].T
+    """The leading right singular vectors of sqrt(counts + 1/4), shape (n_intervals, k).
+
+    They are the leading eigenvectors of the intervals' Gram matrix S^T S (faster than a full SVD).
+    """
+    s = np.sqrt(counts + 0.25)
+    _, vec = np.linalg.eigh(s.T @ s)
+    k = min(k_max, s.shape[0], s.shape[1])
+    return vec[:, ::-1][:, :k]
 
 
 def apply_rule(rule: UpdateRule, prior: np.ndarray, observed: np.ndarray, k_prior, basis) -> np.ndarray:

@@ -38,7 +38,7 @@ from cxqueue import _validation as v
 from cxqueue.data import CallHistory, IntervalCounts
 from cxqueue.exceptions import ConfigError
 from cxqueue.forecast import _update
-from cxqueue.forecast._daymodel import MAX_STEPS, DayModel, fit_day_model, op_steps, weekmask
+from cxqueue.forecast._daymodel import MAX_GAP_DAYS, MAX_STEPS, DayModel, fit_day_model, op_steps, weekmask
 from cxqueue.forecast._profiles import expanding_profiles, weekday_profiles
 from cxqueue.forecast.history import IntervalHistory
 from cxqueue.forecast.result import IntervalForecast
@@ -51,7 +51,6 @@ N_EVAL = 60  # past days whose one-step forecasts calibrate the spread and the u
 N_SELECT = 30  # past days that choose the method
 MIN_EVAL = 5  # fewer one-step errors than this: a default spread, and a warning
 DEFAULT_INV_DAY = 0.01  # the day factor's variance without data (a coefficient of variation of 0.1)
-MAX_GAP_DAYS = 14
 MAX_DAYS = 42
 
 
@@ -365,7 +364,8 @@ def fit(history, *, method: str = "auto", special_days=None, interval_s: float |
     lab_idx = np.array([labels.index(x) if x else -1 for x in day_label], dtype=np.int64)
 
     first_seen = np.array([np.any(wd[:i] == wd[i]) for i in range(n)])
-    rows = np.flatnonzero(first_seen & (np.arange(n) >= min(max(n // 4, 2), 10)))[-N_EVAL:]
+    after_gap = np.concatenate([[False], np.diff(dates.astype(np.int64)) > MAX_GAP_DAYS])
+    rows = np.flatnonzero(first_seen & ~after_gap & (np.arange(n) >= min(max(n // 4, 2), 10)))[-N_EVAL:]
     actual = counts[rows]
     cands = ("weekday_mean", "day_factor") if method == "auto" else (method,)
     priors, models = {}, {}
