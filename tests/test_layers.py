@@ -24,11 +24,15 @@ ALLOWED = {
     "data": {"scenario"},
     "sim": {"scenario"},
     "config": {"scenario", "data"},
+    "forecast": {"scenario", "data", "plots"},
     "optimize": {"scenario", "analytic", "sim"},
     "replay": {"scenario", "data", "sim"},
-    "plan": {"scenario", "analytic", "data", "sim", "optimize", "config", "replay", "plots"},
+    "plan": {"scenario", "analytic", "data", "forecast", "sim", "optimize", "config", "replay", "plots"},
     "sweep": {"scenario", "analytic", "data", "sim", "optimize", "config", "plots"},
-    "cli": {"scenario", "analytic", "data", "sim", "optimize", "config", "replay", "plan", "plots", "sweep"},
+    "cli": {
+        *("scenario", "analytic", "data", "forecast", "sim", "optimize"),
+        *("config", "replay", "plan", "plots", "sweep"),
+    },
 }
 # entry points run as programs may start the command line; the old names of the plan in
 # cxqueue.optimize are aliases resolved on use (deprecated)
