@@ -28,6 +28,25 @@ from cxqueue.scenario._plain import plain_dict
 __all__ = ["Backtest", "backtest"]
 
 
+def _rmse2(actual: np.ndarray, mean: np.ndarray) -> float:
+    return _rmse(actual - mean)
+
+
+def _metric(fn, actual: str, mean: str, doc: str) -> property:
+    """A read-only attribute: ``fn`` of two of the result's arrays."""
+    return property(lambda self: fn(getattr(self, actual), getattr(self, mean)), doc=doc)
+
+
+def _mae(actual: np.ndarray, mean: np.ndarray) -> float:
+    return float(np.mean(np.abs(actual - mean)))
+
+
+def _mape(actual: np.ndarray, mean: np.ndarray) -> float:
+    """Mean absolute percentage error as a fraction, over the entries with calls (NaN if none)."""
+    ok = actual > 0
+    return float(np.mean(np.abs(actual[ok] - mean[ok]) / actual[ok])) if ok.any() else float("nan")
+
+
 def _rmse(e) -> float:
     return float(np.sqrt(np.mean(np.square(e))))
 
@@ -77,34 +96,12 @@ class Backtest:
     update_at_s: float | None
     elapsed_s: float
 
-    @property
-    def rmse(self) -> float:
-        """Root mean squared error of the intervals' calls."""
-        return _rmse(self.actual - self.mean)
-
-    @property
-    def mae(self) -> float:
-        return float(np.mean(np.abs(self.actual - self.mean)))
-
-    @property
-    def mape(self) -> float:
-        """Mean absolute percentage error as a fraction, over intervals with calls."""
-        ok = self.actual > 0
-        return float(np.mean(np.abs(self.actual[ok] - self.mean[ok]) / self.actual[ok])) if ok.any() else float("nan")
-
-    @property
-    def daily_rmse(self) -> float:
-        return _rmse(self.daily_actual - self.daily_mean)
-
-    @property
-    def daily_mae(self) -> float:
-        return float(np.mean(np.abs(self.daily_actual - self.daily_mean)))
-
-    @property
-    def daily_mape(self) -> float:
-        ok = self.daily_actual > 0
-        a, m = self.daily_actual[ok], self.daily_mean[ok]
-        return float(np.mean(np.abs(a - m) / a)) if ok.any() else float("nan")
+    rmse = _metric(_rmse2, "actual", "mean", "Root mean squared error of the intervals' calls.")
+    mae = _metric(_mae, "actual", "mean", "Mean absolute error of the intervals' calls.")
+    mape = _metric(_mape, "actual", "mean", "Mean absolute percentage error (a fraction), intervals with calls.")
+    daily_rmse = _metric(_rmse2, "daily_actual", "daily_mean", "Root mean squared error of the daily totals.")
+    daily_mae = _metric(_mae, "daily_actual", "daily_mean", "Mean absolute error of the daily totals.")
+    daily_mape = _metric(_mape, "daily_actual", "daily_mean", "Mean absolute percentage error of the daily totals.")
 
     @staticmethod
     def _cover(x, lo, hi) -> float:
