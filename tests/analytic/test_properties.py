@@ -529,3 +529,10 @@ def test_zero_load():
     assert f(erlang_b.blocking_probability(0.0, 0.5)) == 0.0
     m = erlang_a.metrics(0.0, 2, aht_s=60, mean_patience_s=30, answer_within_s=10)
     assert f(m.wait_probability) == 0.0 and f(m.service_level_offered) == 1.0 and f(m.answered) == 1.0
+
+
+def test_wait_exceeds_is_never_below_zero_when_the_service_level_rounds_above_one():
+    # found by the property test above in the full suite's order: 1 - sl was -2.2e-16 (issue 11:
+    # no probability outside [0, 1] for finite accepted input)
+    m = erlang_x.metrics(145.4476685747042, 394.0064668167633, INF, aht_s=479.706119018104, answer_within_s=100.5165)
+    assert 0.0 <= float(m.wait_exceeds) <= 1.0 and 0.0 <= float(m.service_level_offered) <= 1.0

@@ -100,7 +100,8 @@ def queue_metrics(A, c, K, th, tt, m, tails):
             return
         den = y * (c - A) + A
         C = c / den
-        sl = (c - A) * below / den - C * math.expm1(-(c - A) * tt)
+        # rounding may lift the sum a few ulps above 1: a probability stays in [0, 1]
+        sl = min((c - A) * below / den - C * math.expm1(-(c - A) * tt), 1.0)
         m[M_WAIT] = C
         m[M_SERVED] = 1.0
         m[M_SL_OFFERED] = sl
