@@ -270,7 +270,7 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
             return A / c
         if what == M_BLOCK or what == M_ABANDON:
             return 0.0
-        return 1.0 if what == M_SERVED else (c - A) * below / den - C * math.expm1(-(c - A) * tt)
+        return 1.0 if what == M_SERVED else min((c - A) * below / den - C * math.expm1(-(c - A) * tt), 1.0)
     need_f1 = what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_ADMITTED
     need_f0 = what == M_SL_VIRTUAL
     need_h = what == M_ASA
