@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 
-from cxqueue import _validation as v
 from cxqueue.analytic import _core as core
 from cxqueue.analytic import _iv as iv
 from cxqueue.analytic import _scalar as sc
@@ -21,7 +20,6 @@ from cxqueue.analytic._common import QueueMetrics
 from cxqueue.analytic._kernels import N_METRICS
 from cxqueue.analytic._kernels import queue as kq
 from cxqueue.analytic._kernels import search as ks
-from cxqueue.exceptions import ConfigError
 
 _INF = math.inf
 _MAX_K = 1e15  # more waiting places than this: the array path (K must fit an int64)
@@ -50,7 +48,7 @@ def _model(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
 
 def _k(c: float, n: float) -> int:
     """Waiting places of c agents on n lines (-1: unlimited), as `core.waiting_places`."""
-    return -1 if n == _INF else math.floor(n - c + 1e-9)
+    return -1 if n == _INF else min(math.floor(n - c + 1e-9), core.MAX_PLACES)
 
 
 def _theta(aht: float, pat: float) -> float:
@@ -70,10 +68,18 @@ def one_metric(what: int, offered_load, agents, lines, aht_s, mean_patience_s, a
     if s is not None:
         A, c, n, h, p, t = s
         val = kq.queue_metric(A, c, _k(c, n), _theta(h, p), t / h, what)
+        if val != val:  # NaN: beyond the budget of the sums
+            _too_long(np.asarray(True), A, c, n, h, p)
         return sc.f8(val * h if what in _IN_SECONDS else val)
     arrays = _validated(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
     iv.shape_of(**arrays)
-    return core.queue_metric(what, *arrays.values())
+    out = core.queue_metric(what, *arrays.values())
+    _too_long(np.isnan(out), *list(arrays.values())[:5])
+    return out
+
+
+def _too_long(bad, A, c, n, aht, pat) -> None:
+    iv.raise_too_long(bad, offered_load=A, agents=c, lines=n, aht_s=aht, mean_patience_s=pat)
 
 
 def _zero(x) -> bool:
@@ -104,22 +110,24 @@ def metrics(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s
     """Every metric with the redial fixed point (`erlang_x.metrics`; ``rb``, ``ra``: the redial fractions)."""
     s = _model(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
     r = sc.values((sc.FRACTION, sc.FRACTION, sc.POSITIVE_OR_INF), rb, ra, tol)
-    if s is not None and r is not None and type(max_iter) is int and max_iter >= 1:
+    if s is not None and r is not None and type(max_iter) is int and 1 <= max_iter <= iv.MAX_ITER:
         return _metrics_scalar(*s, *r, max_iter)
-    max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
-    if not (tol > 0):
-        raise ConfigError(f"tol must be > 0; got {tol!r}")
+    tol, max_iter = iv.iteration(tol, max_iter)
     arrays = _validated(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s)
     arrays["rb"] = iv.fraction("redial_blocked", rb)
     arrays["ra"] = iv.fraction("redial_abandoned", ra)
     iv.shape_of(**arrays)
-    return core.queue_metrics(*arrays.values(), tol, max_iter)
+    m = core.queue_metrics(*arrays.values(), tol, max_iter)
+    _too_long(np.isnan(m.blocking), *list(arrays.values())[:5])
+    return m
 
 
 def _metrics_scalar(A, c, n, h, p, t, rb, ra, tol, max_iter) -> QueueMetrics:
     m = np.empty(N_METRICS)
     res = np.empty(4)
     kq.redial_metrics(A, c, _k(c, n), _theta(h, p), t / h, rb, ra, tol, max_iter, True, m, res)
+    if m[0] != m[0]:  # NaN: beyond the budget of the sums
+        _too_long(np.asarray(True), A, c, n, h, p)
     f = [sc.f8(v) for v in m.tolist()]
     return QueueMetrics(
         offered_load=sc.f8(A),
@@ -172,7 +180,7 @@ def agents_for(
     """
     rule, check = _GOALS[kind]
     s = sc.values(
-        (*_INVERSE, rule, sc.FRACTION, sc.FRACTION, sc.FRACTION_OPEN_LOW),
+        (sc.COUNT, *_INVERSE[1:], rule, sc.FRACTION, sc.FRACTION, sc.FRACTION_OPEN_LOW),
         offered_load,
         lines,
         aht_s,
@@ -183,7 +191,7 @@ def agents_for(
         redial_abandoned,
         1.0 if max_occupancy is None else max_occupancy,
     )
-    if s is not None:
+    if s is not None and s[0] <= iv.MAX_COUNT * s[-1]:
         best = _agents_scalar(code, *s[:-1], None if max_occupancy is None else s[-1])
         if best >= 0:
             return sc.i8(best)
@@ -191,7 +199,7 @@ def agents_for(
     g = check(goal)
     if kind == "asa":
         g = g / iv.aht(aht_s)  # in AHT units, as the kernels take it
-    A = iv.load(offered_load)
+    A = iv.counted("offered_load", iv.load(offered_load))
     arrays = dict(
         A=A,
         n=iv.nonneg("lines", lines, allow_inf=True),
@@ -207,6 +215,8 @@ def agents_for(
         arrays["occ"] = iv.fraction("max_occupancy", max_occupancy, open_low=True)
         goals.append((core.OCC, arrays["occ"]))
     iv.shape_of(**arrays)
+    if max_occupancy is not None:
+        iv.min_agents(A, arrays["occ"])
     model = [arrays[x] for x in ("A", "n", "aht", "pat", "t")]
     best = None
     for what, value in goals:
@@ -219,7 +229,7 @@ def agents_for(
 def _agents_scalar(code, A, n, h, p, t, goal, rb, ra, occ) -> int:
     """The scalar path of `agents_for`: -1 if some goal is out of reach (the array path then raises)."""
     lines_k = -1.0 if n == _INF else n
-    cap = n if n != _INF else float(math.ceil(10.0 * A + 50.0 * math.sqrt(A) + 1000.0))
+    cap = min(n, float(math.ceil(10.0 * A + 50.0 * math.sqrt(A) + 1000.0)))  # far beyond any target
     th, tt = _theta(h, p), t / h
     redial = None if rb == 0.0 and ra == 0.0 else np.array([rb, ra])
     goals = [(code, goal / h if code in _IN_SECONDS else goal)]
@@ -229,7 +239,7 @@ def _agents_scalar(code, A, n, h, p, t, goal, rb, ra, occ) -> int:
     for what, g in goals:
         out = ks.agents_search(A, lines_k, th, tt, redial, what, g, what not in _SL_CODES, 0.0, -1.0, cap)
         if out < 0:
-            return -1
+            return -1  # the array path raises (InfeasibleError, or the budget's ConfigError)
         best = max(best, out)
     return best
 
@@ -237,7 +247,7 @@ def _agents_scalar(code, A, n, h, p, t, goal, rb, ra, occ) -> int:
 def lines_for_blocking(offered_load, agents, *, aht_s, blocking, mean_patience_s, redial_blocked, redial_abandoned):
     """Fewest lines (>= agents) whose busy-signal probability is at most ``blocking``."""
     s = sc.values(
-        (sc.NONNEG, sc.NONNEG, sc.POSITIVE, sc.POSITIVE_OR_INF, sc.FRACTION_OPEN_LOW, sc.FRACTION, sc.FRACTION),
+        (sc.COUNT, sc.COUNT, sc.POSITIVE, sc.POSITIVE_OR_INF, sc.FRACTION_OPEN_LOW, sc.FRACTION, sc.FRACTION),
         offered_load,
         agents,
         aht_s,
@@ -253,8 +263,8 @@ def lines_for_blocking(offered_load, agents, *, aht_s, blocking, mean_patience_s
         if out >= 0:
             return sc.i8(out)
     arrays = dict(
-        A=iv.load(offered_load),
-        c=iv.agents(agents),
+        A=iv.counted("offered_load", iv.load(offered_load)),
+        c=iv.counted("agents", iv.agents(agents), "lines_for_blocking"),
         aht=iv.aht(aht_s),
         pat=iv.patience(mean_patience_s),
         goal=iv.fraction("blocking", blocking, open_low=True),
