@@ -41,6 +41,7 @@ __all__ = [
     "C_SL",
     "C_WAIT",
     "MAX_PLACES",
+    "MAX_THETA",
     "MEAN_WAIT",
     "OCC",
     "SL",
@@ -75,6 +76,8 @@ _UPPER = (k.M_BLOCK, k.M_WAIT, k.M_ABANDON, k.M_ASA, k.M_EW_ADMITTED, k.M_OCC, k
 _FIXED_POINT = (1e-12, 500)  # tolerance and cap of the redial fixed point (searches)
 #: waiting places beyond this are as many as unlimited (far past `kq.MAX_POSITIONS`, within int64)
 MAX_PLACES = 2**62
+#: the largest AHT / mean patience (beyond, AHT / patience overflows; 1e300 is instant hang-up)
+MAX_THETA = 1e300
 
 
 def flat(*xs) -> tuple[tuple[int, ...], list[np.ndarray]]:
@@ -108,8 +111,10 @@ def waiting_places(agents: np.ndarray, lines: np.ndarray) -> np.ndarray:
 
 
 def theta(aht_s: np.ndarray, patience_s: np.ndarray) -> np.ndarray:
-    """Abandonment rate in units of the service rate: AHT / mean patience (0 if infinite)."""
-    return np.where(np.isinf(patience_s), 0.0, aht_s / patience_s)
+    """Abandonment rate in units of the service rate: AHT / mean patience (0 if infinite; at most
+    `MAX_THETA`: a patience that short makes every waiting caller hang up at once)."""
+    with np.errstate(over="ignore"):
+        return np.where(np.isinf(patience_s), 0.0, np.minimum(aht_s / patience_s, MAX_THETA))
 
 
 def _redial(rb: np.ndarray, ra: np.ndarray) -> np.ndarray | None:

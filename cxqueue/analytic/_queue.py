@@ -52,7 +52,7 @@ def _k(c: float, n: float) -> int:
 
 
 def _theta(aht: float, pat: float) -> float:
-    return 0.0 if pat == _INF else aht / pat
+    return 0.0 if pat == _INF else min(aht / pat, core.MAX_THETA)
 
 
 def _validated(offered_load, agents, lines, aht_s, mean_patience_s, answer_within_s) -> dict:
@@ -84,7 +84,12 @@ def _too_long(bad, A, c, n, aht, pat) -> None:
 
 def _zero(x) -> bool:
     """No redials: a zero, or an array of zeros (anything else goes to the fixed point, which validates it)."""
-    return ((type(x) is float or type(x) is int) and x == 0) or bool(np.all(np.asarray(x) == 0))
+    if (type(x) is float or type(x) is int) and x == 0:
+        return True
+    try:
+        return bool(np.all(np.asarray(x) == 0))
+    except (TypeError, ValueError):  # not numbers (ragged, say): the fixed point's validation says so
+        return False
 
 
 def named_metric(
@@ -152,6 +157,7 @@ def _metrics_scalar(A, c, n, h, p, t, rb, ra, tol, max_iter) -> QueueMetrics:
 
 # ----------------------------------------------------------------------------- inverses
 _INVERSE = (sc.NONNEG, sc.NONNEG_OR_INF, sc.POSITIVE, sc.POSITIVE_OR_INF, sc.NONNEG)  # A, N, AHT, patience, t
+_GOAL_NAMES = {"service_level": "level", "asa": "max_asa_s", "abandon": "max_abandon"}
 _GOALS = {  # kind: (rule of the goal in the scalar path, its validation)
     "service_level": (sc.LEVEL, iv.check_level),
     "asa": (sc.POSITIVE, lambda x: iv.positive("max_asa_s", x)),
@@ -198,7 +204,7 @@ def agents_for(
     # the array path: the goal first (as the public functions always checked it), then the model
     g = check(goal)
     if kind == "asa":
-        g = g / iv.aht(aht_s)  # in AHT units, as the kernels take it
+        iv.aht(aht_s)  # (its error before the model's, as the public functions always raised it)
     A = iv.counted("offered_load", iv.load(offered_load))
     arrays = dict(
         A=A,
@@ -210,19 +216,19 @@ def agents_for(
         ra=iv.fraction("redial_abandoned", redial_abandoned),
         g0=g,
     )
-    goals = [(code, g)]
     if max_occupancy is not None:
         arrays["occ"] = iv.fraction("max_occupancy", max_occupancy, open_low=True)
-        goals.append((core.OCC, arrays["occ"]))
-    iv.shape_of(**arrays)
+    iv.shape_of({"g0": _GOAL_NAMES[kind]}, **arrays)
+    goals = [(code, g / arrays["aht"] if kind == "asa" else g)]  # an ASA in AHT units, as the kernels take it
     if max_occupancy is not None:
         iv.min_agents(A, arrays["occ"])
+        goals.append((core.OCC, arrays["occ"]))
     model = [arrays[x] for x in ("A", "n", "aht", "pat", "t")]
     best = None
     for what, value in goals:
         out = core.agents_search(what, value, *model, arrays["rb"], arrays["ra"])
         iv.raise_unreachable(out, "agents", offered_load=A, lines=arrays["n"], target=value)
-        best = out if best is None else np.maximum(best, out, out=best)
+        best = out if best is None else np.asarray(np.maximum(best, out))  # (the cap's shape may be the larger)
     return best
 
 

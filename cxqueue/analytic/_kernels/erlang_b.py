@@ -21,6 +21,7 @@ Y_MAX = 1e290  # 1/B beyond this: B underflows, the queue is never reached
 #: the recursion's O(sqrt(A)) steps; both sides agree with mpmath to 1e-12 at the switch
 ASYM_LOAD = 1e6
 _SQRT_PI = 1.7724538509055159
+_FLOAT_MAX = 1.7976931348623157e308
 
 
 @kernel
@@ -51,6 +52,20 @@ def erfcx(z):
 
 
 @kernel
+def _inv_b_down(x, A):
+    """1/B(x, A) = sum_k x (x-1) ... (x-k+1) / A^k for x <= A/2: the terms fall by x/A or
+    faster, so at most about 55 of them reach 1e-17 of the sum."""
+    y = 1.0
+    r = 1.0
+    k = 0.0
+    while abs(r) > 1e-17 * y:
+        r *= (x - k) / A
+        y += r
+        k += 1.0
+    return y
+
+
+@kernel
 def inv_b_temme(x, A):
     """(1/B(x, A), 1/B(x-1, A)) by Temme's uniform asymptotic expansion, for large x + 1.
 
@@ -62,11 +77,16 @@ def inv_b_temme(x, A):
     Gamma*(a) = 1 + 1/(12a) + 1/(288a^2) (Stirling), C0 = 1/(lambda-1) - 1/eta,
     C1 = 1/eta^3 - 1/(lambda-1)^3 - 1/(lambda-1)^2 - 1/(12(lambda-1)) (their Taylor series for
     |eta| < 0.05). Exact as a -> inf; the first omitted term is O(a^-2) against a bracket of
-    order sqrt(a). Accuracy against mpmath: 1.5e-12 relative at A = 1e4, below 1e-12 from
-    1e5 up (tests/analytic/test_asymptotic.py); used above ``ASYM_LOAD`` = 1e6 Erlangs.
+    order sqrt(a). Far below the load (lambda - 1 = u large) the bracket, about 1/u, is the
+    difference of terms of order 1/eta: rounding then costs eps sqrt(u), so `inv_erlang_b`
+    takes it only for lambda < 2 or within 3 sqrt(A) of the load. Accuracy against mpmath:
+    1.5e-12 relative at A = 1e4, below 1e-12 from 1e5 up (tests/analytic/test_asymptotic.py);
+    used above ``ASYM_LOAD`` = 1e6 Erlangs.
     """
     a = x + 1.0
     u = ((A - x) - 1.0) / a  # lambda - 1
+    if u < -0.999:  # A < a / 1000 (with a > 1e6): B underflows
+        return np.inf, np.inf
     eta = math.copysign(math.sqrt(2.0 * _u_minus_log1p(u)), u)
     z = eta * math.sqrt(0.5 * a)
     if z < -26.5:  # B underflows
@@ -81,9 +101,9 @@ def inv_b_temme(x, A):
     else:
         c0 = 1.0 / u - 1.0 / eta
         c1 = 1.0 / (eta * eta * eta) - 1.0 / (u * u * u) - 1.0 / (u * u) - 1.0 / (12.0 * u)
-    gstar = 1.0 + 1.0 / (12.0 * a) + 1.0 / (288.0 * a * a)
+    gstar = 1.0 + 1.0 / (12.0 * a) + 1.0 / (288.0 * a) / a
     y = (A / a) * gstar * (math.sqrt(0.5 * math.pi * a) * erfcx(z) + c0 + c1 / a)
-    return y, (y - 1.0) * A / x
+    return y, (y - 1.0) * (A / x)
 
 
 @kernel
@@ -185,8 +205,15 @@ def inv_erlang_b(x, A):
     if A > ASYM_LOAD:
         if x >= A - 3.0 * math.sqrt(A):
             return inv_b_temme(x, A)
-        # well below the load Legendre's fraction converges in at most about 60 steps at any load
-        return inv_b_cf(x + 1.0, A), (inv_b_cf(x, A) if x >= 1.0 else 0.0)
+        if A <= 1e300:
+            # well below the load Legendre's fraction converges in at most about 60 steps at any load
+            return inv_b_cf(x + 1.0, A), (inv_b_cf(x, A) if x >= 1.0 else 0.0)
+        # (the fraction's terms would be subnormal)
+        if x <= 0.5 * A:
+            return _inv_b_down(x, A), (_inv_b_down(x - 1.0, A) if x >= 1.0 else 0.0)
+        return inv_b_temme(x, A)
+    if x > 2.0 * A + 1500.0:  # beyond A + 40 sqrt(A) + 1000: 1/B > 1e300 (and the step count overflows)
+        return np.inf, np.inf
     frac = x - math.floor(x)
     if A > 9.0 and (x < A + 1.0 or A > _CF_LOAD):
         m = math.floor(A - 3.0 * math.sqrt(A) - frac)
@@ -325,13 +352,15 @@ def load_for_blocking(x, target):
     lo = 0.0
     hi = x + 10.0 * math.sqrt(x) + 10.0
     while blocking(hi, x) < target:
+        if hi >= _FLOAT_MAX:
+            return np.inf  # the load lies beyond float64
         lo = hi
-        hi *= 2.0
-    A = 0.5 * (lo + hi)
+        hi = min(2.0 * hi, _FLOAT_MAX)
+    A = lo + 0.5 * (hi - lo)  # (lo + hi may overflow)
     lt = math.log(target)
     for _ in range(200):
         b = blocking(A, x)
-        f = math.log(b) - lt
+        f = (math.log(b) if b > 0.0 else -np.inf) - lt  # (B underflows far below the answer)
         if f > 0.0:
             hi = A
         else:
@@ -339,7 +368,7 @@ def load_for_blocking(x, target):
         step = f / (x / A - 1.0 + b)
         A_new = A - step
         if not (lo < A_new < hi):
-            A_new = 0.5 * (lo + hi)
+            A_new = lo + 0.5 * (hi - lo)
         if abs(A_new - A) <= 1e-15 * A:
             return A_new
         A = A_new

@@ -27,7 +27,7 @@ def core(A, x):
         return 0.0, 1.0
     ym1 = x / A * yprev if x >= 1.0 else y - 1.0
     den = y * (x - A) + A
-    return x / den, (x - A) * ym1 / den
+    return min(x / den, 1.0), (x - A) * ym1 / den  # (C <= 1 but for rounding)
 
 
 @kernel
@@ -44,7 +44,7 @@ def metric(a, n, tt, what):
         return 1.0
     if n <= a:
         return 0.0
-    return omc - C * math.expm1(-(n - a) * tt)  # 1 - C exp(-(n - A) tt) without cancellation
+    return min(omc - C * math.expm1(-(n - a) * tt), 1.0)  # 1 - C exp(-(n - A) tt) without cancellation
 
 
 @kernel

@@ -39,7 +39,7 @@ from cxqueue.analytic._kernels import (
     N_METRICS,
 )
 from cxqueue.analytic._kernels._jit import kernel
-from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_erlang_b, inv_erlang_b_from
+from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_b_cf, inv_erlang_b, inv_erlang_b_from
 
 _BIG = 1e250  # rescale running sums beyond this
 _LOG_BIG = math.log(_BIG)
@@ -47,6 +47,28 @@ _LOG_BIG = math.log(_BIG)
 MAX_POSITIONS = 4e6
 _DROP_UNLIMITED = 40.0  # ln(1e17): where the sum of unlimited lines stops
 _DROP_FINITE = 700.0  # ln(1e300): where the sum of finite lines stops (infinite-lines limit)
+
+
+_TINY = 1e-300  # a load, agent count or AHT / patience below this counts as 0 in the sums
+
+
+@kernel
+def _flush(x):
+    """``x``, or 0 below 1e-300: subnormal rates would overflow 1 / (c + j th)."""
+    return 0.0 if x < _TINY else x
+
+
+@kernel
+def _below(c, A, y, yprev):
+    """sum_{k<c} p_k / p_c, the states below the agents in units of state c: ``c/A 1/B(c-1, A)``
+    (``y``, ``yprev``: 1/B at c and c - 1). Below one agent 1/B(c-1, A) is that of the continuous
+    extension, x^(1-c) e^x Gamma(c, x), by Legendre's fraction where it converges (A > c + 1):
+    ``y - 1`` would lose every digit as c -> 0; otherwise ``y - 1`` (an absolute error of 1e-16)."""
+    if c >= 1.0:
+        return c / A * yprev
+    if A > c + 1.0:
+        return c / A * inv_b_cf(c, A)
+    return max(y - 1.0, 0.0)
 
 
 @kernel
@@ -58,16 +80,18 @@ def queue_size(A, c, K, th):
     more steps (d = ln(max(c, A) / A), e = th / max(c, A)) until the stopping drop D
     (`_DROP_UNLIMITED` or `_DROP_FINITE`); capped by the K waiting places of finite lines.
     """
+    A, c, th = _flush(A), _flush(c), _flush(th)
     if A == 0.0 or (th == 0.0 and (K < 0 or c <= 0.0)):
         return 0.0
     D = _DROP_UNLIMITED if K < 0 else _DROP_FINITE
     if th == 0.0:
-        n = np.inf if c <= A else D / math.log(c / A) + 8.0
+        d = math.log(c / A) if c > A else 0.0
+        n = D / d + 8.0 if d > 0.0 else np.inf
     else:
         top = max(c, A)
         d = math.log(top / A)
-        e = th / top
-        n = max(0.0, (A - c) / th) + 2.0 * D / (d + math.sqrt(d * d + 2.0 * e * D)) + 8.0
+        den = d + math.sqrt(d * d + 2.0 * (th / top) * D)
+        n = max(0.0, (A - c) / th) + (2.0 * D / den if den > 0.0 else np.inf) + 8.0
     return n if K < 0 else min(n, K + 1.0)
 
 
@@ -76,7 +100,8 @@ def queue_metrics(A, c, K, th, tt, m, tails):
     """All metrics of M/M/c/(c+K)+M into m (AHT units). K < 0 means unlimited lines.
 
     With ``tails`` the sum also runs until P(wait > t) is exact to 1e-14 relative even
-    where it is astronomically small (the inverses do not need it).
+    where it is astronomically small, or the rest weighs below 1e-300 of the whole (at most
+    20 times the positions `queue_size` expects; the inverses do not need it).
 
     States c + j (j = 0..K) hold j waiting callers; in units of p_c their probabilities
     are t_j = prod_{i=1..j} A / (c + i th); states below c add y_c - 1 (y = 1/B).
@@ -85,9 +110,11 @@ def queue_metrics(A, c, K, th, tt, m, tails):
     P(answered, wait <= t) = c / (c + (j+1) th) * P(NB(c/th + 1, e^-th t) > j);
     with th = 0 these become Poisson(c t) probabilities and 1.
     """
+    A, c, th = _flush(A), _flush(c), _flush(th)
     for k in range(N_METRICS):
         m[k] = 0.0
-    if queue_size(A, c, K, th) > MAX_POSITIONS:
+    size = queue_size(A, c, K, th)
+    if size > MAX_POSITIONS:
         for k in range(N_METRICS):
             m[k] = np.nan
         return
@@ -125,7 +152,7 @@ def queue_metrics(A, c, K, th, tt, m, tails):
         m[M_SL_ADMITTED] = 1.0
         m[M_OCC] = A / c
         return
-    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)  # sum_{k<c} p_k / p_c
+    below = _below(c, A, y, yprev)  # sum_{k<c} p_k / p_c
     if th == 0.0 and K < 0:
         # Erlang C (no patience, unlimited lines); closed forms
         if c <= A:
@@ -139,8 +166,8 @@ def queue_metrics(A, c, K, th, tt, m, tails):
             m[M_SERVED] = 1.0
             return
         den = y * (c - A) + A
-        C = c / den
-        sl = (c - A) * below / den - C * math.expm1(-(c - A) * tt)
+        C = min(c / den, 1.0)  # (<= 1 but for rounding)
+        sl = min((c - A) * below / den - C * math.expm1(-(c - A) * tt), 1.0)
         m[M_WAIT] = C
         m[M_SERVED] = 1.0
         m[M_SL_OFFERED] = sl
@@ -236,7 +263,9 @@ def queue_metrics(A, c, K, th, tt, m, tails):
         j += 1
         if ratio < 1.0:
             tail = t * (j + 2.0) / (1.0 - ratio)
-            if tail < (1e-17 if K < 0 else 1e-300) * tot and (not tails or tail < 1e-14 * wgt or t == 0.0):
+            if tail < (1e-17 if K < 0 else 1e-300) * tot and (
+                not tails or tail < 1e-14 * wgt or tail < 1e-300 * tot or j > 20.0 * size
+            ):
                 break  # with finite lines: the infinite-lines limit (the full state weighs < 1e-300)
     scale = math.exp(-L)
     base = below * scale  # states below c, in the same scale
@@ -255,7 +284,7 @@ def queue_metrics(A, c, K, th, tt, m, tails):
     m[M_EW_ADMITTED] = ew / adm_all if adm_all > 0.0 else 0.0
     m[M_ASA] = ews / served if served > 0.0 else np.inf
     m[M_EQ] = eq / Z
-    m[M_OCC] = A * m[M_SERVED] / c if c > 0.0 else 0.0
+    m[M_OCC] = min(A * m[M_SERVED] / c, 1.0) if c > 0.0 else 0.0  # <= 1 but for rounding
 
 
 @kernel
@@ -268,6 +297,7 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
     inverses. ``tol`` ends an unlimited sum; ``ks`` >= 0 is a point below the load where
     1/B is known exactly (``yks``, computed once per search) to carry up to c.
     """
+    A, c, th = _flush(A), _flush(c), _flush(th)
     # the closed forms of queue_metrics, for the one metric
     sl_like = what == M_SERVED or what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_VIRTUAL
     if queue_size(A, c, K, th) > MAX_POSITIONS:
@@ -295,14 +325,14 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
         if what == M_ASA or what == M_BLOCK or what == M_WAIT or what == M_ABANDON:
             return 0.0
         return 1.0
-    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)
+    below = _below(c, A, y, yprev)
     if th == 0.0 and K < 0:  # Erlang C
         if c <= A:
             if what == M_WAIT or what == M_SERVED or what == M_OCC:
                 return 1.0
             return np.inf if what == M_ASA else 0.0
         den = y * (c - A) + A
-        C = c / den
+        C = min(c / den, 1.0)
         if what == M_WAIT:
             return C
         if what == M_ASA:
@@ -311,7 +341,7 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
             return A / c
         if what == M_BLOCK or what == M_ABANDON:
             return 0.0
-        return 1.0 if what == M_SERVED else (c - A) * below / den - C * math.expm1(-(c - A) * tt)
+        return 1.0 if what == M_SERVED else min((c - A) * below / den - C * math.expm1(-(c - A) * tt), 1.0)
     need_f1 = what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_ADMITTED
     need_f0 = what == M_SL_VIRTUAL
     need_h = what == M_ASA
@@ -383,7 +413,7 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
     if what == M_SERVED:
         return served / Z
     if what == M_OCC:
-        return A * served / Z / c if c > 0.0 else 0.0
+        return min(A * served / Z / c, 1.0) if c > 0.0 else 0.0
     if what == M_SL_OFFERED:
         return (base + acc) / Z
     if what == M_SL_ANSWERED:
@@ -414,6 +444,7 @@ def queue_loss(A, c, K, th, lb):
     """P(busy signal) and P(abandon) into lb[0], lb[1]: the sums of `queue_metrics` for these
     two alone, term for term (the redial fixed point and the lines search); NaN beyond
     ``MAX_POSITIONS``."""
+    A, c, th = _flush(A), _flush(c), _flush(th)
     if queue_size(A, c, K, th) > MAX_POSITIONS:
         lb[0] = np.nan
         lb[1] = np.nan
@@ -431,7 +462,7 @@ def queue_loss(A, c, K, th, lb):
         y, yprev = 1.0, 0.0
     if not math.isfinite(y) or y > Y_MAX or (th == 0.0 and K < 0):
         return  # never reached, or Erlang C: no busy signal, nobody hangs up
-    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)
+    below = _below(c, A, y, yprev)
     t = 1.0
     L = 0.0
     tot = 0.0

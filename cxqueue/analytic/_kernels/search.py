@@ -126,6 +126,8 @@ def agents_search(A, lines, th, tt, redial, what, goal, upper, min_agents, guess
                 est = lo + (goal - vlo) * (hi - lo) / (vhi - vlo)  # regula falsi on the bracket
             elif pv == pv and v == v and pv != v and px != n:
                 est = n + (goal - v) * (n - px) / (v - pv)  # secant through the last two probes
+            if not (abs(est) < 1e18):  # NaN, or beyond any count (an infinite goal, say): no estimate
+                est = np.nan
             px = n
             pv = v
             if hi >= 0.0 and (repeat >= 1 or est != est):
