@@ -19,6 +19,7 @@ _CF_LOAD = 2000.0  # above this load, start 3 sqrt(A) below A from the continued
 Y_MAX = 1e290  # 1/B beyond this: B underflows, the queue is never reached
 #: above this load, 1/B costs a bounded amount of work (`inv_b_temme`, `inv_b_cf`) instead of
 #: the recursion's O(sqrt(A)) steps; both sides agree with mpmath to 1e-12 at the switch
+#: (tests/analytic/test_bounded.py)
 ASYM_LOAD = 1e6
 _SQRT_PI = 1.7724538509055159
 _FLOAT_MAX = 1.7976931348623157e308
@@ -80,7 +81,7 @@ def inv_b_temme(x, A):
     order sqrt(a). Far below the load (lambda - 1 = u large) the bracket, about 1/u, is the
     difference of terms of order 1/eta: rounding then costs eps sqrt(u), so `inv_erlang_b`
     takes it only for lambda < 2 or within 3 sqrt(A) of the load. Accuracy against mpmath:
-    1.5e-12 relative at A = 1e4, below 1e-12 from 1e5 up (tests/analytic/test_asymptotic.py);
+    1.5e-12 relative at A = 1e4, below 1e-12 from 1e5 up (tests/analytic/test_bounded.py);
     used above ``ASYM_LOAD`` = 1e6 Erlangs.
     """
     a = x + 1.0
