@@ -16,7 +16,8 @@ but valid), half take anything. Every call must
 
 Each function runs under a watchdog (`LIMIT_S`, faulthandler: it fires even inside a
 compiled loop): a call that never returns ends the process with the stack of the hang.
-The worker prints one line per function, ``FUZZ name examples seconds``.
+The worker prints one line per function, ``FUZZ name examples seconds``; with
+``CXQUEUE_FUZZ_LOG=path`` it also writes every draw and its time there (to find a slow one).
 """
 
 from __future__ import annotations
