@@ -100,7 +100,7 @@ def fraction_array(name: str, x, *, open_low: bool = False, open_high: bool = Fa
 
 def choice(name: str, value, options: Iterable[str]):
     options = tuple(options)
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         listed = ", ".join(repr(o) for o in options)
         raise ConfigError(f"{name} must be one of {listed}; got {value!r}")
     return value

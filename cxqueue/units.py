@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cxqueue import _validation as v
+from cxqueue.exceptions import ConfigError
 
 __all__ = ["DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "offered_load"]
 
@@ -46,4 +47,12 @@ def offered_load(calls, *, interval_s, aht_s):
     calls = v.nonneg_array("calls", calls)
     interval_s = v.positive_array("interval_s", interval_s)
     aht_s = v.positive_array("aht_s", aht_s)
-    return np.asarray(calls * aht_s / interval_s, dtype=np.float64)
+    try:
+        np.broadcast_shapes(calls.shape, interval_s.shape, aht_s.shape)
+    except ValueError as exc:
+        raise ConfigError(
+            f"inputs must broadcast together; got shapes calls{calls.shape}, interval_s{interval_s.shape}, "
+            f"aht_s{aht_s.shape}"
+        ) from exc
+    with np.errstate(over="ignore"):  # beyond float64: inf Erlangs, which every model rejects by name
+        return np.asarray(calls * aht_s / interval_s, dtype=np.float64)

@@ -8,7 +8,9 @@ hold input they have already checked and call the models in loops. Every functio
   fractions) that broadcast together and are valid: nothing is checked, and invalid
   input gives meaningless numbers instead of an error;
 * returns float64 or int64 arrays of the broadcast shape (0-d for scalars);
-* marks an unreachable target with -1 (the public functions raise `InfeasibleError`).
+* marks an unreachable target with -1 (the public functions raise `InfeasibleError`), and a
+  queue beyond the budget of the sums with NaN (metrics) or -2 (searches): the public
+  functions raise `ConfigError` (see `_kernels.queue.MAX_POSITIONS`).
 
 Metrics are named by the codes below (`SL` maps a service-level basis to its code). For
 example, the fewest agents for 80 % within 20 s (offered basis) under Erlang A::
@@ -38,6 +40,8 @@ __all__ = [
     "C_OCC",
     "C_SL",
     "C_WAIT",
+    "MAX_PLACES",
+    "MAX_THETA",
     "MEAN_WAIT",
     "OCC",
     "SL",
@@ -70,6 +74,10 @@ C_WAIT, C_SL, C_ASA, C_OCC = k.C_WAIT, k.C_SL, k.C_ASA, k.C_OCC
 _IN_SECONDS = (k.M_ASA, k.M_EW_ADMITTED)  # metrics in AHT units inside the kernels
 _UPPER = (k.M_BLOCK, k.M_WAIT, k.M_ABANDON, k.M_ASA, k.M_EW_ADMITTED, k.M_OCC, k.M_W_GT_T, k.M_EQ)  # caps: <= goal
 _FIXED_POINT = (1e-12, 500)  # tolerance and cap of the redial fixed point (searches)
+#: waiting places beyond this are as many as unlimited (far past `kq.MAX_POSITIONS`, within int64)
+MAX_PLACES = 2**62
+#: the largest AHT / mean patience (beyond, AHT / patience overflows; 1e300 is instant hang-up)
+MAX_THETA = 1e300
 
 
 def flat(*xs) -> tuple[tuple[int, ...], list[np.ndarray]]:
@@ -98,13 +106,15 @@ def waiting_places(agents: np.ndarray, lines: np.ndarray) -> np.ndarray:
     """K = floor(lines - agents) waiting places (flat arrays); -1 for unlimited lines."""
     K = np.full(agents.shape, -1, dtype=np.int64)
     fin = np.isfinite(lines)
-    K[fin] = np.floor(lines[fin] - agents[fin] + 1e-9).astype(np.int64)
+    K[fin] = np.minimum(np.floor(lines[fin] - agents[fin] + 1e-9), float(MAX_PLACES)).astype(np.int64)
     return K
 
 
 def theta(aht_s: np.ndarray, patience_s: np.ndarray) -> np.ndarray:
-    """Abandonment rate in units of the service rate: AHT / mean patience (0 if infinite)."""
-    return np.where(np.isinf(patience_s), 0.0, aht_s / patience_s)
+    """Abandonment rate in units of the service rate: AHT / mean patience (0 if infinite; at most
+    `MAX_THETA`: a patience that short makes every waiting caller hang up at once)."""
+    with np.errstate(over="ignore"):
+        return np.where(np.isinf(patience_s), 0.0, np.minimum(aht_s / patience_s, MAX_THETA))
 
 
 def _redial(rb: np.ndarray, ra: np.ndarray) -> np.ndarray | None:
@@ -269,7 +279,8 @@ def queue_agents(
     for code, value in goals:
         goal = np.divide(value, aht_s) if code in _IN_SECONDS else value
         out = agents_search(code, goal, load, lines, aht_s, mean_patience_s, answer_within_s, rb, ra)
-        best = out if best is None else np.where((best < 0) | (out < 0), -1, np.maximum(best, out))
+        bad = (best < 0) | (out < 0) if best is not None else None
+        best = out if best is None else np.where(bad, np.minimum(np.minimum(best, out), -1), np.maximum(best, out))
     return best
 
 
@@ -278,7 +289,7 @@ def agents_search(code, goal, load, lines, aht_s, mean_patience_s, answer_within
     -1 where none up to the lines (or far beyond the load) reaches it. The engine of `queue_agents`."""
     shape, (A, n, aht, pat, t, g, rb, ra) = flat(load, lines, aht_s, mean_patience_s, answer_within_s, goal, rb, ra)
     lines_k = np.where(np.isinf(n), -1.0, n)
-    cap = np.where(lines_k >= 0, lines_k, _cap(A))
+    cap = np.where(lines_k >= 0, np.minimum(lines_k, _cap(A)), _cap(A))  # the cap: far beyond any target
     z = np.zeros(A.size)
     out = np.empty(A.size, dtype=np.int64)
     ks.agents_search_loop(

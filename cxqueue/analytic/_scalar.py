@@ -19,6 +19,7 @@ import numpy as np
 from cxqueue.analytic._kernels._jit import JIT
 
 __all__ = [
+    "COUNT",
     "FRACTION",
     "FRACTION_OPEN",
     "FRACTION_OPEN_LOW",
@@ -45,6 +46,7 @@ FRACTION = (0.0, True, 1.0, True)
 FRACTION_OPEN_LOW = (0.0, False, 1.0, True)
 FRACTION_OPEN = (0.0, False, 1.0, False)
 LEVEL = (0.0, True, 1.0, False)  # a service-level goal: no finite staffing reaches 1
+COUNT = (0.0, True, 1e15, True)  # the load or agents of an inverse (`_iv.MAX_COUNT`)
 
 _NUMBERS = frozenset(
     {float, int, np.float64, np.float32, np.float16}

@@ -5,7 +5,9 @@ exponential patience with mean ``mean_patience_s``. The queue is always stable, 
 abandonment fewer agents than Erlangs can meet a target, so the inverses search below
 the load. Exact formulas (Garnett, Mandelbaum & Reiman 2002; the service levels through
 the negative-binomial form of the virtual wait) are summed state by state; see
-`cxqueue.erlang_x`, of which this is the case ``lines = inf`` without redials.
+`cxqueue.erlang_x`, of which this is the case ``lines = inf`` without redials (and for
+the bound on the work: a queue spread over more than 4e6 waiting positions, such as a
+patience of 1e15 handle times with more load than agents, is rejected by name).
 
 Service levels, for a threshold t (../shared/reference/README.md):
 

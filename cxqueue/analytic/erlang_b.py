@@ -7,18 +7,20 @@ holds for any holding-time distribution with the same mean.
 The blocking probability is computed by the stable recursion
 ``1/B(k) = 1 + (k/A) / B(k-1)`` (never factorials or powers of the load), started
 ``7 sqrt(A)`` below the load so that large loads cost O(sqrt(A)); non-integer ``lines``
-use the continuous extension ``B(x, A) = A^x e^-A / Gamma(x + 1, A)``.
+use the continuous extension ``B(x, A) = A^x e^-A / Gamma(x + 1, A)``. Above 1e6 Erlangs
+every call costs a bounded amount of work: Legendre's continued fraction below the load and
+Temme's uniform asymptotic expansion near and above it (exact as the load grows; within
+1e-12 relative of mpmath from 1e5 Erlangs up). The inverse ``lines_for_blocking`` takes
+loads up to 1e15 Erlangs (its answer is an exact int64).
 """
 
 from __future__ import annotations
 
-from cxqueue import _validation as v
 from cxqueue.analytic import _core as core
 from cxqueue.analytic import _iv as iv
 from cxqueue.analytic import _scalar as sc
 from cxqueue.analytic._common import ExtendedErlangB
 from cxqueue.analytic._kernels import erlang_b as kb
-from cxqueue.exceptions import ConfigError
 
 __all__ = [
     "ExtendedErlangB",
@@ -85,11 +87,11 @@ def lines_for_blocking(offered_load, *, blocking, redial=0.0):
     >>> int(lines_for_blocking(10.0, blocking=0.02, redial=0.5))
     17
     """
-    s = sc.values((sc.NONNEG, sc.FRACTION_OPEN_LOW, sc.FRACTION), offered_load, blocking, redial)
+    s = sc.values((sc.COUNT, sc.FRACTION_OPEN_LOW, sc.FRACTION), offered_load, blocking, redial)
     if s is not None and s[2] == 0.0:
         return sc.i8(kb.lines_for_blocking(s[0], s[1]))
     arrays = dict(
-        A=iv.load(offered_load),
+        A=iv.counted("offered_load", iv.load(offered_load)),
         target=iv.fraction("blocking", blocking, open_low=True),
         r=iv.fraction("redial", redial),
     )
@@ -157,7 +159,5 @@ def extended_blocking(offered_load, lines, *, redial, tol=1e-12, max_iter=1000):
     """
     A, x, r = iv.load(offered_load), iv.agents(lines, "lines"), iv.fraction("redial", redial)
     iv.shape_of(_LINES, A=A, x=x, r=r)
-    if not (tol > 0):
-        raise ConfigError(f"tol must be > 0; got {tol!r}")
-    max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
-    return core.extended_b(A, x, r, float(tol), max_iter)
+    tol, max_iter = iv.iteration(tol, max_iter)
+    return core.extended_b(A, x, r, tol, max_iter)

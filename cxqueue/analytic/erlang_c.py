@@ -5,7 +5,9 @@ With offered load A Erlangs and c agents (c > A), the probability of waiting is
 ``1 - C exp(-(c - A) t / AHT)`` and the average speed of answer ``C AHT / (c - A)``.
 With c <= A the queue is unstable: these return their limits (P(wait) = 1, service
 level 0, ASA inf) rather than raising. The inverses walk the recursion upward once,
-updating it incrementally (O(sqrt(A) + answer - A) steps in all).
+updating it incrementally (O(sqrt(A) + answer - A) steps in all); above 1e6 Erlangs
+every call costs bounded work (Temme's expansion of Erlang B, see `erlang_b`, and a
+bisection), and the inverses take loads up to 1e15 Erlangs (an exact int64 answer).
 
 A call with Python or NumPy numbers goes straight to the scalar kernel (about a
 microsecond); arrays are validated once and broadcast (`cxqueue.analytic._core` is the
@@ -31,6 +33,7 @@ __all__ = [
 ]
 
 _INF = float("inf")
+_MAX_COUNT = iv.MAX_COUNT
 
 
 def _metric(what, offered_load, agents, aht_s=1.0, answer_within_s=0.0):
@@ -132,19 +135,22 @@ def _inverse(kind, goal, offered_load, aht_s, answer_within_s, max_occupancy):
     if s is not None:
         A, h, t, g = s[:4]
         if (
-            0.0 <= A < _INF
+            0.0 <= A <= _MAX_COUNT
             and 0.0 < h < _INF
             and 0.0 <= t < _INF
             and (0.0 <= g < 1.0 if kind == GOAL_SL else 0.0 < g < _INF)
-            and (not capped or 0.0 < s[4] <= 1.0)
+            and (not capped or (0.0 < s[4] <= 1.0 and A <= _MAX_COUNT * s[4]))
         ):
             min_agents = (A / s[4] if capped else 0.0) - 1e-9
             return sc.i8(kc.agents_for(A, t / h, g / h if kind == GOAL_ASA else g, kind, min_agents))
     goal = iv.check_level(goal) if kind == GOAL_SL else iv.positive("max_asa_s", goal)
-    arrays = dict(A=iv.load(offered_load), aht=iv.aht(aht_s), t=iv.threshold(answer_within_s), goal=goal)
+    A = iv.counted("offered_load", iv.load(offered_load))
+    arrays = dict(A=A, aht=iv.aht(aht_s), t=iv.threshold(answer_within_s), goal=goal)
     if capped:
         arrays["occ"] = iv.fraction("max_occupancy", max_occupancy, open_low=True)
     iv.shape_of(**arrays)
+    if capped:
+        iv.min_agents(A, arrays["occ"])
     return core.erlang_c_agents(kind, *arrays.values())
 
 

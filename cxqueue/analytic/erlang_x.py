@@ -25,6 +25,15 @@ Service levels, for a threshold t (``basis``):
 * ``"admitted"``: the same over calls that got a line;
 * ``"virtual"``: P(the wait of a caller who would never hang up <= t), over admitted calls.
 
+Bounded work. The sums stop where the remaining states weigh below 1e-17 of the total
+(unlimited lines) or 1e-300 (finite lines): lines beyond any reachable queue give the
+result of unlimited lines (the infinite-lines limit, exact to that bound), so
+``lines=1e12`` costs what ``lines=inf`` costs; ``inf`` is the documented way to say
+unlimited. A queue whose probability spreads over more than 4e6 waiting positions (a
+patience of many handle times with more load than agents, or that many lines filling up)
+is rejected with an error naming ``mean_patience_s`` and ``lines``: no exact sum is
+affordable there. Inverses take loads up to 1e15 Erlangs (exact int64 answers).
+
 A call with Python or NumPy numbers goes straight to the scalar kernels; arrays are
 validated once and broadcast (`cxqueue.analytic._core` is the same without validation).
 """

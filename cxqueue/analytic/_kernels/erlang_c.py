@@ -12,7 +12,7 @@ import numpy as np
 
 from cxqueue.analytic._kernels import C_ASA, C_OCC, C_WAIT, GOAL_SL, GOAL_WAIT
 from cxqueue.analytic._kernels._jit import kernel
-from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_erlang_b
+from cxqueue.analytic._kernels.erlang_b import ASYM_LOAD, Y_MAX, inv_erlang_b
 
 
 @kernel
@@ -27,7 +27,7 @@ def core(A, x):
         return 0.0, 1.0
     ym1 = x / A * yprev if x >= 1.0 else y - 1.0
     den = y * (x - A) + A
-    return x / den, (x - A) * ym1 / den
+    return min(x / den, 1.0), (x - A) * ym1 / den  # (C <= 1 but for rounding)
 
 
 @kernel
@@ -44,13 +44,51 @@ def metric(a, n, tt, what):
         return 1.0
     if n <= a:
         return 0.0
-    return omc - C * math.expm1(-(n - a) * tt)  # 1 - C exp(-(n - A) tt) without cancellation
+    return min(omc - C * math.expm1(-(n - a) * tt), 1.0)  # 1 - C exp(-(n - A) tt) without cancellation
 
 
 @kernel
 def metric_loop(A, x, tt, what, out):
     for i in range(out.size):
         out[i] = metric(A[i], x[i], tt[i], what)
+
+
+@kernel
+def _meets(A, n, tt, goal, kind):
+    """Whether n > A agents meet the goal (`agents_for`'s test, from 1/B at n)."""
+    y, yprev = inv_erlang_b(n, A)
+    if not math.isfinite(y) or y > Y_MAX:
+        return True
+    ym1 = n / A * yprev
+    den = y * (n - A) + A
+    C = n / den
+    if kind == GOAL_SL:
+        return ((n - A) * ym1 / den - C * math.expm1(-(n - A) * tt)) >= goal
+    if kind == GOAL_WAIT:
+        return C <= goal
+    return C / (n - A) <= goal
+
+
+@kernel
+def _agents_for_bisect(A, tt, goal, kind, n0):
+    """`agents_for` above ``ASYM_LOAD`` Erlangs in bounded work: a gallop up from ``n0`` in
+    steps of sqrt(A) doubling (C vanishes within about 40 sqrt(A)), then bisection."""
+    if _meets(A, n0, tt, goal, kind):
+        return int(n0)
+    lo = n0  # integers throughout
+    step = float(math.ceil(math.sqrt(A)))
+    hi = lo + step
+    while not _meets(A, hi, tt, goal, kind):
+        lo = hi
+        step *= 2.0
+        hi = lo + step
+    while hi - lo > 1.0:
+        mid = float(math.floor(0.5 * (lo + hi)))
+        if _meets(A, mid, tt, goal, kind):
+            hi = mid
+        else:
+            lo = mid
+    return int(hi)
 
 
 @kernel
@@ -63,6 +101,8 @@ def agents_for(A, tt, goal, kind, min_agents):
     if A == 0.0:
         return math.ceil(min_agents)
     n = max(math.floor(A) + 1.0, math.ceil(min_agents))
+    if A > ASYM_LOAD:
+        return _agents_for_bisect(A, tt, goal, kind, n)
     y, yprev = inv_erlang_b(n, A)
     while True:
         if not math.isfinite(y) or y > Y_MAX:

@@ -4,6 +4,16 @@
 only what one metric needs (the single-metric functions and the inverses);
 ``redial_metrics`` solves the redial fixed point around ``queue_metrics``. Indices of the
 metrics vector are the ``M_*`` constants of the package.
+
+Bounded work. The sums run over the waiting positions that carry probability: up to the
+mode of the queue length (``(A - c) / th`` waiting callers when the load exceeds the
+agents) and on until the terms fall below 1e-17 of the total (unlimited lines) or below
+1e-300 (finite lines: the states beyond carry no probability a float can hold, so the
+result is that of unlimited lines, the infinite-lines limit, exact to that bound).
+`queue_size` estimates that count before any sum starts; beyond ``MAX_POSITIONS`` the
+kernels return NaN (metrics) and the public functions raise an error that names the
+parameters, since no exact sum is affordable there and the asymptotic forms of such
+queues (fluid and Garnett limits) are not exact at any finite size.
 """
 
 from __future__ import annotations
@@ -29,10 +39,60 @@ from cxqueue.analytic._kernels import (
     N_METRICS,
 )
 from cxqueue.analytic._kernels._jit import kernel
-from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_erlang_b, inv_erlang_b_from
+from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_b_cf, inv_erlang_b, inv_erlang_b_from
 
 _BIG = 1e250  # rescale running sums beyond this
 _LOG_BIG = math.log(_BIG)
+#: the most waiting positions a sum may visit (about 20-80 ms compiled for one metric)
+MAX_POSITIONS = 4e6
+_DROP_UNLIMITED = 40.0  # ln(1e17): where the sum of unlimited lines stops
+_DROP_FINITE = 700.0  # ln(1e300): where the sum of finite lines stops (infinite-lines limit)
+
+
+_TINY = 1e-300  # a load, agent count or AHT / patience below this counts as 0 in the sums
+
+
+@kernel
+def _flush(x):
+    """``x``, or 0 below 1e-300: subnormal rates would overflow 1 / (c + j th)."""
+    return 0.0 if x < _TINY else x
+
+
+@kernel
+def _below(c, A, y, yprev):
+    """sum_{k<c} p_k / p_c, the states below the agents in units of state c: ``c/A 1/B(c-1, A)``
+    (``y``, ``yprev``: 1/B at c and c - 1). Below one agent 1/B(c-1, A) is that of the continuous
+    extension, x^(1-c) e^x Gamma(c, x), by Legendre's fraction where it converges (A > c + 1):
+    ``y - 1`` would lose every digit as c -> 0; otherwise ``y - 1`` (an absolute error of 1e-16)."""
+    if c >= 1.0:
+        return c / A * yprev
+    if A > c + 1.0:
+        return c / A * inv_b_cf(float(c), A)
+    return max(y - 1.0, 0.0)
+
+
+@kernel
+def queue_size(A, c, K, th):
+    """About how many waiting positions the sums visit (an upper estimate; inf: unbounded).
+
+    The weight of position j is prod_{i<=j} A / (c + i th): it grows up to the mode
+    ``jm = (A - c) / th`` (none when c >= A) and then falls by ``m d + m^2 e / 2`` in ``m``
+    more steps (d = ln(max(c, A) / A), e = th / max(c, A)) until the stopping drop D
+    (`_DROP_UNLIMITED` or `_DROP_FINITE`); capped by the K waiting places of finite lines.
+    """
+    A, c, th = _flush(A), _flush(c), _flush(th)
+    if A == 0.0 or (th == 0.0 and (K < 0 or c <= 0.0)):
+        return 0.0
+    D = _DROP_UNLIMITED if K < 0 else _DROP_FINITE
+    if th == 0.0:
+        d = math.log(c / A) if c > A else 0.0
+        n = D / d + 8.0 if d > 0.0 else np.inf
+    else:
+        top = max(c, A)
+        d = math.log(top / A)
+        den = d + math.sqrt(d * d + 2.0 * (th / top) * D)
+        n = max(0.0, (A - c) / th) + (2.0 * D / den if den > 0.0 else np.inf) + 8.0
+    return n if K < 0 else min(n, K + 1.0)
 
 
 @kernel
@@ -40,7 +100,8 @@ def queue_metrics(A, c, K, th, tt, m, tails):
     """All metrics of M/M/c/(c+K)+M into m (AHT units). K < 0 means unlimited lines.
 
     With ``tails`` the sum also runs until P(wait > t) is exact to 1e-14 relative even
-    where it is astronomically small (the inverses do not need it).
+    where it is astronomically small, or the rest weighs below 1e-300 of the whole (at most
+    20 times the positions `queue_size` expects; the inverses do not need it).
 
     States c + j (j = 0..K) hold j waiting callers; in units of p_c their probabilities
     are t_j = prod_{i=1..j} A / (c + i th); states below c add y_c - 1 (y = 1/B).
@@ -49,8 +110,14 @@ def queue_metrics(A, c, K, th, tt, m, tails):
     P(answered, wait <= t) = c / (c + (j+1) th) * P(NB(c/th + 1, e^-th t) > j);
     with th = 0 these become Poisson(c t) probabilities and 1.
     """
+    A, c, th = _flush(A), _flush(c), _flush(th)
     for k in range(N_METRICS):
         m[k] = 0.0
+    size = queue_size(A, c, K, th)
+    if size > MAX_POSITIONS:
+        for k in range(N_METRICS):
+            m[k] = np.nan
+        return
     if A == 0.0:
         m[M_SERVED] = 1.0
         m[M_SL_OFFERED] = 1.0
@@ -85,7 +152,7 @@ def queue_metrics(A, c, K, th, tt, m, tails):
         m[M_SL_ADMITTED] = 1.0
         m[M_OCC] = A / c
         return
-    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)  # sum_{k<c} p_k / p_c
+    below = _below(c, A, y, yprev)  # sum_{k<c} p_k / p_c
     if th == 0.0 and K < 0:
         # Erlang C (no patience, unlimited lines); closed forms
         if c <= A:
@@ -99,7 +166,7 @@ def queue_metrics(A, c, K, th, tt, m, tails):
             m[M_SERVED] = 1.0
             return
         den = y * (c - A) + A
-        C = c / den
+        C = min(c / den, 1.0)  # (<= 1 but for rounding)
         # rounding may lift the sum a few ulps above 1: a probability stays in [0, 1]
         sl = min((c - A) * below / den - C * math.expm1(-(c - A) * tt), 1.0)
         m[M_WAIT] = C
@@ -195,10 +262,12 @@ def queue_metrics(A, c, K, th, tt, m, tails):
             eq /= _BIG
             L += _LOG_BIG
         j += 1
-        if K < 0 and ratio < 1.0:
+        if ratio < 1.0:
             tail = t * (j + 2.0) / (1.0 - ratio)
-            if tail < 1e-17 * tot and (not tails or tail < 1e-14 * wgt or t == 0.0):
-                break
+            if tail < (1e-17 if K < 0 else 1e-300) * tot and (
+                not tails or tail < 1e-14 * wgt or tail < 1e-300 * tot or j > 20.0 * size
+            ):
+                break  # with finite lines: the infinite-lines limit (the full state weighs < 1e-300)
     scale = math.exp(-L)
     base = below * scale  # states below c, in the same scale
     Z = base + tot
@@ -216,7 +285,7 @@ def queue_metrics(A, c, K, th, tt, m, tails):
     m[M_EW_ADMITTED] = ew / adm_all if adm_all > 0.0 else 0.0
     m[M_ASA] = ews / served if served > 0.0 else np.inf
     m[M_EQ] = eq / Z
-    m[M_OCC] = A * m[M_SERVED] / c if c > 0.0 else 0.0
+    m[M_OCC] = min(A * m[M_SERVED] / c, 1.0) if c > 0.0 else 0.0  # <= 1 but for rounding
 
 
 @kernel
@@ -229,8 +298,11 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
     inverses. ``tol`` ends an unlimited sum; ``ks`` >= 0 is a point below the load where
     1/B is known exactly (``yks``, computed once per search) to carry up to c.
     """
+    A, c, th = _flush(A), _flush(c), _flush(th)
     # the closed forms of queue_metrics, for the one metric
     sl_like = what == M_SERVED or what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_VIRTUAL
+    if queue_size(A, c, K, th) > MAX_POSITIONS:
+        return np.nan
     if A == 0.0:
         return 1.0 if sl_like or what == M_SL_ADMITTED else 0.0
     if c <= 0.0 and K == 0:
@@ -254,14 +326,14 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
         if what == M_ASA or what == M_BLOCK or what == M_WAIT or what == M_ABANDON:
             return 0.0
         return 1.0
-    below = (c / A * yprev) if c >= 1.0 else (y - 1.0)
+    below = _below(c, A, y, yprev)
     if th == 0.0 and K < 0:  # Erlang C
         if c <= A:
             if what == M_WAIT or what == M_SERVED or what == M_OCC:
                 return 1.0
             return np.inf if what == M_ASA else 0.0
         den = y * (c - A) + A
-        C = c / den
+        C = min(c / den, 1.0)
         if what == M_WAIT:
             return C
         if what == M_ASA:
@@ -328,8 +400,8 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
             acc /= _BIG
             L += _LOG_BIG
         j += 1
-        if K < 0 and (j & 7) == 0 and ratio < 1.0 and t * (j + 2.0) < tol * tot * (1.0 - ratio):
-            break
+        if (j & 7) == 0 and ratio < 1.0 and t * (j + 2.0) < (tol if K < 0 else 1e-300) * tot * (1.0 - ratio):
+            break  # with finite lines: the infinite-lines limit, as in queue_metrics
     base = below * math.exp(-L)
     Z = base + tot
     served = base + srv
@@ -342,7 +414,7 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
     if what == M_SERVED:
         return served / Z
     if what == M_OCC:
-        return A * served / Z / c if c > 0.0 else 0.0
+        return min(A * served / Z / c, 1.0) if c > 0.0 else 0.0
     if what == M_SL_OFFERED:
         return (base + acc) / Z
     if what == M_SL_ANSWERED:
@@ -369,28 +441,114 @@ def queue_metric_loop(A, c, K, th, tt, what, out):
 
 
 @kernel
-def redial_metrics(A0, c, K, th, tt, rb, ra, tol, max_iter, tails, m, res):
-    """Fixed point A = A0 + A (rb P(block) + ra P(abandon)); res <- (A, retrial, it, conv)."""
-    A = A0
-    queue_metrics(A, c, K, th, tt, m, tails)
+def queue_loss(A, c, K, th, lb):
+    """P(busy signal) and P(abandon) into lb[0], lb[1]: the sums of `queue_metrics` for these
+    two alone, term for term (the redial fixed point and the lines search); NaN beyond
+    ``MAX_POSITIONS``."""
+    A, c, th = _flush(A), _flush(c), _flush(th)
+    if queue_size(A, c, K, th) > MAX_POSITIONS:
+        lb[0] = np.nan
+        lb[1] = np.nan
+        return
+    lb[0] = 0.0
+    lb[1] = 0.0
+    if A == 0.0:
+        return
+    if c <= 0.0 and (K == 0 or th == 0.0):
+        lb[0] = 1.0 if K >= 0 else 0.0
+        return
+    if c > 0.0:
+        y, yprev = inv_erlang_b(c, A)
+    else:
+        y, yprev = 1.0, 0.0
+    if not math.isfinite(y) or y > Y_MAX or (th == 0.0 and K < 0):
+        return  # never reached, or Erlang C: no busy signal, nobody hangs up
+    below = _below(c, A, y, yprev)
+    t = 1.0
+    L = 0.0
+    tot = 0.0
+    ab = 0.0
+    tK = 0.0
+    j = 0
+    while True:
+        if K >= 0 and j == K:
+            tK = t
+            tot += t
+            break
+        d = c + (j + 1.0) * th
+        s = c / d if c > 0.0 else 0.0
+        tot += t
+        ab += t * (1.0 - s)
+        ratio = A / d
+        t *= ratio
+        if t > _BIG:
+            t /= _BIG
+            tot /= _BIG
+            ab /= _BIG
+            L += _LOG_BIG
+        j += 1
+        if ratio < 1.0 and t * (j + 2.0) / (1.0 - ratio) < (1e-17 if K < 0 else 1e-300) * tot:
+            break
+    Z = below * math.exp(-L) + tot
+    lb[0] = tK / Z
+    lb[1] = ab / Z
+
+
+@kernel
+def redial_load(A0, c, K, th, rb, ra, tol, max_iter, lb, res):
+    """The redial fixed point A = F(A) = A0 + A (rb P(block) + ra P(abandon)), by `queue_loss`.
+
+    F grows with A and F(A0) >= A0, so the plain iteration from A0 climbs to the least fixed
+    point, but slowly where F's slope nears 1 (about 200 steps at redial_blocked = 0.9 on a
+    busy queue). Each step here is the secant through the last two points of G = F - A when
+    it falls inside the bracket (largest A with G > 0, smallest with G < 0), else the plain
+    step; converged when |G(A)| <= tol F(A). It stops unconverged after ``max_iter`` steps,
+    above 1e15 Erlangs or where the queue outgrows ``MAX_POSITIONS``.
+    res <- (A, A - A0, steps, converged); lb <- (P(block), P(abandon)) at A (NaN: A0 itself
+    is beyond the budget).
+    """
+    x = A0
+    queue_loss(x, c, K, th, lb)
     it = 0
     conv = rb == 0.0 and ra == 0.0
-    if not conv:
+    if not conv and lb[0] == lb[0]:
+        lo = A0
+        hi = np.inf
+        xp = np.nan
+        gp = np.nan
         for it in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
-            A_new = A0 + A * (rb * m[M_BLOCK] + ra * m[M_ABANDON])
-            if not math.isfinite(A_new) or A_new > 1e15:
-                A = A_new
-                break
-            queue_metrics(A_new, c, K, th, tt, m, tails)
-            if abs(A_new - A) <= tol * max(A_new, 1e-300):
-                A = A_new
+            f = A0 + x * (rb * lb[0] + ra * lb[1])
+            g = f - x
+            if abs(g) <= tol * max(f, 1e-300):
                 conv = True
                 break
-            A = A_new
-    res[0] = A
-    res[1] = A - A0
+            if g > 0.0:
+                lo = max(lo, x)
+            else:
+                hi = min(hi, x)
+            nxt = f
+            if gp == gp and g != gp:
+                xs = x - g * (x - xp) / (g - gp)
+                if lo < xs < hi:
+                    nxt = xs
+            if not (nxt <= 1e15) or queue_size(nxt, c, K, th) > MAX_POSITIONS:
+                break
+            xp = x
+            gp = g
+            x = nxt
+            queue_loss(x, c, K, th, lb)
+    res[0] = x
+    res[1] = x - A0
     res[2] = it
     res[3] = 1.0 if conv else 0.0
+
+
+@kernel
+def redial_metrics(A0, c, K, th, tt, rb, ra, tol, max_iter, tails, m, res):
+    """Every metric at the redial fixed point (`redial_load`); res <- (A, retrial, it, conv)."""
+    lb = np.empty(2)
+    redial_load(A0, c, K, th, rb, ra, tol, max_iter, lb, res)
+    queue_metrics(res[0], c, K, th, tt, m, tails)
 
 
 @kernel

@@ -7,6 +7,9 @@ staffings around a guess instead of walking every one.
 ``redial`` is None for a queue without redials: numba then drops the redial branch, and
 a search without redials compiles neither the fixed point nor `queue.queue_metrics`.
 Otherwise it holds the redial fractions (blocked, abandoned) of the element.
+
+Both searches return -2 when a probe's queue is beyond the sums' budget
+(`queue.MAX_POSITIONS`): the public functions then raise an error that names it.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ import math
 
 import numpy as np
 
-from cxqueue.analytic._kernels import GOAL_SL, M_BLOCK, M_SL_ANSWERED, M_SL_OFFERED, M_SL_VIRTUAL, N_METRICS, erlang_c
+from cxqueue.analytic._kernels import GOAL_SL, M_SL_ANSWERED, M_SL_OFFERED, M_SL_VIRTUAL, erlang_c
 from cxqueue.analytic._kernels._jit import inline, kernel
-from cxqueue.analytic._kernels.erlang_b import inv_b_cf
-from cxqueue.analytic._kernels.queue import queue_one, redial_metrics
+from cxqueue.analytic._kernels.erlang_b import ASYM_LOAD, inv_b_cf
+from cxqueue.analytic._kernels.queue import queue_one, redial_load
 
 _FIXED_POINT_ITER = 500  # cap of the redial fixed point inside a search (tolerance 1e-12)
 
@@ -42,12 +45,12 @@ def agents_search(A, lines, th, tt, redial, what, goal, upper, min_agents, guess
     if A == 0.0:
         return int(lo_ok)
     if redial is not None:
-        m = np.empty(N_METRICS)
+        lb = np.empty(2)
         res = np.empty(4)
     # one exact Erlang B start 3 sqrt(A) below the load serves every probe of this search
     ks = -1.0
     yks = 0.0
-    if A > 9.0:
+    if 9.0 < A <= ASYM_LOAD:
         ks = float(math.floor(A - 3.0 * math.sqrt(A)))
         yks = inv_b_cf(ks + 1.0, A)
     if guess < 0.0:
@@ -75,11 +78,15 @@ def agents_search(A, lines, th, tt, redial, what, goal, upper, min_agents, guess
             if redial[0] != 0.0 or redial[1] != 0.0:
                 plain = False
                 it = np.int64(_FIXED_POINT_ITER)
-                redial_metrics(A, n, K, th, tt, redial[0], redial[1], 1e-12, it, np.bool_(False), m, res)
+                redial_load(A, n, K, th, redial[0], redial[1], 1e-12, it, lb, res)
+                if lb[0] != lb[0]:
+                    return -2
                 if res[3] == 1.0:
-                    v = m[what]
+                    v = queue_one(res[0], n, K, th, tt, what, 1e-17, -1.0, 0.0)
         if plain:
             v = queue_one(A, n, K, th, tt, what, 1e-12, ks, yks)
+            if v != v:
+                return -2
             if abs(v - goal) <= 1e-9 * max(1.0, abs(goal)):
                 v = queue_one(A, n, K, th, tt, what, 1e-17, ks, yks)
         ok = v == v and (v <= goal if upper else v >= goal)
@@ -119,6 +126,8 @@ def agents_search(A, lines, th, tt, redial, what, goal, upper, min_agents, guess
                 est = lo + (goal - vlo) * (hi - lo) / (vhi - vlo)  # regula falsi on the bracket
             elif pv == pv and v == v and pv != v and px != n:
                 est = n + (goal - v) * (n - px) / (v - pv)  # secant through the last two probes
+            if not (abs(est) < 1e18):  # NaN, or beyond any count (an infinite goal, say): no estimate
+                est = np.nan
             px = n
             pv = v
             if hi >= 0.0 and (repeat >= 1 or est != est):
@@ -164,11 +173,12 @@ def agents_search_loop(A, lines, th, tt, redial, what, goal, upper, min_agents, 
 @inline
 def lines_search(A, c, th, tt, rb, ra, goal, cap):
     """Smallest integer N >= c with P(block) <= goal (blocking falls as lines grow); -1 if
-    not even ``cap`` lines meet it (or the redial fixed point never converges there).
+    not even ``cap`` lines meet it (or the redial fixed point never converges there); -2
+    where a probe's queue is beyond the budget of the sums.
 
     Doubles the step up from ``ceil(c)`` until a count meets the goal, then bisects.
     """
-    m = np.empty(N_METRICS)
+    lb = np.empty(2)
     res = np.empty(4)
     lo = float(math.ceil(c)) - 1.0
     hi = lo + 1.0
@@ -177,8 +187,10 @@ def lines_search(A, c, th, tt, rb, ra, goal, cap):
     phase = 0  # 0: stepping up, 1: the cap as the last try, 2: bisection
     while True:
         K = math.floor(n - c + 1e-9)
-        redial_metrics(A, c, K, th, tt, rb, ra, 1e-12, np.int64(_FIXED_POINT_ITER), np.bool_(False), m, res)
-        ok = res[3] == 1.0 and m[M_BLOCK] <= goal
+        redial_load(A, c, K, th, rb, ra, 1e-12, np.int64(_FIXED_POINT_ITER), lb, res)
+        if lb[0] != lb[0]:
+            return -2
+        ok = res[3] == 1.0 and lb[0] <= goal
         if phase == 0 and not ok:
             lo = n
             step *= 2.0
