@@ -203,15 +203,23 @@ class ResultStore:
         if self.path.exists() and self.path.is_dir():
             raise ConfigError(f"store must be a file path; {str(self.path)!r} is a directory")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = sqlite3.connect(self.path, timeout=30.0)
-            self._con.row_factory = sqlite3.Row
-            self._con.execute("PRAGMA journal_mode=WAL")
-            self._con.execute("PRAGMA synchronous=NORMAL")
-            self._con.executescript(_SCHEMA)
-            found = self._con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"store {str(self.path)!r} is not a cxqueue sweep store ({exc})") from None
+        self._con = sqlite3.connect(self.path, timeout=30.0)
+        self._con.row_factory = sqlite3.Row
+        for attempt in range(200):  # two runs creating one store at once: switching to WAL may be busy
+            try:
+                self._con.execute("PRAGMA journal_mode=WAL")
+                self._con.execute("PRAGMA synchronous=NORMAL")
+                self._con.executescript(_SCHEMA)
+                found = self._con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                break
+            except sqlite3.OperationalError as exc:
+                if ("locked" not in str(exc) and "busy" not in str(exc)) or attempt == 199:
+                    self._con.close()
+                    raise ConfigError(f"store {str(self.path)!r} is not a cxqueue sweep store ({exc})") from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError as exc:
+                self._con.close()
+                raise ConfigError(f"store {str(self.path)!r} is not a cxqueue sweep store ({exc})") from None
         if found is None:
             with self._con:
                 self._con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
