@@ -25,7 +25,7 @@ ALLOWED = {
     "sim": {"scenario"},
     "config": {"scenario", "data"},
     "forecast": {"scenario", "data", "plots"},
-    "optimize": {"scenario", "analytic", "sim"},
+    "optimize": {"scenario", "analytic", "sim", "forecast"},
     "replay": {"scenario", "data", "sim"},
     "plan": {"scenario", "analytic", "data", "forecast", "sim", "optimize", "config", "replay", "plots"},
     "sweep": {"scenario", "analytic", "data", "sim", "optimize", "config", "plots"},

@@ -1,6 +1,8 @@
 """Optimizers: staffing per interval, shift scheduling, phone lines and opening hours.
 
 * `staffing_requirements`: agents per interval (SIPP, lag-SIPP, ISA) for a service target;
+* `staffing_for_forecast`: the same for a dated `cxqueue.forecast.IntervalForecast` under a
+  policy (staff the mean, a quantile of the day factor, or the expected service level);
 * `staff_table`: the same, stationary, for arrays of calls and AHT, with the KPIs (``cxqueue staff``);
 * `schedule_shifts` / `solve_covering`: shift scheduling by MILP (scipy's HiGHS);
 * `size_lines`: lines for a busy-signal target with Erlang X and redials;
@@ -15,6 +17,7 @@ from cxqueue.optimize.lines import LinePlan, size_lines
 from cxqueue.optimize.requirements import StaffingRequirements, staffing_requirements
 from cxqueue.optimize.shifts import ChosenShift, ShiftSchedule, UnmetInterval, schedule_shifts, solve_covering
 from cxqueue.optimize.staff_table import StaffTable, staff_table
+from cxqueue.optimize.uncertain import UncertainStaffing, staffing_for_forecast
 
 __all__ = [
     "ChosenShift",
@@ -24,6 +27,7 @@ __all__ = [
     "ShiftSchedule",
     "StaffTable",
     "StaffingRequirements",
+    "UncertainStaffing",
     "UnmetInterval",
     "evaluate_opening_hours",
     "schedule_shifts",
@@ -31,6 +35,7 @@ __all__ = [
     "size_lines",
     "solve_covering",
     "staff_table",
+    "staffing_for_forecast",
     "staffing_requirements",
 ]
 
