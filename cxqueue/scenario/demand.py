@@ -13,6 +13,11 @@ from cxqueue.scenario._plain import PlainDict
 __all__ = ["Forecast"]
 
 
+#: the most calls one interval may hold, and the longest mean handle time (seconds)
+MAX_CALLS = 1e9
+MAX_AHT_S = 86400.0
+
+
 @dataclass(frozen=True, eq=False)
 class Forecast(PlainDict):
     """Calls and mean handle time per interval.
@@ -38,12 +43,14 @@ class Forecast(PlainDict):
     def __post_init__(self):
         calls = v.frozen_array("calls", self.calls)
         v.check("calls", calls, calls >= 0, ">= 0")
+        # beyond these no call center exists (a unit or parsing error), and the models' work would not be bounded
+        v.check("calls", calls, calls <= MAX_CALLS, f"<= {MAX_CALLS:.0e} per interval")
         aht = v.as_float_array("aht_s", self.aht_s)
         aht = np.broadcast_to(aht, calls.shape) if aht.ndim == 0 else aht
         if aht.shape != calls.shape:
             raise ConfigError(f"aht_s must have one value per interval ({calls.size}); got shape {aht.shape}")
         aht = v.frozen_array("aht_s", aht)
-        v.check("aht_s", aht, aht > 0, "> 0")
+        v.check("aht_s", aht, (aht > 0) & (aht <= MAX_AHT_S), f"> 0 and <= {MAX_AHT_S:g} (a day)")
         object.__setattr__(self, "calls", calls)
         object.__setattr__(self, "aht_s", aht)
         object.__setattr__(self, "interval_s", float(v.positive_array("interval_s", self.interval_s)))

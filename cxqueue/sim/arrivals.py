@@ -18,6 +18,7 @@ not need is a 1 x 1 dummy and its flag in `Callers.uses` is False.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,10 @@ from cxqueue.units import DAY, WEEK
 __all__ = ["Callers", "arrival_iv", "open_windows", "sample_callers"]
 
 _BLOCK = 1 << 20  # rows sampled at a time, to bound temporary memory
+#: one replication may take at most this share of the machine's free memory
+_MEMORY_SHARE = 0.5
+#: the engines' own memory per caller besides the tables (state, log rows, counters), bytes
+_BYTES_PER_CALLER = 256
 
 _TABLES = (
     "handle_unit",
@@ -215,13 +220,52 @@ def sample_callers(scenario: Scenario, seed, *, arrival_s=None) -> Callers:
     return _sample(scenario, seed, trace)
 
 
+def _free_bytes() -> float:
+    """Memory the system can still give (MemAvailable); inf where it cannot tell."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024.0
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    try:  # pragma: no cover - other POSIX systems
+        return float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover
+        return math.inf
+
+
+def _check_size(scenario: Scenario, n: float, attempts: int) -> None:
+    """Stop before a replication that would not fit in memory, with the figure it would need."""
+    red, cb = scenario.redials, scenario.callbacks
+    tables = 1 + (not scenario.patience.is_none) + 2 * scenario.ivr.enabled + 2 * (cb is not None)
+    if red.enabled:
+        tables += 1 + sum(p > 0 for p in (red.blocked, red.abandoned, red.closed))
+    need = n * (attempts * tables * 8.0 + _BYTES_PER_CALLER)
+    free = _free_bytes()
+    if need > _MEMORY_SHARE * free:
+        hint = (
+            "lower redials.max_attempts ([redials].max_attempts; few customers try more than 20 times)"
+            if attempts > 20
+            else "simulate a shorter horizon or fewer calls per run"
+        )
+        raise ConfigError(
+            f"simulating {n:,.0f} callers with {attempts:,} attempt column(s) each needs about "
+            f"{need / 2**30:.1f} GiB, more than half of the {free / 2**30:.1f} GiB free: {hint}"
+        )
+
+
 def _sample(scenario: Scenario, seed, trace: np.ndarray | None) -> Callers:
     """`sample_callers` on a checked trace (None: Poisson arrivals)."""
+    red = scenario.redials
+    attempts = int(red.max_attempts) if red.enabled else 1
+    f = scenario.forecast
+    expected = float(f.calls.sum()) * (1.0 + 4.0 * scenario.day_factor_cv) if trace is None else trace.size
+    _check_size(scenario, expected, attempts)  # before anything is drawn
     streams = _rng.purpose_streams(seed)
     arrival = _arrival_times(scenario, streams) if trace is None else trace
     n = arrival.size
-    red = scenario.redials
-    attempts = int(red.max_attempts) if red.enabled else 1
+    _check_size(scenario, n, attempts)
     prio = scenario.priority
     if len(prio.shares) > 1:
         cls = streams["priority"].choice(len(prio.shares), size=n, p=np.asarray(prio.shares)).astype(np.int64)

@@ -43,6 +43,19 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
 def test_hostile_config_gets_a_clear_error(tmp_path, capsys, text, code, message):
     path = tmp_path / "c.toml"
     path.write_text(text)
+    _check(tmp_path, capsys, path, code, message)
+
+
+def test_an_interval_csv_with_a_1e300_cell_is_refused_not_a_hang(tmp_path, capsys):
+    # issue 11: the file was accepted ("0 dropped") and `cxqueue plan` hung in the requirements
+    rows = ["calls,aht_s"] + [f"{1e300 if i == 40 else 20},180" for i in range(96)]
+    (tmp_path / "big.csv").write_text("\n".join(rows) + "\n")
+    path = tmp_path / "c.toml"
+    path.write_text('[demand]\ncsv = "big.csv"\n' + SHIFT)
+    _check(tmp_path, capsys, path, EXIT_USAGE, "calls must be <= 1e+09 per interval; 1 of 96 values break it")
+
+
+def _check(tmp_path, capsys, path, code, message):
     assert main(["plan", str(path), "--out", str(tmp_path / "p"), "--quick", "--quiet"], out=io.StringIO()) == code
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
