@@ -37,6 +37,17 @@ def _metric(fn, actual: str, mean: str, doc: str) -> property:
     return property(lambda self: fn(getattr(self, actual), getattr(self, mean)), doc=doc)
 
 
+def _coverage(prefix: str, level: int) -> property:
+    """The share of actual values (intervals, or ``daily_`` totals) inside the central `level` % band."""
+
+    def share(self) -> float:
+        x = getattr(self, f"{prefix}actual")
+        lo, hi = getattr(self, f"{prefix}lo{level}"), getattr(self, f"{prefix}hi{level}")
+        return float(np.mean((x >= lo) & (x <= hi)))
+
+    return property(share, doc=f"Share of the {prefix or 'interval '}actuals inside the {level} % band.")
+
+
 def _mae(actual: np.ndarray, mean: np.ndarray) -> float:
     return float(np.mean(np.abs(actual - mean)))
 
@@ -103,25 +114,10 @@ class Backtest:
     daily_mae = _metric(_mae, "daily_actual", "daily_mean", "Mean absolute error of the daily totals.")
     daily_mape = _metric(_mape, "daily_actual", "daily_mean", "Mean absolute percentage error of the daily totals.")
 
-    @staticmethod
-    def _cover(x, lo, hi) -> float:
-        return float(np.mean((x >= lo) & (x <= hi)))
-
-    @property
-    def coverage_50(self) -> float:
-        return self._cover(self.actual, self.lo50, self.hi50)
-
-    @property
-    def coverage_90(self) -> float:
-        return self._cover(self.actual, self.lo90, self.hi90)
-
-    @property
-    def daily_coverage_50(self) -> float:
-        return self._cover(self.daily_actual, self.daily_lo50, self.daily_hi50)
-
-    @property
-    def daily_coverage_90(self) -> float:
-        return self._cover(self.daily_actual, self.daily_lo90, self.daily_hi90)
+    coverage_50 = _coverage("", 50)
+    coverage_90 = _coverage("", 90)
+    daily_coverage_50 = _coverage("daily_", 50)
+    daily_coverage_90 = _coverage("daily_", 90)
 
     @property
     def known_total_rmse(self) -> float:

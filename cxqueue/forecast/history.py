@@ -164,10 +164,10 @@ class IntervalHistory:
         Examples
         --------
         >>> import tempfile, pathlib
+        >>> rows = ["DateTime,Calls"] + [f"2003-03-0{d}T07:0{m}:00Z,{c}" for d, m, c in
+        ...         [(3, 0, 111), (3, 5, 98), (4, 0, 120), (4, 5, 101)]]
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "counts.csv"
-        >>> _ = p.write_text("DateTime,Calls\\n2003-03-03T07:00:00Z,111\\n2003-03-03T07:05:00Z,98\\n"
-        ...                  "2003-03-04T07:00:00Z,120\\n2003-03-04T07:05:00Z,101\\n")
-        >>> h = IntervalHistory.from_csv(p)
+        >>> h = IntervalHistory.from_csv(p) if p.write_text("\\n".join(rows)) else None
         >>> h.counts.tolist(), h.interval_s, h.first_start_s
         ([[111.0, 98.0], [120.0, 101.0]], 300.0, 25200.0)
         """

@@ -13,6 +13,9 @@ INF = math.inf
 aht = st.floats(30.0, 900.0)  # mean handle time, s
 threshold = st.floats(0.0, 120.0)  # answer within, s
 patience_ratio = st.floats(0.1, 10.0)  # mean patience / AHT
+maybe_patience = st.one_of(st.just(INF), patience_ratio)  # or callers who never hang up
+# a queue on finite lines: lines = int(A * spare) + extra
+finite_lines = dict(A=st.floats(0.05, 150.0), spare=st.floats(0.3, 2.0), extra=st.integers(0, 40))
 levels = st.floats(0.05, 0.99)
 caps = st.one_of(st.none(), st.floats(0.5, 1.0))  # occupancy caps
 BASES = ("offered", "answered", "virtual")

@@ -22,6 +22,9 @@ NAN, INF = math.nan, math.inf
 # every public function with one valid call (positional parameters passed by name)
 A_KW = dict(offered_load=10.0, agents=14, aht_s=180.0, mean_patience_s=300.0)
 X_KW = dict(offered_load=10.0, agents=14, lines=20, aht_s=180.0, mean_patience_s=300.0)
+# the inverses: the same queue without agents, with an occupancy cap
+A_INV = dict(offered_load=10.0, aht_s=180.0, mean_patience_s=300.0, max_occupancy=0.9)
+X_INV = dict(A_INV, lines=20)
 FUNCTIONS = {
     "offered_load": (cxqueue.offered_load, dict(calls=100.0, interval_s=1800.0, aht_s=180.0)),
     "erlang_b.blocking_probability": (erlang_b.blocking_probability, dict(offered_load=10.0, lines=12)),
@@ -55,24 +58,10 @@ FUNCTIONS = {
     "erlang_a.occupancy": (erlang_a.occupancy, A_KW),
     "erlang_a.agents_for_service_level": (
         erlang_a.agents_for_service_level,
-        dict(
-            offered_load=10.0,
-            aht_s=180.0,
-            mean_patience_s=300.0,
-            answer_within_s=20.0,
-            level=0.8,
-            basis="virtual",
-            max_occupancy=0.9,
-        ),
+        dict(A_INV, answer_within_s=20.0, level=0.8, basis="virtual"),
     ),
-    "erlang_a.agents_for_asa": (
-        erlang_a.agents_for_asa,
-        dict(offered_load=10.0, aht_s=180.0, mean_patience_s=300.0, max_asa_s=10.0, max_occupancy=0.9),
-    ),
-    "erlang_a.agents_for_abandon_rate": (
-        erlang_a.agents_for_abandon_rate,
-        dict(offered_load=10.0, aht_s=180.0, mean_patience_s=300.0, max_abandon=0.05, max_occupancy=0.9),
-    ),
+    "erlang_a.agents_for_asa": (erlang_a.agents_for_asa, dict(A_INV, max_asa_s=10.0)),
+    "erlang_a.agents_for_abandon_rate": (erlang_a.agents_for_abandon_rate, dict(A_INV, max_abandon=0.05)),
     "erlang_x.metrics": (
         erlang_x.metrics,
         dict(X_KW, answer_within_s=20.0, redial_blocked=0.5, redial_abandoned=0.3),
@@ -89,27 +78,10 @@ FUNCTIONS = {
     "erlang_x.occupancy": (erlang_x.occupancy, X_KW),
     "erlang_x.agents_for_service_level": (
         erlang_x.agents_for_service_level,
-        dict(
-            offered_load=10.0,
-            lines=20,
-            aht_s=180.0,
-            answer_within_s=20.0,
-            level=0.8,
-            mean_patience_s=300.0,
-            basis="answered",
-            max_occupancy=0.9,
-            redial_blocked=0.5,
-            redial_abandoned=0.3,
-        ),
+        dict(X_INV, answer_within_s=20.0, level=0.8, basis="answered", redial_blocked=0.5, redial_abandoned=0.3),
     ),
-    "erlang_x.agents_for_asa": (
-        erlang_x.agents_for_asa,
-        dict(offered_load=10.0, lines=20, aht_s=180.0, max_asa_s=10.0, mean_patience_s=300.0, max_occupancy=0.9),
-    ),
-    "erlang_x.agents_for_abandon_rate": (
-        erlang_x.agents_for_abandon_rate,
-        dict(offered_load=10.0, lines=20, aht_s=180.0, mean_patience_s=300.0, max_abandon=0.05, max_occupancy=0.9),
-    ),
+    "erlang_x.agents_for_asa": (erlang_x.agents_for_asa, dict(X_INV, max_asa_s=10.0)),
+    "erlang_x.agents_for_abandon_rate": (erlang_x.agents_for_abandon_rate, dict(X_INV, max_abandon=0.05)),
     "erlang_x.lines_for_blocking": (
         erlang_x.lines_for_blocking,
         dict(offered_load=10.0, agents=12, aht_s=180.0, blocking=0.01, mean_patience_s=300.0, redial_blocked=0.3),

@@ -16,7 +16,18 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from cxqueue import InfeasibleError, erlang_a, erlang_b, erlang_c, erlang_x
-from tests.analytic.strategies import BASES, INF, aht, caps, levels, patience_ratio, profile, threshold
+from tests.analytic.strategies import (
+    BASES,
+    INF,
+    aht,
+    caps,
+    finite_lines,
+    levels,
+    maybe_patience,
+    patience_ratio,
+    profile,
+    threshold,
+)
 
 loads = st.floats(0.05, 400.0)
 
@@ -77,11 +88,15 @@ def test_erlang_a_agents_for_service_level_is_minimal(A, aht_s, ratio, t_s, leve
     assert only_last(ok), (n, first_meeting(ok))
 
 
-# a cap on the mean wait (seconds) or on abandonment, with the forward function it bounds
-A_CAPS = {
-    "asa": (st.floats(0.5, 300.0), erlang_a.average_speed_of_answer, erlang_a.agents_for_asa, "max_asa_s"),
-    "abandon": (st.floats(0.002, 0.6), erlang_a.abandon_probability, erlang_a.agents_for_abandon_rate, "max_abandon"),
-}
+def caps_of(model) -> dict:
+    """A cap on the mean wait (seconds) or on abandonment: its draws, the forward function it bounds, the inverse."""
+    return {
+        "asa": (st.floats(0.5, 300.0), model.average_speed_of_answer, model.agents_for_asa, "max_asa_s"),
+        "abandon": (st.floats(0.002, 0.6), model.abandon_probability, model.agents_for_abandon_rate, "max_abandon"),
+    }
+
+
+A_CAPS = caps_of(erlang_a)
 
 
 @pytest.mark.parametrize("goal_name", A_CAPS)
@@ -137,11 +152,9 @@ def _lines(A, spare, extra):
 
 @profile(40)
 @given(
-    A=st.floats(0.05, 150.0),
-    spare=st.floats(0.3, 2.0),
-    extra=st.integers(0, 40),
+    **finite_lines,
     aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
+    ratio=maybe_patience,
     t_s=threshold,
     level=levels,
     basis=st.sampled_from(BASES),
@@ -161,21 +174,17 @@ def test_erlang_x_agents_for_service_level_is_minimal(A, spare, extra, aht_s, ra
     assert only_last(ok[: n + 1]), (n, first_meeting(ok))
 
 
-# a cap on the mean wait (seconds) or on abandonment, with the forward function it bounds
-X_CAPS = {
-    "asa": (st.floats(0.5, 300.0), erlang_x.average_speed_of_answer, erlang_x.agents_for_asa, "max_asa_s"),
-    "abandon": (st.floats(0.002, 0.6), erlang_x.abandon_probability, erlang_x.agents_for_abandon_rate, "max_abandon"),
-}
+X_CAPS = caps_of(erlang_x)
 
 
 @pytest.mark.parametrize("cap", X_CAPS)
 def test_erlang_x_agents_for_a_cap_is_minimal(cap):
     goals, forward, inverse, name = X_CAPS[cap]
     # abandonment needs patience; the mean wait is capped with or without
-    ratios = patience_ratio if cap == "abandon" else st.one_of(st.just(INF), patience_ratio)
+    ratios = patience_ratio if cap == "abandon" else maybe_patience
 
     @profile(40)
-    @given(A=st.floats(0.05, 150.0), spare=st.floats(0.3, 2.0), extra=st.integers(0, 40), aht_s=aht, ratio=ratios,
+    @given(**finite_lines, aht_s=aht, ratio=ratios,
            goal=goals)  # fmt: skip
     def check(A, spare, extra, aht_s, ratio, goal):
         lines = _lines(A, spare, extra)
@@ -196,7 +205,7 @@ def test_erlang_x_agents_for_a_cap_is_minimal(cap):
     A=st.floats(0.05, 100.0),
     agents=st.integers(1, 150),
     aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
+    ratio=maybe_patience,
     blocking=st.floats(0.001, 0.6),
 )
 def test_erlang_x_lines_for_blocking_is_minimal(A, agents, aht_s, ratio, blocking):

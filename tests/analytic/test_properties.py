@@ -26,7 +26,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cxqueue import erlang_a, erlang_b, erlang_c, erlang_x
-from tests.analytic.strategies import INF, aht, patience_ratio, profile, threshold
+from tests.analytic.strategies import INF, aht, finite_lines, maybe_patience, patience_ratio, profile, threshold
 
 METRIC_FIELDS = (
     "blocking",
@@ -164,7 +164,7 @@ QUEUES = dict(
     c=st.floats(0.5, 400.0),
     extra=st.one_of(st.just(INF), st.floats(0.0, 300.0)),
     aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
+    ratio=maybe_patience,
     t_s=threshold,
 )
 
@@ -219,15 +219,13 @@ def test_erlang_a_monotone_in_agents(A, aht_s, ratio, t_s):
 
 @profile(60)
 @given(
-    A=st.floats(0.05, 150.0),
-    spare=st.floats(0.5, 2.0),
-    extra=st.integers(1, 40),
+    **finite_lines,
     aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
+    ratio=maybe_patience,
     t_s=threshold,
 )
 def test_erlang_x_monotone_in_agents(A, spare, extra, aht_s, ratio, t_s):
-    lines = int(A * spare) + extra
+    lines = max(int(A * spare) + extra, 1)  # at least one line, so that one agent can answer
     c = np.arange(1, lines + 1)
     m = erlang_x.metrics(A, c, lines, aht_s=aht_s, mean_patience_s=aht_s * ratio, answer_within_s=t_s)
     for name in ("abandon_probability", "average_speed_of_answer_s", "mean_wait_s", "mean_queue"):
@@ -252,7 +250,7 @@ def test_erlang_b_monotone_in_lines(A, start):
     A=st.floats(0.05, 150.0),
     c=st.integers(1, 200),
     aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
+    ratio=maybe_patience,
     t_s=threshold,
 )
 def test_erlang_x_monotone_in_lines(A, c, aht_s, ratio, t_s):
@@ -297,7 +295,7 @@ def test_erlang_x_tends_to_erlang_a(A, c, aht_s, ratio, t_s):
 
 
 @profile(60)
-@given(A=st.floats(0.01, 500.0), c=st.floats(0.0, 600.0), aht_s=aht, ratio=st.one_of(st.just(INF), patience_ratio))
+@given(A=st.floats(0.01, 500.0), c=st.floats(0.0, 600.0), aht_s=aht, ratio=maybe_patience)
 def test_erlang_x_without_waiting_places_is_erlang_b(A, c, aht_s, ratio):
     m = erlang_x.metrics(A, c, c, aht_s=aht_s, mean_patience_s=aht_s * ratio)
     assert rel_err(m.blocking, erlang_b.blocking_probability(A, c)) < 1e-12
@@ -428,7 +426,7 @@ def test_extended_erlang_b_fixed_point(A0, lines, r):
     c=st.integers(1, 60),
     K=st.integers(0, 30),
     aht_s=aht,
-    ratio=st.one_of(st.just(INF), patience_ratio),
+    ratio=maybe_patience,
     rb=st.floats(0.0, 0.9),
     ra=st.floats(0.0, 0.9),
 )
