@@ -14,6 +14,7 @@ least the target level. Writes ``OUT/figure.png`` (cost against reliability) and
 
     python experiments/e005_forecast_to_plan/run.py            # full: every policy, ~1-2 minutes
     python experiments/e005_forecast_to_plan/run.py --quick    # the mean and p = 0.9 only
+    python experiments/e005_forecast_to_plan/run.py --out /tmp/e005
 """
 
 from __future__ import annotations
