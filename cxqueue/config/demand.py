@@ -47,10 +47,10 @@ class DemandReader:
         raise ConfigError(f"{self.source}: {msg}")
 
     def demand(self, t: S.Table):
-        given = [k for k in ("profile", "history", "csv", "calls") if k in t.values]
+        given = [k for k in ("profile", "history", "csv", "calls", "forecast") if k in t.values]
         if len(given) != 1:
             got = "none" if not given else ", ".join(t.where(k) for k in given)
-            self.fail(f"[demand] needs exactly one of profile, history, csv or calls; got {got}")
+            self.fail(f"[demand] needs exactly one of profile, history, csv, calls or forecast; got {got}")
         kind = given[0]
         if "fallback_profile" in t.values and kind != "history":
             self.fail(f"{t.where('fallback_profile')} is only used with [demand].history; got {t.where(kind)}")
@@ -61,6 +61,8 @@ class DemandReader:
             return self.profile(t, t.values["profile"], "profile")
         if kind == "history":
             return self.history(t)
+        if kind == "forecast":
+            return self.dated(t)
         interval_s = t.get("interval_s", 900.0)
         start_s = WEEKDAYS.index(t.get("weekday", "monday")) * DAY + t.get("start", 0.0)
         if kind == "calls":
@@ -76,6 +78,65 @@ class DemandReader:
             return self.week(t, np.asarray(calls, dtype=np.float64), aht, interval_s), None, what
         forecast = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=start_s)
         return forecast, None, what
+
+    def dated(self, t: S.Table):
+        """``[demand].forecast``: dated days from `start`, forecast from a history, staffed by the policy."""
+        from cxqueue.forecast import fit
+        from cxqueue.forecast.run import read_interval_history
+
+        ft = S.read_table(self.source, "demand.forecast", t.values["forecast"], S.SCHEMA["demand.forecast"])
+        for k in ("history", "start"):
+            if k not in ft.values:
+                self.fail(f"{ft.where(k)} is required")
+        try:
+            paths = [self.resolve(ft, "history", x) for x in ft.values["history"]]
+        except _Missing as exc:
+            self.fail(str(exc))
+        for x, path in zip(ft.values["history"], paths, strict=True):
+            if not path.is_file():
+                self.fail(f"{ft.where('history')} file not found: {path} (from {S.show(x)})")
+        interval_s = t.get("interval_s", 900.0)
+        h = read_interval_history(paths)
+        if interval_s != h.interval_s:
+            if interval_s < h.interval_s or abs(interval_s / h.interval_s - round(interval_s / h.interval_s)) > 1e-9:
+                self.fail(
+                    f"{t.where('interval_s')} must be a multiple of the history's interval ({h.interval_s:g} s) to "
+                    f"sum it; got {t.raw('interval_s')}"
+                )
+            h = h.aggregate(interval_s, partial="drop")
+        start = np.datetime64(ft.values["start"], "D")
+        weeks = int(ft.get("weeks", 1))
+        fc = fit(h, method=ft.get("method", "auto")).forecast(start=start, days=7 * weeks)
+        policy, p = ft.get("policy", "mean"), float(ft.get("p", 0.9))
+        calls_at = fc.mean_at_day_factor(p) if policy == "quantile" else fc.mean
+        if fc.aht_s is None and "aht_s" not in t.values:
+            self.fail("[demand].aht_s is required with [demand].forecast: the history has no handle times")
+        per = round(7 * weeks * DAY / interval_s)
+        slot = ((fc.start - start.astype("datetime64[s]")).astype(np.int64) / interval_s).round().astype(np.int64)
+        calls = np.zeros(per)
+        calls[slot] = calls_at
+        if "aht_s" in t.values:
+            aht = np.full(per, float(t.values["aht_s"]))
+        else:
+            known = np.isfinite(fc.aht_s)
+            mean_aht = float(np.average(fc.aht_s[known], weights=np.maximum(fc.mean[known], 1e-12)))
+            aht = np.full(per, mean_aht)
+            aht[slot[known]] = fc.aht_s[known]
+        weekday = int((start.astype(np.int64) + 3) % 7)
+        last = start + np.timedelta64(7 * weeks - 1, "D")
+        promise = (
+            f"staffed for the day factor's {p:g}-quantile: the target holds in each interval on about {p:.0%} of "
+            "days; the calls below, and the simulation's check, are those of a day that busy"
+            if policy == "quantile"
+            else "staffed for the mean forecast: the target holds on an average day, not on busy ones"
+        )
+        self.notes.append(
+            f"dated plan {start} ({WEEKDAYS[weekday]}) .. {last}: {fc.method} forecast from {h.n_days} days of "
+            f"{h.source}; {promise}"
+        )
+        self.notes.extend(f"forecast: {w}" for w in fc.warnings)
+        f = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=weekday * DAY)
+        return f, None, f"forecast {start} .. {last} ({fc.method}, {policy})"
 
     def week(self, t: S.Table, calls: np.ndarray, aht, interval_s: float) -> Forecast:
         """One week from Monday 00:00 with the one-day pattern on each of ``[demand].days``."""

@@ -46,7 +46,8 @@ class Key:
 
     ``kind`` is one of ``str``, ``choice``, ``bool``, ``int``, ``float``, ``fraction``,
     ``duration``, ``time``, ``weekday``, ``weekdays``, ``paths``, ``numbers``,
-    ``fractions``, ``durations``, ``choices`` (a subset of `choices`), ``tables``.
+    ``fractions``, ``durations``, ``choices`` (a subset of `choices`), ``tables``, ``table``
+    (one inline table, read with its own schema), ``date`` (a TOML date such as 2026-12-07).
     ``low``/``low_open`` bound numbers from below (``>= low`` or ``> low``); fractions
     may exclude 1 with ``high_open``. ``fitted`` allows the string ``"fitted"`` (the
     value fitted from the ``[demand]`` history or profile); ``allow_24`` allows the
@@ -88,6 +89,8 @@ class Key:
             "fractions": "array of fractions",
             "durations": "array of numbers",
             "tables": "array of inline tables",
+            "table": "inline table",
+            "date": "date (YYYY-MM-DD)",
             "choices": "array of strings from " + ", ".join(f'`"{c}"`' for c in self.choices),
         }[self.kind]
         if self.fitted:
@@ -285,6 +288,19 @@ def _convert(key: Key, x, factor: float):
         if not items or not all(isinstance(p, str) and p.strip() for p in items):
             raise _Bad("a path or an array of paths (non-empty strings)")
         return tuple(items)
+    if k == "table":
+        if not isinstance(x, dict):
+            raise _Bad("an inline table such as { history = ..., start = 2026-12-07 }", type_word(x))
+        return x
+    if k == "date":
+        if isinstance(x, dt.date) and not isinstance(x, dt.datetime):
+            return x
+        if isinstance(x, str):
+            try:
+                return dt.date.fromisoformat(x)
+            except ValueError:
+                pass
+        raise _Bad("a date such as 2026-12-07", type_word(x))
     if k == "tables":
         items = _array(x, key, "inline tables")
         for i, t in enumerate(items):

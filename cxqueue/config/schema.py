@@ -83,6 +83,20 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("scale", "float", "multiplies every call count (growth, a busier month)", 1.0, low=0.0, low_open=True),
         Key("day_factor_cv", "float", "day-to-day variation of the volume (coefficient of variation of a "
             "factor drawn per day in the simulation)", 0.0, low=0.0),
+        Key("forecast", "table", "plan dated future days forecast from a history: "
+            "`{ history, start, weeks, method, policy, p }` (see below)"),
+    )),
+    ("demand.forecast", (
+        Key("history", "paths", "interval-count CSV or call log(s) (`cxqueue.forecast.run.read_interval_history`); "
+            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable", "required"),
+        Key("start", "date", "the first planned day (after the history's last day, at most 14 days later)",
+            "required"),
+        Key("weeks", "int", "weeks to plan from `start`", 1, low=1),
+        Key("method", "choice", "forecast method (`cxqueue.forecast.fit`)", "auto",
+            choices=("auto", "weekday_mean", "day_factor")),
+        Key("policy", "choice", "staff for the mean forecast, or for the day factor's `p`-quantile (the target "
+            "then holds on about a share `p` of days)", "mean", choices=("mean", "quantile")),
+        Key("p", "fraction", "share of days of the `quantile` policy", 0.9, low_open=True, high_open=True),
     )),
     ("handle", (
         Key("kind", "choice", "shape of the handle-time distribution; its mean is each interval's AHT",
@@ -227,9 +241,14 @@ SCHEMA: dict[str, dict[str, Key]] = {t: {k.name: k for k in keys} for t, keys in
 
 TABLE_DOCS: dict[str, str] = {
     "center": "Who the plan is for.",
-    "demand": "The calls to plan for. Give exactly one of `profile`, `history`, `csv` or `calls`. Counts are "
+    "demand": "The calls to plan for. Give exactly one of `profile`, `history`, `csv`, `calls` or `forecast`. "
+    "Counts are "
     "calls offered to agents (after the IVR); with `[ivr].self_service` > 0 the loader divides them by "
     "(1 - self_service) to get the calls that enter the IVR.",
+    "demand.forecast": "Dated future days forecast from a history (`cxqueue.forecast`), the inline table "
+    "`[demand].forecast`. The plan covers `weeks` weeks from `start` at `[demand].interval_s` (the history is "
+    "summed to it); its notes give the dates, the forecast's warnings and the policy's promise. AHT comes from the "
+    "history, or `[demand].aht_s` when it has none.",
     "handle": "Handle-time distribution (talk plus wrap-up). Its mean follows each interval's AHT.",
     "patience": "How long callers wait before they hang up. Without this table nobody hangs up.",
     "ivr": "An announcement or menu before the queue. Without this table there is none.",

@@ -292,7 +292,7 @@ BAD = [
     ("bad-profile", '[demand]\nprofile = "bank-2000"\n', '[demand].profile must be a profile shipped with cxqueue '
      '("bank-1999", "bank-1999-october"); got "bank-2000"'),
     ("two-sources", '[demand]\nprofile = "bank-1999"\ncalls = [1]\n',
-     "[demand] needs exactly one of profile, history, csv or calls; got [demand].profile, [demand].calls"),
+     "[demand] needs exactly one of profile, history, csv, calls or forecast; got [demand].profile, [demand].calls"),
     ("no-mean", D + '[patience]\nkind = "exponential"\n',
      '[patience].mean_s is required with kind = "exponential" (give mean_s, mean_min or mean_h)'),
     ("fitted-inline", C + '[patience]\nkind = "fitted"\n',

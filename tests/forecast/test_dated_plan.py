@@ -1,0 +1,86 @@
+"""``[demand].forecast`` (issue 14): a config plans dated future days forecast from a history,
+staffed for the mean or the day factor's p-quantile, and says so in its notes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from cxqueue.cli import EXIT_OK, main
+from cxqueue.config import loads_scenario
+from cxqueue.exceptions import ConfigError
+from cxqueue.forecast import fit
+
+HISTORY = "$CXQUEUE_DATA/us-bank-calls-2003/bank_calls.csv"
+SHIFTS = """
+[shifts.early]
+length_h = 8
+earliest_start = 07:00:00
+latest_start = 09:00:00
+start_step_min = 15
+
+[shifts.late]
+length_h = 8
+earliest_start = 12:00:00
+latest_start = 13:00:00
+start_step_min = 15
+"""
+
+
+def config(forecast: str, extra: str = "aht_s = 240\n") -> str:
+    return f"[demand]\nforecast = {{ {forecast} }}\n{extra}" + SHIFTS
+
+
+@pytest.fixture
+def data_env(data_dir, monkeypatch):
+    monkeypatch.setenv("CXQUEUE_DATA", str(data_dir))
+
+
+@pytest.mark.parametrize(("policy", "q"), [("mean", None), ("quantile", 0.9)])
+def test_the_week_holds_the_forecast_of_each_dated_interval(data_env, us_bank, policy, q):
+    extra = "" if q is None else f", p = {q}"
+    cfg = loads_scenario(config(f'history = "{HISTORY}", start = 2003-10-27, policy = "{policy}"{extra}'))
+    f = cfg.forecast
+    assert f.n_intervals == 7 * 96 and f.interval_s == 900.0 and f.start_s == 0.0  # a Monday, 00:00
+    fc = fit(us_bank.aggregate(900.0, partial="drop")).forecast(start="2003-10-27", days=7)
+    want = fc.mean if q is None else fc.mean_at_day_factor(q)
+    slot = ((fc.start - np.datetime64("2003-10-27T00:00")).astype(np.int64) // 900).astype(int)
+    assert np.allclose(f.calls[slot], want) and f.calls.sum() == pytest.approx(want.sum())
+    assert (f.calls[96 * 5 :] == 0).all()  # no weekend in the bank's history: none forecast
+    note = cfg.notes[0]
+    assert note.startswith("dated plan 2003-10-27 (monday) .. 2003-11-02: day_factor forecast from 164 days")
+    assert ("0.9-quantile" in note) == (q is not None)
+
+
+def test_a_dated_plan_runs_end_to_end(data_env, tmp_path):
+    path = tmp_path / "dated.toml"
+    path.write_text(config(f'history = "{HISTORY}", start = 2003-10-27, policy = "quantile"'))
+    out = io.StringIO()
+    code = main(
+        ["plan", str(path), "--out", str(tmp_path / "p"), "--quick", "--quiet", "--no-figures", "--json"], out=out
+    )
+    assert code == EXIT_OK
+    summary = json.loads((tmp_path / "p" / "summary.json").read_text())
+    assert any(n.startswith("dated plan 2003-10-27") for n in summary["notes"])
+    assert json.loads(out.getvalue())["simulated_service_level"] >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("forecast", "extra", "message"),
+    [
+        (f'history = "{HISTORY}"', "aht_s = 240\n", "[demand.forecast].start is required"),
+        (f'history = "{HISTORY}", start = 2003-06-02', "aht_s = 240\n", "2003-06-02"),
+        (f'history = "{HISTORY}", start = 2003-10-27', "", "[demand].aht_s is required with [demand].forecast"),
+        (f'history = "{HISTORY}", start = 2003-10-27', "aht_s = 240\ninterval_min = 7\n", "multiple of the history"),
+        (f'history = "{HISTORY}", start = "next monday"', "aht_s = 240\n", "a date such as 2026-12-07"),
+        (f'history = "{HISTORY}", start = 2003-10-27, p = 90', "aht_s = 240\n", "p must be a fraction"),
+        ('history = "missing.csv", start = 2003-10-27', "aht_s = 240\n", "file not found"),
+    ],
+)
+def test_bad_forecast_tables_name_the_key(data_env, forecast, extra, message):
+    with pytest.raises(ConfigError) as e:
+        loads_scenario(config(forecast, extra), source="x.toml")
+    assert message in str(e.value)
