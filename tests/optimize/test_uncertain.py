@@ -14,6 +14,7 @@ from cxqueue import ConfigError, erlang_a, erlang_c
 from cxqueue.forecast import IntervalForecast
 from cxqueue.optimize import staffing_for_forecast, staffing_requirements
 from cxqueue.scenario import Forecast, ServiceTarget
+from tests.conftest import NO_JIT
 
 TARGET = ServiceTarget(level=0.8, answer_within_s=20.0)
 AHT = 240.0
@@ -48,7 +49,7 @@ def test_mean_policy_is_staffing_requirements_of_the_mean():
 def test_quantile_policy_meets_the_target_on_a_share_p_of_days(p):
     fc = two_days()
     got = staffing_for_forecast(fc, TARGET, policy="quantile", p=p, aht_s=AHT)
-    n = 4000
+    n = 1000 if NO_JIT else 4000
     g = sampled_factors(fc, n, seed=11)
     load = fc.mean * AHT / 900.0 * g
     sl = erlang_c.service_level(load, got.agents, aht_s=AHT, answer_within_s=20.0)
@@ -67,16 +68,21 @@ def test_expected_policy_by_monte_carlo_over_days():
     kw = dict(aht_s=AHT, mean_patience_s=300.0)
     got = staffing_for_forecast(fc, TARGET, policy="expected", model="erlang_a", **kw)
     mean = staffing_for_forecast(fc, TARGET, policy="mean", model="erlang_a", **kw)
-    g = sampled_factors(fc, 20000, seed=5)
+    n = 500 if NO_JIT else 20000  # the kernels as Python are slow
+    g = sampled_factors(fc, n, seed=5)
     load = fc.mean * AHT / 900.0 * g
 
     def e_sl(agents):
-        return erlang_a.service_level(load, agents, answer_within_s=20.0, **kw).mean(axis=0)
+        sl = erlang_a.service_level(load, agents, answer_within_s=20.0, **kw)
+        return sl.mean(axis=0), 4.0 * sl.std(axis=0) / math.sqrt(n) + 1e-9  # mean and 4 standard errors
 
-    at, less = e_sl(got.agents), e_sl(got.agents - 1)
-    assert (at >= TARGET.level - 2e-3).all()  # Monte Carlo error of the mean over 20,000 days < 1e-3
-    assert np.all((less < TARGET.level + 2e-3) | (got.agents == mean.agents))  # least, or the mean's floor
-    assert np.allclose(got.expected_service_level, at, atol=3e-3)
+    (at, err), (less, err_less) = e_sl(got.agents), e_sl(got.agents - 1)
+    assert (at >= TARGET.level - err).all()
+    assert np.all((less < TARGET.level + err_less) | (got.agents == mean.agents))  # least, or the mean's floor
+    assert (
+        np.allclose(got.expected_service_level, at, atol=1e-3, rtol=0)
+        or (np.abs(got.expected_service_level - at) <= err + 1e-3).all()
+    )
     assert (got.agents >= mean.agents).all() and got.agents.sum() > mean.agents.sum()
 
 
