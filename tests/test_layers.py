@@ -28,7 +28,7 @@ ALLOWED = {
     "optimize": {"scenario", "analytic", "sim", "forecast"},
     "replay": {"scenario", "data", "sim"},
     "plan": {"scenario", "analytic", "data", "forecast", "sim", "optimize", "config", "replay", "plots"},
-    "sweep": {"scenario", "analytic", "data", "forecast", "sim", "optimize", "config", "plots"},
+    "sweep": {"scenario", "analytic", "data", "sim", "optimize", "config", "plots"},
     "cli": {
         *("scenario", "analytic", "data", "forecast", "sim", "optimize"),
         *("config", "replay", "plan", "plots", "sweep"),
