@@ -76,7 +76,7 @@ class Builder(DemandReader):
             reserve=self.reserve(t.get("reserve")),
             priority=self.priority(t.get("priority")),
             target=target,
-            day_factor_cv=t["demand"].get("day_factor_cv", 0.0),
+            day_factor_cv=t["demand"].get("day_factor_cv", self.forecast_day_cv),
             shifts=shifts,
             settings=settings,
             hours_search=hours_search,

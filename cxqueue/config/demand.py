@@ -42,6 +42,7 @@ class DemandReader:
     def __init__(self, source: str, base: Path):
         self.source, self.base = source, base
         self.notes: list[str] = []
+        self.forecast_day_cv = 0.0  # the day factor's variation a [demand].forecast brings to the simulation
 
     def fail(self, msg: str):
         raise ConfigError(f"{self.source}: {msg}")
@@ -109,6 +110,9 @@ class DemandReader:
         fc = fit(h, method=ft.get("method", "auto")).forecast(start=start, days=7 * weeks)
         policy, p = ft.get("policy", "mean"), float(ft.get("p", 0.9))
         calls_at = fc.mean_at_day_factor(p) if policy == "quantile" else fc.mean
+        if policy == "expected":  # the simulation draws the forecast's day factor: the plan meets the mean SL
+            k = fc.day_factor_shape[np.isfinite(fc.day_factor_shape)]
+            self.forecast_day_cv = float(np.mean(1.0 / np.sqrt(k))) if k.size else 0.0
         if fc.aht_s is None and "aht_s" not in t.values:
             self.fail("[demand].aht_s is required with [demand].forecast: the history has no handle times")
         per = round(7 * weeks * DAY / interval_s)
@@ -124,12 +128,13 @@ class DemandReader:
             aht[slot[known]] = fc.aht_s[known]
         weekday = int((start.astype(np.int64) + 3) % 7)
         last = start + np.timedelta64(7 * weeks - 1, "D")
-        promise = (
-            f"staffed for the day factor's {p:g}-quantile: the target holds in each interval on about {p:.0%} of "
-            "days; the calls below, and the simulation's check, are those of a day that busy"
-            if policy == "quantile"
-            else "staffed for the mean forecast: the target holds on an average day, not on busy ones"
-        )
+        promise = {
+            "quantile": f"staffed for the day factor's {p:g}-quantile: the target holds in each interval on about "
+            f"{p:.0%} of days; the calls below, and the simulation's check, are those of a day that busy",
+            "expected": "staffed so that the service level averaged over busy and quiet days meets the target: the "
+            f"simulation draws a day factor per day (cv {self.forecast_day_cv:.3f}, from the forecast)",
+            "mean": "staffed for the mean forecast: the target holds on an average day, not on busy ones",
+        }[policy]
         self.notes.append(
             f"dated plan {start} ({WEEKDAYS[weekday]}) .. {last}: {fc.method} forecast from {h.n_days} days of "
             f"{h.source}; {promise}"

@@ -94,8 +94,10 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("weeks", "int", "weeks to plan from `start`", 1, low=1),
         Key("method", "choice", "forecast method (`cxqueue.forecast.fit`)", "auto",
             choices=("auto", "weekday_mean", "day_factor")),
-        Key("policy", "choice", "staff for the mean forecast, or for the day factor's `p`-quantile (the target "
-            "then holds on about a share `p` of days)", "mean", choices=("mean", "quantile")),
+        Key("policy", "choice", "staff for the mean forecast; for the day factor's `p`-quantile (the target then "
+            "holds on about a share `p` of days); or so that the service level averaged over the forecast's day "
+            "factor meets it (`expected`: the simulation draws a factor per day)", "mean",
+            choices=("mean", "quantile", "expected")),
         Key("p", "fraction", "share of days of the `quantile` policy", 0.9, low_open=True, high_open=True),
     )),
     ("handle", (

@@ -84,3 +84,16 @@ def test_bad_forecast_tables_name_the_key(data_env, forecast, extra, message):
     with pytest.raises(ConfigError) as e:
         loads_scenario(config(forecast, extra), source="x.toml")
     assert message in str(e.value)
+
+
+def test_the_expected_policy_draws_the_forecasts_day_factor_in_the_simulation(data_env, us_bank):
+    cfg = loads_scenario(config(f'history = "{HISTORY}", start = 2003-10-27, policy = "expected"'))
+    fc = fit(us_bank.aggregate(900.0, partial="drop")).forecast(start="2003-10-27", days=7)
+    assert cfg.forecast.calls.sum() == pytest.approx(fc.mean.sum())  # the mean, checked over sampled days
+    assert cfg.day_factor_cv == pytest.approx(np.mean(1.0 / np.sqrt(fc.day_factor_shape)))
+    assert 0.05 < cfg.day_factor_cv < 0.3 and "averaged over busy and quiet days" in cfg.notes[0]
+    # a [demand].day_factor_cv the user gives wins
+    given = loads_scenario(
+        config(f'history = "{HISTORY}", start = 2003-10-27, policy = "expected"', "aht_s = 240\nday_factor_cv = 0.02\n")
+    )
+    assert given.day_factor_cv == 0.02
