@@ -88,6 +88,7 @@ class Builder(DemandReader):
             validation=self.validation(t.get("validation")),
             history_fit=fit,
             notes=tuple(self.notes),
+            start_date=self.forecast_start,
         )
 
     def validation(self, t: S.Table | None) -> ValidationSettings | None:

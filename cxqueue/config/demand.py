@@ -43,6 +43,7 @@ class DemandReader:
         self.source, self.base = source, base
         self.notes: list[str] = []
         self.forecast_day_cv = 0.0  # the day factor's variation a [demand].forecast brings to the simulation
+        self.forecast_start: str | None = None  # the first day of a dated plan (ISO)
 
     def fail(self, msg: str):
         raise ConfigError(f"{self.source}: {msg}")
@@ -107,6 +108,7 @@ class DemandReader:
             h = h.aggregate(interval_s, partial="drop")
         start = np.datetime64(ft.values["start"], "D")
         weeks = int(ft.get("weeks", 1))
+        self.forecast_start = str(start)
         fc = fit(h, method=ft.get("method", "auto")).forecast(start=start, days=7 * weeks)
         policy, p = ft.get("policy", "mean"), float(ft.get("p", 0.9))
         calls_at = fc.mean_at_day_factor(p) if policy == "quantile" else fc.mean

@@ -111,6 +111,7 @@ class PlanConfig:
     history_fit: object | None = None
     notes: tuple[str, ...] = ()
     reserve: sc.Reserve | None = None
+    start_date: str | None = None
 
     @property
     def max_blocking(self) -> float | None:

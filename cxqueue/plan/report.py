@@ -39,7 +39,14 @@ def _when(t_s: float) -> str:
     return f"{WEEKDAYS[d][:3]} {s // 3600:02d}:{s % 3600 // 60:02d}"
 
 
-def _plan_rows(result) -> tuple[list[str], list[list]]:
+def _dates(start_date, f, t_s) -> list[str]:
+    """The calendar date of each time ``t_s`` (seconds since Monday 00:00 of the forecast's first week)."""
+    first = np.datetime64(start_date, "D")
+    offset = np.floor(np.asarray(t_s, dtype=np.float64) / DAY) - np.floor(f.start_s / DAY)
+    return [str(first + np.timedelta64(int(k), "D")) for k in offset]
+
+
+def _plan_rows(result, start_date=None) -> tuple[list[str], list[list]]:
     sc = result.scenario
     f = sc.forecast
     sim = result.simulation.intervals
@@ -75,6 +82,9 @@ def _plan_rows(result) -> tuple[list[str], list[list]]:
         "sim_answered",
     ]
     analytic_sl = m.service_level(basis if basis != "virtual" else "virtual")
+    if start_date is not None:  # a dated plan: its calendar date beside the time of the week
+        header.insert(3, "date")
+    dates = _dates(start_date, f, f.interval_starts_s) if start_date is not None else None
     rows = []
     starts = f.interval_starts_s
     for i in range(f.n_intervals):
@@ -83,6 +93,7 @@ def _plan_rows(result) -> tuple[list[str], list[list]]:
                 i,
                 float(starts[i]),
                 _when(starts[i]),
+                *([dates[i]] if dates else []),
                 float(f.calls[i]),
                 float(f.aht_s[i]),
                 float(f.offered_load[i]),
@@ -225,6 +236,7 @@ def write_plan_report(
     title: str | None = None,
     extra: dict | None = None,
     tables: dict | None = None,
+    start_date: str | None = None,
 ) -> Path:
     """Write a plan's output folder atomically and return its path.
 
@@ -244,15 +256,20 @@ def write_plan_report(
         More entries for summary.json (e.g. the config file and settings).
     tables : dict, optional
         More CSV files: ``{file name: (header, rows)}`` (e.g. validation.csv).
+    start_date : str, optional
+        The first day of a dated plan (ISO): plan.csv and shifts.csv get a ``date`` column.
     """
     out = folder if isinstance(folder, OutputFolder) else OutputFolder(folder, force=force, kind="plan")
     with out, out.writing() as tmp:
-        header, rows = _plan_rows(result)
+        header, rows = _plan_rows(result, start_date)
         _write_csv(tmp / "plan.csv", header, rows)
+        shifts = result.schedule.shifts
+        when = _dates(start_date, result.scenario.forecast, [s.start_s for s in shifts]) if start_date else None
         shift_rows = [
             [
                 s.template,
                 s.weekday,
+                *([when[i]] if when else []),
                 s.day,
                 s.start_s,
                 s.end_s,
@@ -260,13 +277,10 @@ def write_plan_report(
                 " ".join(_when(b) for b in s.breaks_s),
                 s.count,
             ]
-            for s in result.schedule.shifts
+            for i, s in enumerate(shifts)
         ]
-        _write_csv(
-            tmp / "shifts.csv",
-            ["template", "weekday", "day", "start_s", "end_s", "start", "breaks", "count"],
-            shift_rows,
-        )
+        head = ["template", "weekday", *(["date"] if when else []), "day", "start_s", "end_s", "start", "breaks"]
+        _write_csv(tmp / "shifts.csv", [*head, "count"], shift_rows)
         for name, (head, body) in (tables or {}).items():
             _write_csv(tmp / name, head, body)
         summary = result.summary()

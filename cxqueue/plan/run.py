@@ -65,6 +65,7 @@ def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[
         "quick": quick,
         "notes": list(cfg.notes),
         "settings": settings.to_dict(),
+        "start_date": cfg.start_date,
     }
     if cfg.validation is not None:
         extra["validation"] = validation_summary(replay) if replay is not None else {"skipped": replay_note}
@@ -75,6 +76,7 @@ def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[
         title=f"cxqueue plan: {cfg.name}",
         extra=extra,
         tables={"validation.csv": validation_table(replay)} if replay is not None else None,
+        start_date=cfg.start_date,
     )
     return result, path
 

@@ -3,6 +3,7 @@ staffed for the mean or the day factor's p-quantile, and says so in its notes.""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -65,6 +66,20 @@ def test_a_dated_plan_runs_end_to_end(data_env, tmp_path):
     assert code == EXIT_OK
     summary = json.loads((tmp_path / "p" / "summary.json").read_text())
     assert any(n.startswith("dated plan 2003-10-27") for n in summary["notes"])
+    assert summary["start_date"] == "2003-10-27"
+    # the CSVs carry the calendar date beside the time of the week
+    with open(tmp_path / "p" / "plan.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["when"], r["date"]) for r in (rows[0], rows[96], rows[-1])] == [
+        ("mon 00:00", "2003-10-27"),
+        ("tue 00:00", "2003-10-28"),
+        ("sun 23:45", "2003-11-02"),
+    ]
+    with open(tmp_path / "p" / "shifts.csv", newline="") as fh:
+        shifts = list(csv.DictReader(fh))
+    assert shifts and all("2003-10-27" <= s["date"] <= "2003-10-31" for s in shifts)  # weekdays: the bank's days
+    weekday = {"2003-10-27": "monday", "2003-10-28": "tuesday", "2003-10-29": "wednesday"}
+    assert all(weekday.get(s["date"], s["weekday"]) == s["weekday"] for s in shifts)
     assert json.loads(out.getvalue())["simulated_service_level"] >= 0.8
 
 
