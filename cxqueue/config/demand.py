@@ -109,7 +109,9 @@ class DemandReader:
         start = np.datetime64(ft.values["start"], "D")
         weeks = int(ft.get("weeks", 1))
         self.forecast_start = str(start)
-        fc = fit(h, method=ft.get("method", "auto")).forecast(start=start, days=7 * weeks)
+        special = {str(d): "special" for d in ft.get("special_days", ())}
+        special.update({str(d): "closed" for d in ft.get("closed_days", ())})
+        fc = fit(h, method=ft.get("method", "auto"), special_days=special).forecast(start=start, days=7 * weeks)
         policy, p = ft.get("policy", "mean"), float(ft.get("p", 0.9))
         calls_at = fc.mean_at_day_factor(p) if policy == "quantile" else fc.mean
         if policy == "expected":  # the simulation draws the forecast's day factor: the plan meets the mean SL

@@ -47,7 +47,8 @@ class Key:
     ``kind`` is one of ``str``, ``choice``, ``bool``, ``int``, ``float``, ``fraction``,
     ``duration``, ``time``, ``weekday``, ``weekdays``, ``paths``, ``numbers``,
     ``fractions``, ``durations``, ``choices`` (a subset of `choices`), ``tables``, ``table``
-    (one inline table, read with its own schema), ``date`` (a TOML date such as 2026-12-07).
+    (one inline table, read with its own schema), ``date`` (a TOML date such as 2026-12-07),
+    ``dates`` (an array of them).
     ``low``/``low_open`` bound numbers from below (``>= low`` or ``> low``); fractions
     may exclude 1 with ``high_open``. ``fitted`` allows the string ``"fitted"`` (the
     value fitted from the ``[demand]`` history or profile); ``allow_24`` allows the
@@ -91,6 +92,7 @@ class Key:
             "tables": "array of inline tables",
             "table": "inline table",
             "date": "date (YYYY-MM-DD)",
+            "dates": "array of dates",
             "choices": "array of strings from " + ", ".join(f'`"{c}"`' for c in self.choices),
         }[self.kind]
         if self.fitted:
@@ -301,6 +303,19 @@ def _convert(key: Key, x, factor: float):
             except ValueError:
                 pass
         raise _Bad("a date such as 2026-12-07", type_word(x))
+    if k == "dates":
+        out = []
+        for i, item in enumerate(_array(x, key, "dates")):
+            if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+                out.append(item)
+                continue
+            try:
+                out.append(dt.date.fromisoformat(item) if isinstance(item, str) else None)
+            except ValueError:
+                out.append(None)
+            if out[-1] is None:
+                raise _Bad("an array of dates such as [2026-12-24, 2026-12-31]", f"item {i} is {show(item)}")
+        return tuple(out)
     if k == "tables":
         items = _array(x, key, "inline tables")
         for i, t in enumerate(items):

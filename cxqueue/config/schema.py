@@ -99,6 +99,10 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "factor meets it (`expected`: the simulation draws a factor per day)", "mean",
             choices=("mean", "quantile", "expected")),
         Key("p", "fraction", "share of days of the `quantile` policy", 0.9, low_open=True, high_open=True),
+        Key("special_days", "dates", "days whose volume is not an ordinary weekday's (holidays, campaigns), "
+            "past and planned: their effect is learned from the past ones", "[]"),
+        Key("closed_days", "dates", "days the center is closed (no calls; left out of the fit); the day after a "
+            "closure is treated as a reopening", "[]"),
     )),
     ("handle", (
         Key("kind", "choice", "shape of the handle-time distribution; its mean is each interval's AHT",

@@ -112,3 +112,17 @@ def test_the_expected_policy_draws_the_forecasts_day_factor_in_the_simulation(da
         config(f'history = "{HISTORY}", start = 2003-10-27, policy = "expected"', "aht_s = 240\nday_factor_cv = 0.02\n")
     )
     assert given.day_factor_cv == 0.02
+
+
+def test_closed_and_special_days_reach_the_forecast(data_env, us_bank):
+    # 2003-10-29 planned closed: no calls that day; 2003-10-30 is then a reopening day
+    table = f'history = "{HISTORY}", start = 2003-10-27, closed_days = [2003-10-29], special_days = ["2003-07-03"]'
+    cfg = loads_scenario(config(table))
+    day = cfg.forecast.calls.reshape(7, 96).sum(axis=1)
+    assert day[2] == 0.0 and day[0] > 0 and day[3] > 0
+    h = us_bank.aggregate(900.0, partial="drop")
+    special = {"2003-10-29": "closed", "2003-07-03": "special"}
+    fc = fit(h, special_days=special).forecast(start="2003-10-27", days=7)
+    assert cfg.forecast.calls.sum() == pytest.approx(fc.mean.sum())
+    with pytest.raises(ConfigError, match=r"closed_days must be an array of dates"):
+        loads_scenario(config(f'history = "{HISTORY}", start = 2003-10-27, closed_days = ["soon"]'))
