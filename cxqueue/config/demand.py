@@ -143,6 +143,7 @@ class DemandReader:
             f"dated plan {start} ({WEEKDAYS[weekday]}) .. {last}: {fc.method} forecast from {h.n_days} days of "
             f"{h.source}; {promise}"
         )
+        self.notes.extend(n for n in h.notes[-1:] if n.startswith("summed to"))  # calls the grid left out
         self.notes.extend(f"forecast: {w}" for w in fc.warnings)
         f = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=weekday * DAY)
         return f, None, f"forecast {start} .. {last} ({fc.method}, {policy})"

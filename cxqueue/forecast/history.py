@@ -376,7 +376,16 @@ class IntervalHistory:
             with np.errstate(invalid="ignore", divide="ignore"):
                 aht = np.where(w.sum(2) > 0, np.where(known, a * c, 0.0).sum(2) / w.sum(2), np.nan)
         first = self.first_start_s + start * self.interval_s
-        return IntervalHistory(counts, self.dates, new, first, aht, self.source, self.notes)
+        notes = self.notes
+        lost = float(self.counts.sum() - counts.sum())
+        if lost > 0:  # partial="drop": say what it cost
+            notes = (
+                *notes,
+                f"summed to {new:g} s intervals: {self.n_intervals - n_whole * r} interval(s) of {self.interval_s:g} s "
+                f"at the edges of each day fill no whole one and were left out, {lost:.0f} calls "
+                f"({lost / max(float(self.counts.sum()), 1.0):.1%} of the history)",
+            )
+        return IntervalHistory(counts, self.dates, new, first, aht, self.source, notes)
 
     def to_dict(self) -> dict:
         d = plain_dict(self, ("source", "interval_s", "first_start_s", "n_days", "n_intervals", "notes", "warnings"))

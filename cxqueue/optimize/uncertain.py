@@ -75,12 +75,6 @@ class UncertainStaffing(PlainDict):
     share_of_days_meeting: np.ndarray
     promise: str
 
-    @property
-    def agent_hours(self) -> float:
-        """Agent-hours on duty over the forecast (interval length from the start times)."""
-        step = float((self.start[1] - self.start[0]).astype(np.int64)) if self.start.size > 1 else 0.0
-        return float(self.agents.sum() * step / 3600.0)
-
 
 def staffing_for_forecast(
     forecast: IntervalForecast,

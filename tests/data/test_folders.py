@@ -3,7 +3,6 @@ are refused, a killed run's leftovers are cleaned, a failed run leaves nothing b
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -116,7 +115,6 @@ def test_a_hidden_folder_that_is_not_cxqueues_is_not_cleaned(tmp_path):
     assert (own / "data.txt").read_text() == "keep"
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_two_concurrent_plans_to_one_new_folder_one_wins_the_other_is_refused(tmp_path):
     # both claim first (as run_plan does before its work), then write: the second never
     # replaces the first one's folder

@@ -53,6 +53,8 @@ def test_the_week_holds_the_forecast_of_each_dated_interval(data_env, us_bank, p
     assert (f.calls[96 * 5 :] == 0).all()  # no weekend in the bank's history: none forecast
     note = cfg.notes[0]
     assert note.startswith("dated plan 2003-10-27 (monday) .. 2003-11-02: day_factor forecast from 164 days")
+    # 07:00-21:05 in 5 minutes: the 21:00 interval fills no quarter hour, and the notes say what it held
+    assert any(n.startswith("summed to 900 s intervals: 1 interval(s) of 300 s") for n in cfg.notes)
     assert ("0.9-quantile" in note) == (q is not None)
 
 
