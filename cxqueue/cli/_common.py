@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["EXIT_INFEASIBLE", "EXIT_OK", "EXIT_USAGE", "emit", "load_config"]
+__all__ = ["EXIT_INFEASIBLE", "EXIT_OK", "EXIT_USAGE", "EXIT_WARNINGS", "emit", "load_config"]
 
-EXIT_OK, EXIT_USAGE, EXIT_INFEASIBLE = 0, 2, 3
+#: 4: ``--strict`` and the plan carries warnings (`cxqueue.scenario.PlanWarning`)
+EXIT_OK, EXIT_USAGE, EXIT_INFEASIBLE, EXIT_WARNINGS = 0, 2, 3, 4
 
 
 def _plain(o):

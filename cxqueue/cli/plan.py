@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from cxqueue.cli._common import EXIT_INFEASIBLE, EXIT_OK
+from cxqueue.cli._common import EXIT_INFEASIBLE, EXIT_OK, EXIT_WARNINGS
 
 __all__ = ["add_parser", "run"]
 
@@ -19,7 +19,8 @@ def add_parser(sub) -> None:
     p.add_argument("--quick", action="store_true", help="fewer replications and iterations")
     p.add_argument("--no-figures", dest="no_figures", action="store_true", help="skip the PNG figures")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr (warnings are still printed)")
+    p.add_argument("--strict", action="store_true", help="exit with code 4 when the plan carries any warning")
     p.set_defaults(func=run)
 
 
@@ -39,24 +40,24 @@ def run(args, out) -> int:
     result, folder = run_plan(
         cfg, out=args.out, force=args.force, quick=args.quick, figures=not args.no_figures, progress=progress
     )
-    summary = {**result.summary(), "folder": str(folder), "config": str(path)}
-    # a plan whose simulation misses the target is written (to look at) but exits 3, with the reason
+    written = json.loads(folder.joinpath("summary.json").read_text())
+    summary = {**written, "folder": str(folder), "config": str(path)}
+    # a plan whose simulation misses the target is written (to look at) but exits 3, with the reason;
+    # under --strict any warning (that one included) exits 4
     code = EXIT_OK if result.converged else EXIT_INFEASIBLE
-    if code != EXIT_OK:
-        print(f"cxqueue plan: the plan misses its target: {result.message}", file=sys.stderr)
+    for w in result.warnings:
+        print(f"cxqueue plan: warning: {w}", file=sys.stderr)
+    if args.strict and result.warnings:
+        code = EXIT_WARNINGS
     if args.json:
         json.dump(summary, out, indent=2)
         print(file=out)
         return code
-    lo, hi = summary["simulated_service_level_ci"]
     print(f"plan for {cfg.name!r} ({path}) written to {folder}/", file=out)
+    print(f"  {summary['recommendation']}", file=out)
+    print(f"  {summary['promise']}", file=out)
     print(f"  {result.message}", file=out)
-    print(
-        f"  cost {summary['cost']:.1f} for {summary['shifts']} shifts, {summary['lines']} lines; "
-        f"simulated service level {summary['simulated_service_level']:.3f} (95 % CI {lo:.3f}-{hi:.3f}), "
-        f"ASA {summary['simulated_asa_s']:.1f} s, abandoned {summary['simulated_abandon_fraction']:.3f}, "
-        f"busy signals {summary['simulated_blocking_fraction']:.4f}",
-        file=out,
-    )
+    if result.warnings:
+        print(f"  {len(result.warnings)} warning(s), first in the report: {result.warnings[0].code}", file=out)
     print(f"  open {folder.joinpath('report.html')} for the figures", file=out)
     return code

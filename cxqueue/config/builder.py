@@ -24,6 +24,7 @@ from cxqueue.scenario import (
     Forecast,
     OpeningHours,
     PlanSettings,
+    PlanWarning,
     PriorityClasses,
     Redials,
     Reserve,
@@ -88,6 +89,8 @@ class Builder(DemandReader):
             validation=self.validation(t.get("validation")),
             history_fit=fit,
             notes=tuple(self.notes),
+            warnings=tuple(self.warnings),
+            cost_unit=center.get("currency", "cost units" if self.costed else "paid hours"),
             start_date=self.forecast_start,
         )
 
@@ -105,6 +108,14 @@ class Builder(DemandReader):
             except _Missing as exc:
                 missing, p = str(exc), Path(text)
             paths.append(p)
+        if missing:
+            self.warnings.append(
+                PlanWarning(
+                    "data_fallback",
+                    f"validation skipped: {missing}; the plan is not checked against your history",
+                    t.where("history"),
+                )
+            )
         return ValidationSettings(
             history=tuple(paths),
             staffing=t.get("staffing", "staffed"),
@@ -234,6 +245,7 @@ class Builder(DemandReader):
         if "cost" in t.values and "cost_per_hour" in t.values:
             self.fail(f"[{t.label}] gives both cost and cost_per_hour; give one of them")
         cost = t.values.get("cost", t.get("cost_per_hour", 1.0) * length / 3600.0)
+        self.costed = self.costed or "cost" in t.values or "cost_per_hour" in t.values
         lo, hi = t.get("min_count", 0), t.get("max_count")
         if hi is not None and hi < lo:
             self.fail(f"[{t.label}].max_count must be >= min_count; got min_count={lo}, max_count={hi}")

@@ -16,7 +16,7 @@ import numpy as np
 
 from cxqueue.config import schema as S
 from cxqueue.exceptions import ConfigError
-from cxqueue.scenario import IVR, WEEKDAYS, Forecast
+from cxqueue.scenario import IVR, WEEKDAYS, Forecast, PlanWarning
 from cxqueue.units import DAY
 
 __all__ = ["DemandReader"]
@@ -42,6 +42,8 @@ class DemandReader:
     def __init__(self, source: str, base: Path):
         self.source, self.base = source, base
         self.notes: list[str] = []
+        self.warnings: list[PlanWarning] = []  # what makes the plan doubtful (shown before it)
+        self.costed = False  # a [shifts] table sets cost or cost_per_hour
         self.forecast_day_cv = 0.0  # the day factor's variation a [demand].forecast brings to the simulation
         self.forecast_start: str | None = None  # the first day of a dated plan (ISO)
 
@@ -144,7 +146,8 @@ class DemandReader:
             f"{h.source}; {promise}"
         )
         self.notes.extend(n for n in h.notes[-1:] if n.startswith("summed to"))  # calls the grid left out
-        self.notes.extend(f"forecast: {w}" for w in fc.warnings)
+        where = "[demand].forecast.history"
+        self.warnings.extend(PlanWarning("forecast_history", f"the forecast: {w}", where) for w in fc.warnings)
         f = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=weekday * DAY)
         return f, None, f"forecast {start} .. {last} ({fc.method}, {policy})"
 
@@ -218,7 +221,14 @@ class DemandReader:
         except _Missing as exc:
             if "fallback_profile" not in t.values:
                 self.fail(str(exc) + "; or add [demand].fallback_profile")
-            self.notes.append(f"{exc}; used the shipped profile {t.values['fallback_profile']!r} instead")
+            self.warnings.append(
+                PlanWarning(
+                    "data_fallback",
+                    f"{exc}; the plan uses the shipped profile {t.values['fallback_profile']!r} instead, not your "
+                    "history",
+                    t.where("history"),
+                )
+            )
             return self.profile(t, t.values["fallback_profile"], "fallback_profile")
         interval_s = t.get("interval_s", 900.0)
         try:

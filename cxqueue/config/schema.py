@@ -63,13 +63,15 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     ("center", (
         Key("name", "str", "name shown in reports", "file stem"),
         Key("description", "str", "one line shown in reports", ""),
+        Key("currency", "str", 'unit of every cost in the report (e.g. "EUR")', '"paid hours" when no '
+            '[shifts] table sets a cost, else "cost units"'),
     )),
     ("demand", (
         Key("profile", "str", 'a profile shipped with cxqueue (`cxqueue.data.available_profiles()`, e.g. "bank-1999")'),
         Key("history", "paths", "call log(s) or interval-count CSV(s) read with `cxqueue.data.read_history`; "
             "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable"),
         Key("fallback_profile", "str", "shipped profile used when `history` files are missing "
-            "(a clone without ../shared/data); the plan's notes say so"),
+            "(a clone without ../shared/data); the plan's warnings say so"),
         Key("csv", "paths", "a CSV with a `calls` column, optional `aht_s` (or `aht`); one row per interval"),
         Key("calls", "numbers", "inline calls per interval, from `start` on `weekday`"),
         Key("aht_s", "duration", "mean handle time; required with `calls` and a CSV without `aht_s`; "

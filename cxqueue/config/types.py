@@ -85,7 +85,11 @@ class PlanConfig:
     ``[staffing]`` and ``[simulation]`` tables and the line target, as `cxqueue.plan.optimize_plan`
     takes them. ``history_fit`` is the
     `cxqueue.data.HistoryFit` behind the demand (None for a CSV or inline calls);
-    ``notes`` say what the loader decided for the user (a fallback profile, scaled calls).
+    ``notes`` say what the loader decided for the user (scaled calls, a dated plan's promise);
+    ``warnings`` (`cxqueue.scenario.PlanWarning`) what makes its plan doubtful (a fallback
+    to a shipped profile, a skipped validation, a forecast from a short history);
+    ``cost_unit`` names the unit of every cost (``[center].currency``, else "paid hours"
+    when no shift is costed, else "cost units").
     """
 
     source: str
@@ -110,6 +114,8 @@ class PlanConfig:
     validation: ValidationSettings | None = None
     history_fit: object | None = None
     notes: tuple[str, ...] = ()
+    warnings: tuple[sc.PlanWarning, ...] = ()
+    cost_unit: str = "paid hours"
     reserve: sc.Reserve | None = None
     start_date: str | None = None
 

@@ -13,6 +13,7 @@ over the horizon meets the target with 95 % confidence, or the iteration cap is 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from cxqueue.analytic import _core as core
 from cxqueue.analytic._common import QueueMetrics
 from cxqueue.exceptions import ConfigError
 from cxqueue.optimize.shifts import ShiftSchedule, schedule_shifts
+from cxqueue.plan.checks import check_demand, check_plan, when
 from cxqueue.scenario import Forecast, OpeningHours, PlanSettings, Scenario, ShiftTemplate
 from cxqueue.units import WEEK
 
@@ -54,6 +56,11 @@ class PlanResult:
     iterations, converged, history, message, elapsed_s
         How the loop went; ``history`` holds (iteration, cost, failing intervals,
         simulated service level over the horizon) per iteration.
+    warnings : tuple of PlanWarning
+        What makes the plan doubtful (`cxqueue.plan.checks`): of the demand, the hours
+        and the plan itself; shown first wherever the plan is shown.
+    templates : tuple of ShiftTemplate
+        The templates the schedule chose from (their breaks' lengths, their order).
     """
 
     scenario: Scenario
@@ -70,18 +77,28 @@ class PlanResult:
     history: tuple = field(default_factory=tuple)
     message: str = ""
     elapsed_s: float = 0.0
+    warnings: tuple = ()
+    templates: tuple = ()
 
     @property
     def cost(self) -> float:
         return float(self.schedule.cost)
 
-    def summary(self) -> dict:
-        """The headline numbers of the plan, as plain Python values."""
+    def summary(self, *, cost_unit: str = "paid hours", start_date: str | None = None) -> dict:
+        """The plan in plain Python values: the warnings and the first screen (`cxqueue.plan.headline`)
+        first, then the headline numbers; NaN (nothing simulated, e.g. no calls) is None."""
+        from cxqueue.plan.headline import headline
+        from cxqueue.scenario._plain import plain
+
         sim = self.simulation.totals
         basis = self.scenario.target.basis
         sl = getattr(sim, f"sl_{basis}")
         f = self.scenario.forecast
-        return {
+        head = headline(self, cost_unit=cost_unit, start_date=start_date)
+        out = {
+            "warnings": [w.to_dict() for w in self.warnings],
+            "recommendation": head.pop("recommendation"),
+            "promise": head.pop("promise"),
             "converged": self.converged,
             "iterations": self.iterations,
             "message": self.message,
@@ -94,7 +111,7 @@ class PlanResult:
             "answer_within_s": self.scenario.target.answer_within_s,
             "basis": basis,
             "simulated_service_level": float(sl.mean),
-            "simulated_service_level_ci": [float(sl.low), float(sl.high)],
+            "simulated_service_level_ci": [max(float(sl.low), 0.0), min(float(sl.high), 1.0)],
             "simulated_asa_s": float(sim.asa_s.mean),
             "simulated_abandon_fraction": float(sim.abandon_fraction.mean),
             "simulated_blocking_fraction": float(sim.blocking_fraction.mean),
@@ -102,7 +119,9 @@ class PlanResult:
             "agents_added_by_simulation": int(self.added.sum()),
             "replications": self.simulation.replications,
             "elapsed_s": self.elapsed_s,
+            **head,
         }
+        return plain(out, nan_to_none=True)
 
     def to_dict(self) -> dict:
         return {
@@ -137,10 +156,10 @@ def _requirements(scenario: Scenario, settings: PlanSettings, is_open: np.ndarra
     )
     agents = np.asarray(req.agents, dtype=np.int64)
     busy = is_open & (scenario.forecast.calls > 0)
-    agents = np.maximum(agents, np.where(busy, settings.min_agents, 0))
-    if settings.max_agents is not None:
-        agents = np.minimum(agents, settings.max_agents)
-    return np.where(is_open, agents, 0)
+    agents = np.where(is_open, np.maximum(agents, np.where(busy, settings.min_agents, 0)), 0)
+    if settings.max_agents is None:
+        return agents, agents
+    return np.minimum(agents, settings.max_agents), agents
 
 
 def _sl_curve(scenario: Scenario, settings: PlanSettings, keep: float, k_max: int) -> np.ndarray:
@@ -242,8 +261,11 @@ def optimize_plan(
     weekly = abs(f.n_intervals * f.interval_s - WEEK) < 1e-6
 
     say(f"requirements ({settings.model}, {settings.method}) for {f.n_intervals} intervals")
-    base = _requirements(scenario.replace(hours=hours), settings, is_open)
+    warnings = check_demand(scenario, hours)
+    base, needed = _requirements(scenario.replace(hours=hours), settings, is_open)
     added = np.zeros_like(base)
+    # the agents the simulation may add stop at max_agents (positions, seats)
+    room = np.maximum(settings.max_agents - base, 0) if settings.max_agents is not None else None
     history = []
     global_sl = settings.objective == "global_service_level"
     design_level = target.level
@@ -301,23 +323,31 @@ def optimize_plan(
         total_ok = float(total.mean) - float(np.nan_to_num(total.half_width, nan=0.0)) >= target.level
         history.append((it, float(sched.cost), int(failing.size), float(total.mean)))
         result = (sched, lines, planned, sim, failing)
-        if failing.size == 0 and total_ok:
+        if (failing.size == 0 and total_ok) or not (is_open & (f.calls > 0)).any():
             break
         if global_sl:
             # the simulation's level is below the formula's: design for more, by the shortfall
             lower = float(total.mean) - float(np.nan_to_num(total.half_width, nan=0.0))
             design_level += max(0.0025, target.level - lower)
             continue
+        before = added.copy()
         added[failing] += 1
         if not total_ok:
             # the horizon as a whole is short: raise every interval whose estimate misses
             below = np.flatnonzero(is_open & (offered > 0) & (np.asarray(sl.mean) < target.level))
             added[np.setdiff1d(below, failing)] += 1
+        if room is not None:
+            added = np.minimum(added, room)
+            if np.array_equal(added, before):  # every short interval is at max_agents: nothing left to try
+                break
     sched, lines, planned, sim, failing = result
     total = getattr(sim.totals, f"sl_{basis}")
     total_ok = float(total.mean) - float(np.nan_to_num(total.half_width, nan=0.0)) >= target.level
-    converged = failing.size == 0 and total_ok
-    if converged:
+    served = bool((is_open & (f.calls > 0)).any())
+    converged = (failing.size == 0 and total_ok) or not served  # no call while open: nothing to miss
+    if not served:
+        msg = "no calls while the center is open: nothing to plan (see the warnings)"
+    elif converged:
         msg = (
             f"the simulation meets the target ({target.level:g} within {target.answer_within_s:g} s, "
             f"{basis}) {'over the horizon' if global_sl else 'in every interval and over the horizon'} "
@@ -325,10 +355,10 @@ def optimize_plan(
             f"+- {float(np.nan_to_num(total.half_width)):.3f}) after {len(history)} iteration(s)"
         )
     else:
-        where = ", ".join(_when(f.start_s + i * f.interval_s) for i in failing[:8])
+        where = ", ".join(when(f.start_s + i * f.interval_s) for i in failing[:8])
         more = f" and {failing.size - 8} more" if failing.size > 8 else ""
         msg = (
-            f"not converged after {settings.max_iter} iterations: the simulated service level over the horizon is "
+            f"not converged after {len(history)} iteration(s): the simulated service level over the horizon is "
             f"{float(total.mean):.3f} (target {target.level:g}); {failing.size} interval(s) below target with 95 % "
             f"confidence{': ' + where + more if failing.size else ''}"
         )
@@ -336,7 +366,7 @@ def optimize_plan(
     analytic = core.queue_metrics(
         f.offered_load, planned.agents, float(lines), f.aht_s, _patience_s(scenario), target.answer_within_s, rb, ra
     )
-    return PlanResult(
+    result = PlanResult(
         scenario=planned,
         settings=settings,
         required=(base + added).astype(np.int64),
@@ -352,12 +382,5 @@ def optimize_plan(
         message=msg,
         elapsed_s=time.perf_counter() - t0,
     )
-
-
-def _when(t_s: float) -> str:
-    from cxqueue.scenario import WEEKDAYS
-
-    t = t_s % (7 * 86400)
-    d = int(t // 86400)
-    s = int(t % 86400)
-    return f"{WEEKDAYS[d]} {s // 3600:02d}:{s % 3600 // 60:02d}"
+    warnings += check_plan(result, needed=needed)
+    return dataclasses.replace(result, warnings=tuple(warnings), templates=templates)

@@ -9,9 +9,7 @@ one is in place).
 
 from __future__ import annotations
 
-import base64
 import csv
-import html
 import json
 from pathlib import Path
 
@@ -19,17 +17,22 @@ import numpy as np
 
 from cxqueue import __version__
 from cxqueue.data.folders import OutputFolder
+from cxqueue.plan.page import render_page
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, WEEK
 
 __all__ = ["FIGURES", "write_plan_report"]
 
-#: figure file name -> what it shows
+#: figure file name -> what it shows (the report's captions)
 FIGURES = {
-    "demand_vs_staffing.png": "Calls per interval against agents required, scheduled and on duty.",
-    "service_level.png": "Simulated service level per interval with its 95 % band, the analytic value and the target.",
-    "waits_heatmap.png": "Mean wait of answered calls (simulated) by weekday and hour of day.",
-    "busy_and_abandon.png": "Fractions of calls that hear a busy signal and that hang up, per interval (simulated).",
+    "roster.png": "The shifts: one bar per start time and template, breaks cut out, the number of agents at the right.",
+    "demand_by_day.png": "Per day: calls per interval (grey) against agents required, scheduled (paid) and on duty.",
+    "service_level_by_day.png": "Per day: the simulated service level per interval with its 95 % interval, and "
+    "the target.",
+    "waits_heatmap.png": "Mean wait of answered calls by weekday and hour, on a fixed scale: green well inside the "
+    "target, yellow at it, red at twice it or more; grey hours are closed.",
+    "busy_and_abandon.png": "Fractions of calls that hear a busy signal and that hang up, per interval, with "
+    "95 % intervals.",
 }
 
 
@@ -138,7 +141,19 @@ def _json_default(o):
     raise TypeError(f"not JSON serializable: {type(o).__name__}")
 
 
-def _figures(result, folder: Path) -> list[str]:
+def _day_labels(result, start_date=None) -> tuple[np.ndarray, list[str]]:
+    """Each interval's day (0, 1, ...) and each day's panel title (weekday, and date if dated)."""
+    from cxqueue.sim.kpis import day_index
+
+    f = result.scenario.forecast
+    day_of, day_starts = day_index(f.interval_starts_s, f.interval_s)
+    names = [WEEKDAYS[int(t // DAY) % 7][:3].title() for t in day_starts]
+    if start_date is not None:
+        names = [f"{n} {d[5:]}" for n, d in zip(names, _dates(start_date, f, day_starts), strict=True)]
+    return day_of, names
+
+
+def _figures(result, folder: Path, start_date=None) -> list[str]:
     from matplotlib.figure import Figure
 
     from cxqueue.plan import figures as pp
@@ -150,45 +165,61 @@ def _figures(result, folder: Path) -> list[str]:
     sl = getattr(sim, f"sl_{basis}")
     starts = f.interval_starts_s
     keep = 1.0 - sc.target.shrinkage
+    day_of, labels = _day_labels(result, start_date)
+    rows = -(-len(labels) // 7)
     made = []
 
-    def save(name, draw):
+    def save(name, draw, height=4.2, one_ax=True):
         # a Figure of its own, not pyplot's: nothing stays registered after the run
-        fig = Figure(figsize=(11, 4.2), layout="constrained")
-        draw(fig.add_subplot())
-        fig.savefig(folder / name, dpi=110)
+        fig = Figure(figsize=(12, height), layout="constrained")
+        draw(fig.add_subplot() if one_ax else fig)
+        fig.savefig(folder / name, dpi=100)
         made.append(name)
 
+    per_day = np.bincount([int((s.start_s + 1e-6) // DAY) % 7 for s in result.schedule.shifts], minlength=1)
+    n_rows = int(per_day.max())
+    lengths = {t.name: [b[2] for b in t.breaks] for t in result.templates}
+    save("roster.png", lambda ax: pp.roster(ax, result.schedule.shifts, break_lengths_s=lengths),
+         height=min(2.0 + 0.16 * n_rows, 14.0))  # fmt: skip
     save(
-        "demand_vs_staffing.png",
-        lambda ax: pp.demand_vs_staffing(
+        "demand_by_day.png",
+        lambda fig: pp.demand_by_day(
+            fig,
             starts,
             f.calls,
             required=np.ceil(result.required / keep - 1e-9),
             scheduled=result.schedule.agents,
             on_duty=sc.agents,
             interval_s=f.interval_s,
-            ax=ax,
+            day_of=day_of,
+            labels=labels,
         ),
+        height=1.0 + 2.2 * rows,
+        one_ax=False,
     )
-    # nothing served: no calls, or calls only while closed (the simulated level is undefined
-    # there); the analytic level of 0 agents would draw spikes to 0 at every opening and closing
-    quiet = (f.calls <= 0) | ~np.isfinite(np.asarray(sl.mean, dtype=np.float64))
-    analytic = np.where(quiet, np.nan, result.analytic.service_level(basis))
     save(
-        "service_level.png",
-        lambda ax: pp.service_level_band(
+        "service_level_by_day.png",
+        lambda fig: pp.service_level_by_day(
+            fig,
             starts,
             sl.mean,
             sl.low,
             sl.high,
             target=sc.target.level,
-            analytic=analytic,
-            ax=ax,
+            day_of=day_of,
+            labels=labels,
             label=f"service level ({basis})",
         ),
+        height=1.0 + 2.0 * rows,
+        one_ax=False,
     )
-    save("waits_heatmap.png", lambda ax: pp.wait_heatmap(starts, sim.asa_s.mean, interval_s=f.interval_s, ax=ax))
+    is_open = sc.hours.open_mask(starts, f.interval_s)
+    save(
+        "waits_heatmap.png",
+        lambda ax: pp.wait_heatmap(
+            starts, sim.asa_s.mean, interval_s=f.interval_s, target_s=sc.target.answer_within_s, is_open=is_open, ax=ax
+        ),
+    )
     save(
         "busy_and_abandon.png",
         lambda ax: pp.busy_and_abandon(
@@ -203,28 +234,65 @@ def _figures(result, folder: Path) -> list[str]:
     return made
 
 
-def _html(summary: dict, figures: list[str], folder: Path, title: str) -> str:
-    rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(json.dumps(v, default=_json_default))}</td></tr>"
-        for k, v in summary.items()
-    )
-    imgs = []
-    for name in figures:
-        data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
-        imgs.append(
-            f'<figure><img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{html.escape(FIGURES.get(name, name))}</figcaption></figure>"
+def _hhmm_day(t_s: float, day_start_s: float) -> str:
+    """Clock time of ``t_s``, with "+1d" when it falls on a day after ``day_start_s``'s day.
+
+    >>> _hhmm_day(86400.0 + 3600.0, 57600.0), _hhmm_day(86400.0, 57600.0)
+    ('01:00 +1d', '24:00')
+    """
+    over = int((t_s + 1e-6) // DAY - (day_start_s + 1e-6) // DAY)
+    s = round(t_s % DAY)
+    if s == 0 and over > 0:  # midnight at the end of the day reads 24:00
+        s, over = int(DAY), over - 1
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}" + (f" +{over}d" if over else "")
+
+
+def _shift_rows(result, start_date=None) -> tuple[list[str], list[list]]:
+    """shifts.csv: readable start, end and breaks (clock times and minutes) beside the seconds."""
+    shifts = result.schedule.shifts
+    lengths = {t.name: [b[2] for b in t.breaks] for t in result.templates}
+    when = _dates(start_date, result.scenario.forecast, [s.start_s for s in shifts]) if start_date else None
+    rows = []
+    for i, s in enumerate(shifts):
+        lens = lengths.get(s.template, [])
+        breaks = "; ".join(
+            _hhmm_day(b, s.start_s) + (f" ({lens[j] / 60:g} min)" if j < len(lens) else "")
+            for j, b in enumerate(s.breaks_s)
         )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;color:#222}}
-table{{border-collapse:collapse}}th,td{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
-th{{background:#f4f4f4}}img{{max-width:100%}}figcaption{{color:#555;font-size:.9em}}</style></head>
-<body><h1>{html.escape(title)}</h1><p>{html.escape(summary.get("message", ""))}</p>
-<h2>Summary</h2><table>{rows}</table><h2>Figures</h2>{"".join(imgs)}
-<p><small>cxqueue {html.escape(__version__)}; plan.csv, shifts.csv and summary.json hold the numbers.</small></p>
-</body></html>
-"""
+        rows.append(
+            [
+                s.template,
+                s.weekday,
+                *([when[i]] if when else []),
+                s.day,
+                _hhmm_day(s.start_s, s.start_s),
+                _hhmm_day(s.end_s, s.start_s),
+                (s.end_s - s.start_s) / 3600.0,
+                breaks,
+                sum(lens) / 60.0,
+                s.count,
+                s.start_s,
+                s.end_s,
+            ]
+        )
+    head = ["template", "weekday", *(["date"] if when else []), "day", "start", "end", "length_h", "breaks",
+            "break_min", "count", "start_s", "end_s"]  # fmt: skip
+    return head, rows
+
+
+def _per_day_rows(summary: dict) -> tuple[list[str], list[list]]:
+    """The summary's per-day table as rows (for plan.xlsx)."""
+    head = ["day", "date", "calls", "agent_hours_on_duty", "sl", "sl_low", "sl_high", "asa_s", "abandon_fraction",
+            "blocking_fraction", "worst_interval", "worst_interval_sl"]  # fmt: skip
+    rows = []
+    for d in summary["per_day"]:
+        w = d["worst_interval"] or {}
+        rows.append(
+            [d["day"], d["date"] or "", d["calls"], d["agent_hours_on_duty"], d["service_level"]["mean"],
+             d["service_level"]["low"], d["service_level"]["high"], d["asa_s"]["mean"], d["abandon_fraction"]["mean"],
+             d["blocking_fraction"]["mean"], w.get("when", ""), w.get("service_level")]
+        )  # fmt: skip
+    return head, rows
 
 
 def write_plan_report(
@@ -237,6 +305,7 @@ def write_plan_report(
     extra: dict | None = None,
     tables: dict | None = None,
     start_date: str | None = None,
+    cost_unit: str = "paid hours",
 ) -> Path:
     """Write a plan's output folder atomically and return its path.
 
@@ -258,36 +327,23 @@ def write_plan_report(
         More CSV files: ``{file name: (header, rows)}`` (e.g. validation.csv).
     start_date : str, optional
         The first day of a dated plan (ISO): plan.csv and shifts.csv get a ``date`` column.
+    cost_unit : str
+        The unit of the costs, shown with each (``PlanConfig.cost_unit``).
     """
     out = folder if isinstance(folder, OutputFolder) else OutputFolder(folder, force=force, kind="plan")
     with out, out.writing() as tmp:
         header, rows = _plan_rows(result, start_date)
         _write_csv(tmp / "plan.csv", header, rows)
-        shifts = result.schedule.shifts
-        when = _dates(start_date, result.scenario.forecast, [s.start_s for s in shifts]) if start_date else None
-        shift_rows = [
-            [
-                s.template,
-                s.weekday,
-                *([when[i]] if when else []),
-                s.day,
-                s.start_s,
-                s.end_s,
-                _when(s.start_s),
-                " ".join(_when(b) for b in s.breaks_s),
-                s.count,
-            ]
-            for i, s in enumerate(shifts)
-        ]
-        head = ["template", "weekday", *(["date"] if when else []), "day", "start_s", "end_s", "start", "breaks"]
-        _write_csv(tmp / "shifts.csv", [*head, "count"], shift_rows)
+        _write_csv(tmp / "shifts.csv", *_shift_rows(result, start_date))
         for name, (head, body) in (tables or {}).items():
             _write_csv(tmp / name, head, body)
-        summary = result.summary()
+        summary = result.summary(cost_unit=cost_unit, start_date=start_date)
         summary["cxqueue_version"] = __version__
         if extra:
-            summary.update(extra)
+            summary.update({k: v for k, v in extra.items() if k != "warnings"})
+            # the config's warnings (a fallback, a short history) come first, before the plan's
+            summary["warnings"] = [*extra.get("warnings", []), *summary["warnings"]]
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
-        made = _figures(result, tmp) if figures else []
-        (tmp / "report.html").write_text(_html(summary, made, tmp, title or "cxqueue plan"))
+        made = _figures(result, tmp, start_date) if figures else []
+        (tmp / "report.html").write_text(render_page(summary, made, tmp, title or "cxqueue plan", FIGURES))
     return out.folder

@@ -7,6 +7,7 @@ is this function and nothing more.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from cxqueue.data.folders import OutputFolder
@@ -56,6 +57,8 @@ def run_plan(
 def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[PlanResult, Path]:
     settings = plan_settings(cfg, quick=quick)
     result = optimize_plan(cfg.scenario(0.0), cfg.shifts, settings=settings, progress=progress)
+    # the config's warnings (a fallback to a shipped profile, a short history) come before the plan's
+    result = dataclasses.replace(result, warnings=(*cfg.warnings, *result.warnings))
     replay, replay_note = _validate(cfg, quick=quick, progress=progress)
     extra = {
         "name": cfg.name,
@@ -77,6 +80,7 @@ def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[
         extra=extra,
         tables={"validation.csv": validation_table(replay)} if replay is not None else None,
         start_date=cfg.start_date,
+        cost_unit=cfg.cost_unit,
     )
     return result, path
 

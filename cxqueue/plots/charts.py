@@ -122,7 +122,19 @@ def line_with_band(x, y, *, lower=None, upper=None, ax=None, label=None, color=N
     return ax
 
 
-def heatmap(values, *, x=None, y=None, ax=None, cmap: str = "viridis", label: str | None = None, annotate=None):
+def heatmap(
+    values,
+    *,
+    x=None,
+    y=None,
+    ax=None,
+    cmap: str = "viridis",
+    label: str | None = None,
+    annotate=None,
+    vmin=None,
+    vmax=None,
+    center=None,
+):
     """A 2-D array as coloured cells, rows along ``y`` and columns along ``x``.
 
     Parameters
@@ -138,6 +150,9 @@ def heatmap(values, *, x=None, y=None, ax=None, cmap: str = "viridis", label: st
         The colorbar's label.
     annotate : str, optional
         A format such as ``".2f"`` to print each value in its cell.
+    vmin, vmax, center : float, optional
+        A fixed colour scale (values beyond it take the end colours, and the colorbar
+        says so); ``center`` puts the colormap's middle there (a target, say).
 
     Returns
     -------
@@ -153,7 +168,17 @@ def heatmap(values, *, x=None, y=None, ax=None, cmap: str = "viridis", label: st
     if z.ndim != 2:
         raise ConfigError(f"values must be a 2-d array; got shape {z.shape}")
     ax = _new_ax() if ax is None else ax
-    mesh = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap=cmap, interpolation="nearest")
+    norm = None
+    if center is not None:
+        from matplotlib.colors import TwoSlopeNorm
+
+        lo = np.nanmin(z) if vmin is None else vmin
+        hi = np.nanmax(z) if vmax is None else vmax
+        norm = TwoSlopeNorm(vcenter=center, vmin=min(lo, center - 1e-9), vmax=max(hi, center + 1e-9))
+    scale = {"norm": norm} if norm is not None else {"vmin": vmin, "vmax": vmax}
+    mesh = ax.imshow(
+        np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap=cmap, interpolation="nearest", **scale
+    )
     for name, ticks, n, setter in (("x", x, z.shape[1], ax.set_xticks), ("y", y, z.shape[0], ax.set_yticks)):
         if ticks is None:
             continue
@@ -161,7 +186,11 @@ def heatmap(values, *, x=None, y=None, ax=None, cmap: str = "viridis", label: st
         if len(ticks) != n:
             raise ConfigError(f"{name} must hold {n} labels for values of shape {z.shape}; got {len(ticks)}")
         setter(range(n), [_label(t) for t in ticks])
-    ax.figure.colorbar(mesh, ax=ax, label=label)
+    finite = z[np.isfinite(z)]
+    over = vmax is not None and finite.size and finite.max() > vmax
+    under = vmin is not None and finite.size and finite.min() < vmin
+    extend = "both" if over and under else "max" if over else "min" if under else "neither"
+    ax.figure.colorbar(mesh, ax=ax, label=label, extend=extend)
     if annotate:
         lo, hi = np.nanmin(z), np.nanmax(z)
         mid = (lo + hi) / 2

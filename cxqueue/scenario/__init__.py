@@ -10,9 +10,11 @@ read-only. Every class validates itself on construction with messages that name 
 * `IVR`, `Redials`, `Callbacks`, `PriorityClasses`, `Reserve` (``callers``);
 * `PlanSettings` (``settings``): how a plan is made (model, objective, lines, simulation);
 * `Scenario` (``center``): all of them, with the agents on duty per interval;
-* `CALL_DTYPE`, `Outcome` (``calls``): the call log that history readers and both simulation engines write.
+* `CALL_DTYPE`, `Outcome` (``calls``): the call log that history readers and both simulation engines write;
+* `PlanWarning` (``advice``): what makes a plan doubtful, shown before the plan.
 """
 
+from cxqueue.scenario.advice import WARNING_CODES, PlanWarning
 from cxqueue.scenario.callers import IVR, Callbacks, PriorityClasses, Redials, Reserve
 from cxqueue.scenario.calls import CALL_DTYPE, Outcome, empty_calls
 from cxqueue.scenario.center import Scenario
@@ -28,6 +30,7 @@ __all__ = [
     "DISTRIBUTION_KINDS",
     "IVR",
     "SL_BASES",
+    "WARNING_CODES",
     "WEEKDAYS",
     "Callbacks",
     "Distribution",
@@ -35,6 +38,7 @@ __all__ = [
     "OpeningHours",
     "Outcome",
     "PlanSettings",
+    "PlanWarning",
     "PriorityClasses",
     "Redials",
     "Reserve",

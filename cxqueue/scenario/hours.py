@@ -109,5 +109,42 @@ class OpeningHours:
                     return float(cand)
         return math.inf
 
+    def describe(self) -> str:
+        """The hours in words, weekdays with the same windows together.
+
+        >>> OpeningHours.daily(7 * 3600, DAY, days=(0, 1, 2, 3, 6)).describe()
+        'Mon-Thu, Sun 07:00-24:00; Fri, Sat closed'
+        >>> OpeningHours.always().describe()
+        'always open'
+        """
+        if self.is_always_open:
+            return "always open"
+
+        def hhmm(t: float) -> str:
+            t = round(t)
+            return f"{t // 3600:02d}:{t % 3600 // 60:02d}"
+
+        def days(ds: list[int]) -> str:
+            runs, out = [], []
+            for d in ds:
+                if runs and d == runs[-1][-1] + 1:
+                    runs[-1].append(d)
+                else:
+                    runs.append([d])
+            for r in runs:
+                name = WEEKDAYS[r[0]][:3].title()
+                last = WEEKDAYS[r[-1]][:3].title()
+                out.append(name if len(r) == 1 else f"{name}, {last}" if len(r) == 2 else f"{name}-{last}")
+            return ", ".join(out)
+
+        groups: dict = {}
+        for d, day in enumerate(self.windows):
+            groups.setdefault(day, []).append(d)
+        parts = []
+        for day, ds in groups.items():
+            spans = " and ".join(f"{hhmm(o)}-{hhmm(c)}" for o, c in day) if day else "closed"
+            parts.append((day == (), ds[0], f"{days(ds)} {spans}"))
+        return "; ".join(p for *_, p in sorted(parts))
+
     def to_dict(self) -> dict:
         return {WEEKDAYS[d]: [list(w) for w in day] for d, day in enumerate(self.windows)}

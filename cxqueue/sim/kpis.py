@@ -41,8 +41,10 @@ __all__ = [
     "Estimate",
     "KPIs",
     "SimulationResult",
+    "day_index",
     "rep_summary",
     "summarize",
+    "summarize_days",
     "wait_percentiles",
 ]
 
@@ -156,7 +158,10 @@ class SimulationResult:
     """What `cxqueue.sim.simulate` returns.
 
     ``intervals`` holds the per-interval KPIs (arrays of one value per forecast
-    interval) and ``totals`` the same KPIs over the horizon (after ``warmup_s``);
+    interval), ``totals`` the same KPIs over the horizon (after ``warmup_s``) and
+    ``days`` over each calendar day the horizon touches (``day_starts_s``: where each
+    starts, on the forecast's clock; a day's counts are summed before its ratios are
+    taken, so a day's service level is not an average of interval levels);
     attribute access falls through to ``intervals``: ``result.sl_offered.mean`` is the
     per-interval service level. ``calls`` is the call log (`records.CALL_DTYPE`, all
     replications) when ``record_calls`` was set, else None. Times are seconds;
@@ -172,6 +177,8 @@ class SimulationResult:
     engine: str
     warmup_s: float
     calls: np.ndarray | None = None
+    days: KPIs | None = None
+    day_starts_s: np.ndarray | None = None
 
     def __getattr__(self, name):
         intervals = self.__dict__.get("intervals")
@@ -190,6 +197,9 @@ class SimulationResult:
             "totals": self.totals.to_dict(),
             "backlog": self.backlog.to_dict(),
         }
+        if self.days is not None:
+            d["days"] = self.days.to_dict()
+            d["day_starts_s"] = self.day_starts_s.tolist()
         if self.calls is not None:
             d["calls"] = {name: self.calls[name].tolist() for name in self.calls.dtype.names}
         return d
@@ -285,6 +295,22 @@ def _estimate(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(mean, dtype=np.float64), np.asarray(half, dtype=np.float64)
 
 
+def day_index(interval_starts_s, interval_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """The calendar day (0, 1, ... from the first interval's day) of each interval, and the
+    start of each day on the forecast's clock.
+
+    >>> idx, starts = day_index(np.arange(4) * 43200.0 + 43200.0, 43200.0)
+    >>> idx.tolist(), starts.tolist()
+    ([0, 1, 1, 2], [0.0, 86400.0, 172800.0])
+    """
+    starts = np.asarray(interval_starts_s, dtype=np.float64)
+    day = np.floor((starts + 1e-6) / 86400.0)
+    first = day[0] if day.size else 0.0
+    idx = (day - first).astype(np.int64)
+    n = int(idx[-1]) + 1 if idx.size else 0
+    return idx, (first + np.arange(n)) * 86400.0
+
+
 def summarize(reps: list[dict]) -> tuple[KPIs, KPIs, Backlog]:
     """Turn per-replication summaries (from `rep_summary`) into interval, total and backlog estimates.
 
@@ -304,10 +330,17 @@ def summarize(reps: list[dict]) -> tuple[KPIs, KPIs, Backlog]:
     return intervals, totals, backlog
 
 
-def rep_summary(out: r.RepOutput, *, interval_s: float, keep: np.ndarray) -> dict:
+def summarize_days(reps: list[dict]) -> KPIs:
+    """Per-day estimates from `rep_summary` outputs made with ``day``."""
+    day_m, day_h = _estimate(np.stack([np.stack([rep["days"][k] for k in KPI_NAMES]) for rep in reps]))
+    return KPIs(**{k: Estimate(day_m[i], day_h[i]) for i, k in enumerate(KPI_NAMES)})
+
+
+def rep_summary(out: r.RepOutput, *, interval_s: float, keep: np.ndarray, day: np.ndarray | None = None) -> dict:
     """Reduce one replication's raw output to its per-interval and total KPI values.
 
-    ``keep`` marks the intervals that count in the totals (after the warm-up).
+    ``keep`` marks the intervals that count in the totals (after the warm-up); ``day``
+    (from `day_index`), if given, adds ``days``: the KPIs of each day's summed counters.
 
     >>> counts = np.zeros((2, r.N_COUNTS))
     >>> counts[:, r.C_OFFERED], counts[:, r.C_ANSWERED], counts[:, r.C_HITS] = 10, 10, [8, 6]
@@ -325,4 +358,13 @@ def rep_summary(out: r.RepOutput, *, interval_s: float, keep: np.ndarray) -> dic
     both = _kpis(counts, tsum, hist, interval_s, span)
     per = {k: v[:-1] for k, v in both.items()}
     tot = {k: float(v[-1]) for k, v in both.items()}
-    return {"intervals": per, "totals": tot, "backlog": out.backlog}
+    res = {"intervals": per, "totals": tot, "backlog": out.backlog}
+    if day is not None:
+        n = int(day.max(initial=-1)) + 1
+        sums = []
+        for a in (out.counts, out.time_s, out.wait_hist):
+            s = np.zeros((n, a.shape[1]), dtype=a.dtype)
+            np.add.at(s, day, a)
+            sums.append(s)
+        res["days"] = _kpis(*sums, interval_s, np.maximum(np.bincount(day, minlength=n), 1))
+    return res

@@ -16,7 +16,7 @@ from cxqueue.scenario import Scenario
 from cxqueue.sim.arrivals import _sample, arrival_iv
 from cxqueue.sim.engine import run_simpy
 from cxqueue.sim.fast import run_fast
-from cxqueue.sim.kpis import SimulationResult, rep_summary, summarize
+from cxqueue.sim.kpis import SimulationResult, day_index, rep_summary, summarize, summarize_days
 from cxqueue.sim.records import RepOutput
 
 __all__ = ["ENGINES", "run_replication", "simulate"]
@@ -172,10 +172,11 @@ def simulate(
     )
     f = scenario.forecast
     keep = f.interval_s * np.arange(f.n_intervals) >= warmup_s - 1e-9
+    day, day_starts_s = day_index(f.interval_starts_s, f.interval_s)
     reps, logs = [], []
     for i, child in enumerate(_rng.spawn(seed, replications)):
         out = _one(scenario, child, engine, record_calls, trace)
-        reps.append(rep_summary(out, interval_s=f.interval_s, keep=keep))
+        reps.append(rep_summary(out, interval_s=f.interval_s, keep=keep, day=day))
         if record_calls:
             out.calls["replication"] = i
             logs.append(out.calls)
@@ -190,4 +191,6 @@ def simulate(
         engine=engine,
         warmup_s=warmup_s,
         calls=np.concatenate(logs) if record_calls else None,
+        days=summarize_days(reps),
+        day_starts_s=day_starts_s,
     )

@@ -96,7 +96,10 @@ def test_bank_hours_are_the_banks(name, no_data):
 
 def test_bank_falls_back_to_the_shipped_october_profile(no_data):
     cfg = load_scenario(CONFIGS / "bank.toml")
-    assert "file not found" in cfg.notes[0] and "used the shipped profile 'bank-1999-october'" in cfg.notes[0]
+    # a plan from a shipped profile instead of the user's history is doubtful: a warning, not a note
+    w = cfg.warnings[0]
+    assert w.code == "data_fallback" and w.key == "[demand].history"
+    assert "file not found" in w.message and "uses the shipped profile 'bank-1999-october'" in w.message
     assert cfg.demand_source == "profile bank-1999-october (october.txt)"
     p = params("bank-1999-october")
     assert cfg.patience.mean_s == pytest.approx(float(p["patience_mean_s"]), abs=0.5)
@@ -118,6 +121,7 @@ def test_bank_reads_the_october_log(data_dir, monkeypatch):
     cfg = load_scenario(CONFIGS / "bank.toml")
     assert cfg.demand_source == "history october.txt"
     assert not any("fallback" in n or "shipped profile" in n for n in cfg.notes)
+    assert not [w for w in cfg.warnings if w.code == "data_fallback" and w.key == "[demand].history"]
     # the shipped October profile is fitted from the same file (a rebuild is byte-identical)
     prof = load_profile("bank-1999-october")
     np.testing.assert_allclose(cfg.forecast.calls * (1 - 0.044), prof.forecast.calls, rtol=1e-5, atol=1e-5)
@@ -359,7 +363,8 @@ BAD = [
     ("start-with-profile", D + "start = 08:00:00\n",
      "[demand].start applies to [demand].calls or [demand].csv only; got [demand].profile"),
     ("shift-not-table", D + "[shifts]\nearly = 8\n", "[shifts].early must be a table such as [shifts.early]; got 8"),
-    ("no-close-match", D + "[center]\ncolour = 3\n", "unknown key [center].colour (known: name, description)"),
+    ("no-close-match", D + "[center]\ncolour = 3\n",
+     "unknown key [center].colour (known: name, description, currency)"),
     ("bool-duration", D + "[simulation]\nwarmup_s = true\n",
      "[simulation].warmup_s must be a number; got true (a boolean)"),
     ("abandon-share", D + "[redials]\nabandoned = 1.5\n",
@@ -407,7 +412,7 @@ def test_missing_history_files(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match=re.escape(msg)):
         loads_scenario('[demand]\nhistory = "log.txt"\n', source="x.toml", base_dir=tmp_path)
     cfg = loads_scenario('[demand]\nhistory = "log.txt"\nfallback_profile = "bank-1999"\n', base_dir=tmp_path)
-    assert cfg.demand_source.startswith("profile bank-1999") and "used the shipped profile" in cfg.notes[0]
+    assert cfg.demand_source.startswith("profile bank-1999") and "uses the shipped profile" in cfg.warnings[0].message
 
 
 def test_a_bad_history_file_is_named(tmp_path):

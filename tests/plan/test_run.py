@@ -142,7 +142,7 @@ def test_isa_settings_reach_the_requirements():
     settings = plan_settings(cfg)
     assert settings.method == "isa" and settings.isa_rounding == "nearest"
     sc = cfg.scenario(np.zeros(6))
-    got = _requirements(sc, settings, np.ones(6, dtype=bool))
+    got, _ = _requirements(sc, settings, np.ones(6, dtype=bool))
     want = staffing_requirements(cfg.forecast, cfg.target, model="erlang_a", method="isa", mean_patience_s=240.0,
                                  handle=cfg.handle, seed=5, isa_rounding="nearest")  # fmt: skip
     np.testing.assert_array_equal(got, want.agents)
@@ -151,20 +151,22 @@ def test_isa_settings_reach_the_requirements():
     assert np.all(up.agents >= want.agents)  # "up" is the floor: never fewer agents than "nearest"
 
 
-def test_service_level_figure_leaves_unserved_intervals_out(tmp_path):
-    """The service-level figure zooms to the data and the target, and leaves the intervals
-    that report.py masks (no calls, or calls only while closed: the simulated level is
-    NaN there) as gaps instead of drawing the analytic level of 0 agents."""
-    import matplotlib
+def test_service_level_figure_draws_a_panel_per_day_on_one_scale(tmp_path):
+    """The service level per day (issue 12): one panel per day on the fixed 0-1 scale (a weak
+    interval is as low in every report), unserved intervals (NaN) left as gaps, and every
+    line and band labelled in the legend."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
     from cxqueue.plan import figures as pp
 
-    starts = np.arange(6) * 900.0
-    mean = np.array([np.nan, 0.85, 0.9, 0.95, np.nan, np.nan])
-    analytic = np.where(np.isfinite(mean), [0.0, 0.82, 0.88, 0.97, 0.0, 0.0], np.nan)
-    ax = pp.service_level_band(starts, mean, mean - 0.05, np.minimum(mean + 0.05, 1), target=0.8, analytic=analytic)
-    lo, hi = ax.get_ylim()
-    assert lo == pytest.approx(0.7) and hi == pytest.approx(1.02)  # floor(min(0.8, 0.75, 0.8) - 0.05, 0.1)
-    drawn = ax.get_lines()[1].get_ydata()  # the analytic step line
-    assert np.all(np.isnan(np.asarray(drawn, dtype=float)[[0, 4, 5]]))
+    starts = np.arange(6) * 900.0 + np.array([0, 0, 0, 86400, 86400, 86400])
+    mean = np.array([np.nan, 0.85, 0.9, 0.95, np.nan, 0.6])
+    fig = Figure()
+    axes = pp.service_level_by_day(fig, starts, mean, mean - 0.05, np.minimum(mean + 0.05, 1), target=0.8,
+                                   day_of=np.array([0, 0, 0, 1, 1, 1]), labels=["Mon", "Tue"])  # fmt: skip
+    assert [ax.get_title() for ax in axes] == ["Mon", "Tue"]
+    assert all([float(y) for y in ax.get_ylim()] == [0.0, 1.02] for ax in axes)
+    drawn = np.asarray(axes[1].get_lines()[0].get_ydata(), dtype=float)
+    assert np.isnan(drawn[1]) and drawn[2] == 0.6
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["95 % interval (simulation)", "simulated service level", "target 0.8"]
