@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from cxqueue.plan.report import FIGURES
+
 CHROMIUM = Path("/usr/bin/chromium")
 VIEW_W, VIEW_H = 1280, 900  # a laptop's first screen
 # The flags this machine needs (python.md): without the background-networking ones,
@@ -332,6 +334,7 @@ def test_default_report_loads_offline_with_its_figures(browser, default_report, 
     assert report.requests and report.requests[0] == default_report.resolve().as_uri()
     problems = load_problems(report)
     assert not problems, "\n".join(problems)
+    assert len(report.images) == len(FIGURES)  # every figure of the plan, each rendered (load_problems)
     assert shot.stat().st_size > 0
 
 
