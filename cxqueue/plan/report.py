@@ -19,6 +19,7 @@ import numpy as np
 
 from cxqueue import __version__
 from cxqueue.data.folders import OutputFolder
+from cxqueue.plan.workbook import write_workbook
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, WEEK
 
@@ -281,6 +282,7 @@ def write_plan_report(
         ]
         head = ["template", "weekday", *(["date"] if when else []), "day", "start_s", "end_s", "start", "breaks"]
         _write_csv(tmp / "shifts.csv", [*head, "count"], shift_rows)
+        sheets = {"per interval": (header, rows), "shifts": ([*head, "count"], shift_rows)}  # plan.xlsx
         for name, (head, body) in (tables or {}).items():
             _write_csv(tmp / name, head, body)
         summary = result.summary()
@@ -290,4 +292,5 @@ def write_plan_report(
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
         made = _figures(result, tmp) if figures else []
         (tmp / "report.html").write_text(_html(summary, made, tmp, title or "cxqueue plan"))
+        write_workbook(tmp / "plan.xlsx", summary, sheets)  # the summary, plan.csv and shifts.csv (issue 12)
     return out.folder
