@@ -1,7 +1,7 @@
 """The ``cxqueue`` command: parse arguments, call the library, write the answer.
 
-One module per subcommand (``plan``, ``forecast``, ``staff``, ``import_``, ``simulate``, ``lines``,
-``hours``, ``sweep``), each with ``add_parser(sub)`` and ``run(args, out)``; no queueing
+One module per subcommand (``plan``, ``compare``, ``forecast``, ``staff``, ``import_``, ``simulate``,
+``lines``, ``hours``, ``sweep``), each with ``add_parser(sub)`` and ``run(args, out)``; no queueing
 logic lives here (``tests/cli`` checks that no module imports numpy, scipy or numba).
 Exit codes: 0 ok, 2 usage or configuration error, 3 infeasible (no staffing meets the target, or a
 plan whose simulation misses it).
@@ -14,7 +14,7 @@ import gc
 import sys
 
 from cxqueue import __version__
-from cxqueue.cli import forecast, hours, import_, lines, plan, simulate, staff, sweep
+from cxqueue.cli import compare, forecast, hours, import_, lines, plan, simulate, staff, sweep
 from cxqueue.cli._common import EXIT_INFEASIBLE, EXIT_OK, EXIT_USAGE
 from cxqueue.exceptions import ConfigError, InfeasibleError
 
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cxqueue", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"cxqueue {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (plan, forecast, staff, import_, simulate, lines, hours):
+    for command in (plan, compare, forecast, staff, import_, simulate, lines, hours):
         command.add_parser(sub)
     sweep.add_parsers(sub)
     return parser

@@ -18,6 +18,7 @@ import numpy as np
 from cxqueue import __version__
 from cxqueue.data.folders import OutputFolder
 from cxqueue.plan.page import render_page
+from cxqueue.plan.workbook import write_workbook
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, WEEK
 
@@ -295,6 +296,17 @@ def _per_day_rows(summary: dict) -> tuple[list[str], list[list]]:
     return head, rows
 
 
+def _weakest_rows(summary: dict) -> tuple[list[str], list[list]]:
+    """The summary's weakest intervals as rows (for plan.xlsx)."""
+    head = ["interval", "when", "date", "calls", "agents_on_duty", "sl", "sl_low", "sl_high", "asa_s", "status"]
+    rows = [
+        [w["interval"], w["when"], w["date"] or "", w["calls"], w["agents_on_duty"], w["service_level"]["mean"],
+         w["service_level"]["low"], w["service_level"]["high"], w["asa_s"]["mean"], w["status"]]
+        for w in summary["weakest_intervals"]
+    ]  # fmt: skip
+    return head, rows
+
+
 def write_plan_report(
     result,
     folder,
@@ -334,7 +346,8 @@ def write_plan_report(
     with out, out.writing() as tmp:
         header, rows = _plan_rows(result, start_date)
         _write_csv(tmp / "plan.csv", header, rows)
-        _write_csv(tmp / "shifts.csv", *_shift_rows(result, start_date))
+        shift_table = _shift_rows(result, start_date)
+        _write_csv(tmp / "shifts.csv", *shift_table)
         for name, (head, body) in (tables or {}).items():
             _write_csv(tmp / name, head, body)
         summary = result.summary(cost_unit=cost_unit, start_date=start_date)
@@ -346,4 +359,13 @@ def write_plan_report(
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
         made = _figures(result, tmp, start_date) if figures else []
         (tmp / "report.html").write_text(render_page(summary, made, tmp, title or "cxqueue plan", FIGURES))
+        sheets = {
+            "per day": _per_day_rows(summary),
+            "weakest intervals": _weakest_rows(summary),
+            "per interval": (header, rows),
+            "shifts": shift_table,
+        }
+        tabled = ("per_day", "weakest_intervals")  # their own sheets, not lines of text in the summary
+        book = {k: v for k, v in summary.items() if k not in tabled}
+        write_workbook(tmp / "plan.xlsx", book, sheets)  # the same numbers for a spreadsheet (issue 12)
     return out.folder

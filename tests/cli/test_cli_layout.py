@@ -32,7 +32,7 @@ def _imports(tree: ast.AST) -> set[str]:
 
 def test_every_subcommand_has_its_module():
     names = {m.name for m in pkgutil.iter_modules([str(CLI)])}
-    assert {"plan", "staff", "import_", "simulate", "lines", "hours", "sweep"} <= names
+    assert {"plan", "compare", "staff", "import_", "simulate", "lines", "hours", "sweep"} <= names
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
@@ -65,7 +65,8 @@ def test_the_library_does_the_work_a_subcommand_prints():
     # what the CLI used to compute is importable from the library
     from cxqueue.data import import_history, read_interval_table
     from cxqueue.optimize import staff_table
+    from cxqueue.plan.compare import compare_plans
     from cxqueue.plan.tasks import agents_on_duty, config_lines, simulate_config, study_hours
 
     assert all(callable(f) for f in (import_history, read_interval_table, staff_table, agents_on_duty, config_lines,
-                                     simulate_config, study_hours))  # fmt: skip
+                                     simulate_config, study_hours, compare_plans))  # fmt: skip

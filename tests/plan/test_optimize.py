@@ -90,7 +90,7 @@ def test_report_folder(plan, tmp_path):
     out = write_plan_report(plan, tmp_path / "plan")
     names = sorted(p.name for p in out.iterdir())
     # MARKER: the folder says that cxqueue wrote it, so that --force may replace it (issue 11)
-    assert names == sorted([MARKER, "plan.csv", "shifts.csv", "summary.json", "report.html", *FIGURES])
+    assert names == sorted([MARKER, "plan.csv", "shifts.csv", "plan.xlsx", "summary.json", "report.html", *FIGURES])
     summary = json.loads((out / "summary.json").read_text())
     assert summary["converged"] is True and summary["lines"] == plan.lines
     rows = (out / "plan.csv").read_text().splitlines()
