@@ -162,6 +162,21 @@ def _requirements(scenario: Scenario, settings: PlanSettings, is_open: np.ndarra
     return np.minimum(agents, settings.max_agents), agents
 
 
+def _requirements_for_traffic(scenario: Scenario, settings: PlanSettings, is_open, sim, idx) -> np.ndarray:
+    """Agents intervals ``idx`` need for the calls the simulation offered them (first attempts,
+    redials and callbacks; not those that met a closed door), by the requirement's model."""
+    if idx.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    f = scenario.forecast
+    offered = np.asarray(sim.intervals.offered.mean, dtype=np.float64) - np.asarray(
+        sim.intervals.closed.mean, dtype=np.float64
+    )
+    calls = np.where(np.isfinite(offered), np.maximum(offered, f.calls), f.calls)
+    seen = scenario.replace(forecast=Forecast(calls=calls, aht_s=f.aht_s, interval_s=f.interval_s, start_s=f.start_s))
+    agents, _ = _requirements(seen, settings, is_open)
+    return agents[idx]
+
+
 def _sl_curve(scenario: Scenario, settings: PlanSettings, keep: float, k_max: int) -> np.ndarray:
     """Service level per interval (rows) for 0..k_max paid agents (columns).
 
@@ -331,7 +346,13 @@ def optimize_plan(
             design_level += max(0.0025, target.level - lower)
             continue
         before = added.copy()
-        added[failing] += 1
+        # at least one more agent; up to half the way to what the analytic model asks for the
+        # traffic the simulation saw (redials after a busy signal, an abandonment or a closed
+        # door, and callbacks come on top of the forecast: a morning after a closed evening is
+        # busier). Half: more agents mean fewer abandonments and so fewer redials next round.
+        seen = _requirements_for_traffic(scenario.replace(hours=hours), settings, is_open, sim, failing)
+        gap = seen - base[failing] - added[failing]
+        added[failing] += np.maximum(1, np.ceil(gap / 2)).astype(added.dtype)
         if not total_ok:
             # the horizon as a whole is short: raise every interval whose estimate misses
             below = np.flatnonzero(is_open & (offered > 0) & (np.asarray(sl.mean) < target.level))
