@@ -20,6 +20,14 @@ def add_parser(sub) -> None:
     p.add_argument("--no-figures", dest="no_figures", action="store_true", help="skip the PNG figures")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr (warnings are still printed)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="TABLE.KEY=VALUE",
+        help="replace a config value for this run (a what-if), e.g. --set staffing.max_agents=8; repeatable",
+    )
     p.add_argument("--strict", action="store_true", help="exit with code 4 when the plan carries any warning")
     p.set_defaults(func=run)
 
@@ -29,7 +37,7 @@ def run(args, out) -> int:
     from cxqueue.plan import run_plan
 
     path = Path(args.config) if args.config else default_config_path()
-    cfg = load_scenario(path)
+    cfg = load_scenario(path, overrides=args.overrides)
 
     def progress(msg: str) -> None:
         if not args.quiet:

@@ -15,6 +15,7 @@ Unknown keys, wrong types and impossible values raise `ConfigError` with the fil
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from pathlib import Path
@@ -49,13 +50,17 @@ def default_config_path() -> Path:
     return REPO_CONFIGS / "default.toml"
 
 
-def load_scenario(path) -> PlanConfig:
+def load_scenario(path, *, overrides=()) -> PlanConfig:
     """Read the TOML scenario config at `path` (see ``configs/README.md``).
 
     Parameters
     ----------
     path : str or Path
         The config file; relative paths inside it are relative to its folder.
+    overrides : sequence of str
+        ``"table.key=value"`` settings that replace the file's (a what-if: ``cxqueue plan
+        --set staffing.max_agents=8``); the value is read as TOML, else as a string. The
+        config's notes list them.
 
     Returns
     -------
@@ -80,10 +85,34 @@ def load_scenario(path) -> PlanConfig:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{p}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
-    return loads_scenario(text, source=str(p), base_dir=p.parent)
+    return loads_scenario(text, source=str(p), base_dir=p.parent, overrides=overrides)
 
 
-def loads_scenario(text: str, *, source: str = "<string>", base_dir=None) -> PlanConfig:
+def _override(doc: dict, item: str, source: str) -> str:
+    """Apply one ``table.key=value`` to the parsed TOML ``doc``; return its note."""
+    key, eq, raw = str(item).partition("=")
+    key, raw = key.strip(), raw.strip()
+    parts = key.split(".")
+    if not eq or len(parts) < 2 or not all(parts):
+        raise ConfigError(
+            f"{source}: --set takes TABLE.KEY=VALUE (e.g. staffing.max_agents=8 or center.name=today); got {item!r}"
+        )
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word: a string (the schema checks its type like any value)
+    at = doc
+    for i, name in enumerate(parts[:-1]):
+        nxt = at.setdefault(name, {})
+        if not isinstance(nxt, dict):
+            where = ".".join(parts[: i + 1])
+            raise ConfigError(f"{source}: --set {key}: {where} is a value, not a table; got {item!r}")
+        at = nxt
+    at[parts[-1]] = value
+    return f"set on the command line: [{'.'.join(parts[:-1])}].{parts[-1]} = {raw}"
+
+
+def loads_scenario(text: str, *, source: str = "<string>", base_dir=None, overrides=()) -> PlanConfig:
     """Read a scenario config from TOML `text`; `source` names it in messages.
 
     Parameters
@@ -94,6 +123,8 @@ def loads_scenario(text: str, *, source: str = "<string>", base_dir=None) -> Pla
         What messages call it (a file name).
     base_dir : str or Path, optional
         Folder that relative paths are relative to (default: the current directory).
+    overrides : sequence of str
+        ``"table.key=value"`` settings, as `load_scenario` takes them.
 
     Returns the `PlanConfig`, or raises `ConfigError` as `load_scenario` does.
 
@@ -125,8 +156,10 @@ def loads_scenario(text: str, *, source: str = "<string>", base_dir=None) -> Pla
             f"{source}: arrays or inline tables nested too deep to read; a config nests at most three levels"
         ) from None
     base = Path.cwd() if base_dir is None else Path(base_dir)
+    notes = tuple(_override(doc, item, source) for item in overrides)
     try:
-        return Builder(source, base).build(doc)
+        cfg = Builder(source, base).build(doc)
+        return dataclasses.replace(cfg, notes=(*notes, *cfg.notes)) if notes else cfg
     except ConfigError as exc:
         if str(exc).startswith(f"{source}: "):
             raise

@@ -520,3 +520,33 @@ def test_documented_defaults_are_the_loaders():
                   cfg.settings.max_agents, cfg.shifts[0].max_count):  # fmt: skip
         assert unset is None
     assert cfg.output.folder == Path("plans/scenario")
+
+
+def test_overrides_replace_values_for_a_what_if(tmp_path):
+    # cxqueue plan --set (issue 12): today's staffing against the recommended one, from one config
+    cfg = load_scenario(CONFIGS / "default.toml", overrides=["staffing.max_agents=9", "center.name=today"])
+    assert cfg.settings.max_agents == 9 and cfg.name == "today"
+    assert cfg.notes[:2] == (
+        "set on the command line: [staffing].max_agents = 9",
+        "set on the command line: [center].name = today",
+    )
+    base = load_scenario(CONFIGS / "default.toml")
+    assert base.settings.max_agents is None and base.name == "default"
+    # a new table and a quoted TOML string work too
+    cfg = load_scenario(CONFIGS / "default.toml", overrides=["target.answer_within_s=30", 'center.name="a b"'])
+    assert cfg.target.answer_within_s == 30.0 and cfg.name == "a b"
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("center=9", "--set takes TABLE.KEY=VALUE (e.g. staffing.max_agents=8 or center.name=today); got 'center=9'"),
+        ("staffing.max_agents", "--set takes TABLE.KEY=VALUE"),
+        ("staffing.max_agent=9", "unknown key [staffing].max_agent (did you mean max_agents?)"),
+        ("staffing.max_agents=-1", "[staffing].max_agents must be"),
+        ("center.name.x=1", "--set center.name.x: center.name is a value, not a table"),
+    ],
+)
+def test_bad_overrides_name_the_key(item, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_scenario(CONFIGS / "default.toml", overrides=[item])
