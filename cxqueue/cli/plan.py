@@ -64,6 +64,8 @@ def run(args, out) -> int:
     print(f"plan for {cfg.name!r} ({path}) written to {folder}/", file=out)
     print(f"  {summary['recommendation']}", file=out)
     print(f"  {summary['promise']}", file=out)
+    if summary.get("forecast_promise"):
+        print(f"  under the forecast's uncertainty: {summary['forecast_promise']['statement']}", file=out)
     print(f"  {result.message}", file=out)
     if result.warnings:
         print(f"  {len(result.warnings)} warning(s), first in the report: {result.warnings[0].code}", file=out)

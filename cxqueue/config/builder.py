@@ -92,6 +92,7 @@ class Builder(DemandReader):
             warnings=tuple(self.warnings),
             cost_unit=center.get("currency", "cost units" if self.costed else "paid hours"),
             start_date=self.forecast_start,
+            dated=self.dated_forecast,
         )
 
     def validation(self, t: S.Table | None) -> ValidationSettings | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from cxqueue.config import schema as S
+from cxqueue.config.types import DatedForecast
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import IVR, WEEKDAYS, Forecast, PlanWarning
 from cxqueue.units import DAY
@@ -46,6 +47,7 @@ class DemandReader:
         self.costed = False  # a [shifts] table sets cost or cost_per_hour
         self.forecast_day_cv = 0.0  # the day factor's variation a [demand].forecast brings to the simulation
         self.forecast_start: str | None = None  # the first day of a dated plan (ISO)
+        self.dated_forecast = None  # a DatedForecast: what a dated plan's promise is checked against
 
     def fail(self, msg: str):
         raise ConfigError(f"{self.source}: {msg}")
@@ -116,9 +118,10 @@ class DemandReader:
         fc = fit(h, method=ft.get("method", "auto"), special_days=special).forecast(start=start, days=7 * weeks)
         policy, p = ft.get("policy", "mean"), float(ft.get("p", 0.9))
         calls_at = fc.mean_at_day_factor(p) if policy == "quantile" else fc.mean
+        k = fc.day_factor_shape[np.isfinite(fc.day_factor_shape)]
+        cv = float(np.mean(1.0 / np.sqrt(k))) if k.size else 0.0
         if policy == "expected":  # the simulation draws the forecast's day factor: the plan meets the mean SL
-            k = fc.day_factor_shape[np.isfinite(fc.day_factor_shape)]
-            self.forecast_day_cv = float(np.mean(1.0 / np.sqrt(k))) if k.size else 0.0
+            self.forecast_day_cv = cv
         if fc.aht_s is None and "aht_s" not in t.values:
             self.fail("[demand].aht_s is required with [demand].forecast: the history has no handle times")
         per = round(7 * weeks * DAY / interval_s)
@@ -149,6 +152,12 @@ class DemandReader:
         where = "[demand].forecast.history"
         self.warnings.extend(PlanWarning("forecast_history", f"the forecast: {w}", where) for w in fc.warnings)
         f = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=weekday * DAY)
+        mean_calls = np.zeros(per)
+        mean_calls[slot] = fc.mean
+        self.dated_forecast = DatedForecast(
+            policy=policy, p=p if policy == "quantile" else None, day_factor_cv=cv, mean_calls=mean_calls,
+            history_days=int(h.n_days),
+        )  # fmt: skip
         return f, None, f"forecast {start} .. {last} ({fc.method}, {policy})"
 
     def week(self, t: S.Table, calls: np.ndarray, aht, interval_s: float) -> Forecast:

@@ -48,6 +48,19 @@ class HoursSearchSettings:
         return {k: list(val) if isinstance(val, tuple) else val for k, val in self.__dict__.items()}
 
 
+@dataclass(frozen=True, eq=False)
+class DatedForecast:
+    """What a ``[demand].forecast`` promises and what it is checked against: the policy
+    (``mean``, ``quantile`` with its ``p``, ``expected``), the forecast's day-factor
+    ``day_factor_cv`` and its ``mean_calls`` per interval of the plan's grid."""
+
+    policy: str
+    p: float | None
+    day_factor_cv: float
+    mean_calls: np.ndarray
+    history_days: int = 0
+
+
 @dataclass(frozen=True)
 class ValidationSettings:
     """A call history to replay with its observed staffing (paths resolved; may be missing)."""
@@ -116,6 +129,7 @@ class PlanConfig:
     notes: tuple[str, ...] = ()
     warnings: tuple[sc.PlanWarning, ...] = ()
     cost_unit: str = "paid hours"
+    dated: DatedForecast | None = None
     reserve: sc.Reserve | None = None
     start_date: str | None = None
 

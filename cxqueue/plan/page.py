@@ -124,10 +124,18 @@ def _recommendation(s: dict) -> str:
     return (
         '<section id="recommendation"><h2>Recommendation</h2>'
         f'<p class="lead">{_e(s["recommendation"])}</p><p>{_e(s["promise"])}</p>'
+        + _forecast_promise(s)
         + _table(["promised (simulation, 95 % interval)", "plan", "target", ""], rows, id_="kpis")
         + _table(["what to staff", ""], facts, id_="facts", numeric=(1,))
         + f'<p class="sub">{_e(s.get("message", ""))}</p></section>'
     )
+
+
+def _forecast_promise(s: dict) -> str:
+    fp = s.get("forecast_promise")
+    if not fp:
+        return ""
+    return f'<p id="forecast-promise"><strong>Under the forecast\'s uncertainty:</strong> {_e(fp["statement"])}.</p>'
 
 
 def _per_day(s: dict) -> str:

@@ -70,6 +70,16 @@ def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[
         "settings": settings.to_dict(),
         "start_date": cfg.start_date,
     }
+    if cfg.dated is not None:
+        from cxqueue.plan.promise import forecast_promise
+
+        if progress:
+            progress("the plan on the forecast's busy and quiet days (its promise)")
+        extra["forecast_promise"] = forecast_promise(
+            result, cfg.dated, replications=settings.replications, seed=settings.seed, engine=settings.engine
+        )
+        if progress:
+            progress(f"promise: {extra['forecast_promise']['statement']}")
     if cfg.validation is not None:
         extra["validation"] = validation_summary(replay) if replay is not None else {"skipped": replay_note}
     path = write_plan_report(

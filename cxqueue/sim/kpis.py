@@ -35,6 +35,7 @@ from scipy import special
 from cxqueue.sim import records as r
 
 __all__ = [
+    "DAY_SAMPLES",
     "KPI_NAMES",
     "PERCENTILES",
     "Backlog",
@@ -42,6 +43,7 @@ __all__ = [
     "KPIs",
     "SimulationResult",
     "day_index",
+    "day_samples",
     "rep_summary",
     "summarize",
     "summarize_days",
@@ -161,7 +163,9 @@ class SimulationResult:
     interval), ``totals`` the same KPIs over the horizon (after ``warmup_s``) and
     ``days`` over each calendar day the horizon touches (``day_starts_s``: where each
     starts, on the forecast's clock; a day's counts are summed before its ratios are
-    taken, so a day's service level is not an average of interval levels);
+    taken, so a day's service level is not an average of interval levels; ``day_samples``
+    keeps each replication's day values of `DAY_SAMPLES`, shape (replications, days): the
+    spread of days, e.g. the share of days that meet a target);
     attribute access falls through to ``intervals``: ``result.sl_offered.mean`` is the
     per-interval service level. ``calls`` is the call log (`records.CALL_DTYPE`, all
     replications) when ``record_calls`` was set, else None. Times are seconds;
@@ -179,6 +183,7 @@ class SimulationResult:
     calls: np.ndarray | None = None
     days: KPIs | None = None
     day_starts_s: np.ndarray | None = None
+    day_samples: dict | None = None
 
     def __getattr__(self, name):
         intervals = self.__dict__.get("intervals")
@@ -328,6 +333,15 @@ def summarize(reps: list[dict]) -> tuple[KPIs, KPIs, Backlog]:
     b_m, b_h = _estimate(np.stack([rep["backlog"] for rep in reps]).astype(np.float64))
     backlog = Backlog(*(Estimate(b_m[j], b_h[j]) for j in range(len(r.BACKLOG_NAMES))))
     return intervals, totals, backlog
+
+
+#: the day KPIs `SimulationResult.day_samples` keeps per replication
+DAY_SAMPLES = ("offered", "sl_offered", "sl_answered", "sl_virtual", "asa_s", "abandon_fraction")
+
+
+def day_samples(reps: list[dict]) -> dict:
+    """``{kpi: (replications, days) array}`` over `DAY_SAMPLES`, from `rep_summary` outputs."""
+    return {k: np.stack([np.asarray(rep["days"][k], dtype=np.float64) for rep in reps]) for k in DAY_SAMPLES}
 
 
 def summarize_days(reps: list[dict]) -> KPIs:

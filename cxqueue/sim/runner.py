@@ -16,7 +16,7 @@ from cxqueue.scenario import Scenario
 from cxqueue.sim.arrivals import _sample, arrival_iv
 from cxqueue.sim.engine import run_simpy
 from cxqueue.sim.fast import run_fast
-from cxqueue.sim.kpis import SimulationResult, day_index, rep_summary, summarize, summarize_days
+from cxqueue.sim.kpis import SimulationResult, day_index, day_samples, rep_summary, summarize, summarize_days
 from cxqueue.sim.records import RepOutput
 
 __all__ = ["ENGINES", "run_replication", "simulate"]
@@ -193,4 +193,5 @@ def simulate(
         calls=np.concatenate(logs) if record_calls else None,
         days=summarize_days(reps),
         day_starts_s=day_starts_s,
+        day_samples=day_samples(reps),
     )

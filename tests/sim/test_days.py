@@ -33,3 +33,6 @@ def test_days_sum_the_intervals_of_each_day():
     sl = np.asarray(res.days.sl_offered.mean)
     assert np.all((sl >= 0) & (sl <= 1))
     assert res.to_dict()["day_starts_s"] == res.day_starts_s.tolist()
+    # each replication's days: their mean over replications is the days' estimate
+    assert res.day_samples["offered"].shape == (3, 4)
+    np.testing.assert_allclose(res.day_samples["sl_offered"].mean(axis=0), res.days.sl_offered.mean, rtol=1e-12)
