@@ -117,24 +117,13 @@ class DemandReader:
         special.update({str(d): "closed" for d in ft.get("closed_days", ())})
         fc = fit(h, method=ft.get("method", "auto"), special_days=special).forecast(start=start, days=7 * weeks)
         policy, p = ft.get("policy", "mean"), float(ft.get("p", 0.9))
-        calls_at = fc.mean_at_day_factor(p) if policy == "quantile" else fc.mean
-        k = fc.day_factor_shape[np.isfinite(fc.day_factor_shape)]
-        cv = float(np.mean(1.0 / np.sqrt(k))) if k.size else 0.0
+        cv = fc.day_factor_cv
         if policy == "expected":  # the simulation draws the forecast's day factor: the plan meets the mean SL
             self.forecast_day_cv = cv
         if fc.aht_s is None and "aht_s" not in t.values:
             self.fail("[demand].aht_s is required with [demand].forecast: the history has no handle times")
-        per = round(7 * weeks * DAY / interval_s)
-        slot = ((fc.start - start.astype("datetime64[s]")).astype(np.int64) / interval_s).round().astype(np.int64)
-        calls = np.zeros(per)
-        calls[slot] = calls_at
-        if "aht_s" in t.values:
-            aht = np.full(per, float(t.values["aht_s"]))
-        else:
-            known = np.isfinite(fc.aht_s)
-            mean_aht = float(np.average(fc.aht_s[known], weights=np.maximum(fc.mean[known], 1e-12)))
-            aht = np.full(per, mean_aht)
-            aht[slot[known]] = fc.aht_s[known]
+        grid = {"start": start, "days": 7 * weeks, "aht_s": t.values.get("aht_s")}
+        f = fc.to_forecast(**grid, day_factor_q=p if policy == "quantile" else None)
         weekday = int((start.astype(np.int64) + 3) % 7)
         last = start + np.timedelta64(7 * weeks - 1, "D")
         promise = {
@@ -151,12 +140,9 @@ class DemandReader:
         self.notes.extend(n for n in h.notes[-1:] if n.startswith("summed to"))  # calls the grid left out
         where = "[demand].forecast.history"
         self.warnings.extend(PlanWarning("forecast_history", f"the forecast: {w}", where) for w in fc.warnings)
-        f = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=weekday * DAY)
-        mean_calls = np.zeros(per)
-        mean_calls[slot] = fc.mean
         self.dated_forecast = DatedForecast(
-            policy=policy, p=p if policy == "quantile" else None, day_factor_cv=cv, mean_calls=mean_calls,
-            history_days=int(h.n_days),
+            policy=policy, p=p if policy == "quantile" else None, day_factor_cv=cv,
+            mean_calls=fc.to_forecast(**grid).calls, history_days=int(h.n_days),
         )  # fmt: skip
         return f, None, f"forecast {start} .. {last} ({fc.method}, {policy})"
 

@@ -209,6 +209,13 @@ class IntervalForecast:
         out[fin] = stats.gamma.ppf(qa, k[fin], scale=1.0 / k[fin])
         return out
 
+    @property
+    def day_factor_cv(self) -> float:
+        """A typical coefficient of variation of the day factor (the mean of 1 / sqrt(k_d) over
+        the days with spread; 0 when no day has any): what a simulation draws per day."""
+        k = self.day_factor_shape[np.isfinite(self.day_factor_shape)]
+        return float(np.mean(1.0 / np.sqrt(k))) if k.size else 0.0
+
     def mean_at_day_factor(self, q) -> np.ndarray:
         """Calls per interval when the day factor is at its q-quantile: what to staff for a day as busy as
         all but a fraction 1 - q of days (the input of `cxqueue.optimize.staffing_requirements`)."""
@@ -269,6 +276,52 @@ class IntervalForecast:
         tod = float((first - first.astype("datetime64[D]")).astype(np.int64))
         wd = int((self.dates[d].astype(np.int64) + 3) % 7)
         return Forecast(calls=calls, aht_s=aht_s, interval_s=self.interval_s, start_s=wd * DAY + tod)
+
+    def to_forecast(
+        self, *, start=None, days: int | None = None, aht_s=None, day_factor_q: float | None = None
+    ) -> Forecast:
+        """Whole calendar days as one `cxqueue.scenario.Forecast` on the forecast's interval grid.
+
+        The horizon runs from ``start`` (a date; default the first forecast date) for ``days``
+        days (default: through the last forecast date); intervals the forecast does not
+        cover (a closed day, the night) hold no calls. ``start_s`` is the first day's
+        weekday times 86400 (the time of the week), so shifts and opening hours apply.
+
+        Parameters
+        ----------
+        start : date-like, optional
+        days : int, optional
+        aht_s : float or array_like, optional
+            Handle time in seconds (scalar or one per grid interval); by default the
+            forecast's own, with its calls-weighted mean where it has none (an error when
+            it has no handle times at all).
+        day_factor_q : float, optional
+            Calls for this quantile of each day's factor (`mean_at_day_factor`) instead of the mean.
+        """
+        first = np.datetime64(self.dates[0] if start is None else start, "D")
+        n_days = int((self.dates[-1] - first).astype(np.int64)) + 1 if days is None else int(days)
+        if n_days < 1:
+            raise ConfigError(f"days must be >= 1 (from start {first}); got {n_days}")
+        per_day = DAY / self.interval_s
+        if abs(per_day - round(per_day)) > 1e-9:
+            raise ConfigError(f"the forecast's interval ({self.interval_s:g} s) must divide a day to make a Forecast")
+        per = n_days * round(per_day)
+        slot = ((self.start - first.astype("datetime64[s]")).astype(np.int64) / self.interval_s).round()
+        inside = (slot >= 0) & (slot < per)
+        slot = slot[inside].astype(np.int64)
+        mean = self.mean if day_factor_q is None else self.mean_at_day_factor(day_factor_q)
+        calls = np.zeros(per)
+        calls[slot] = mean[inside]
+        if aht_s is None:
+            if self.aht_s is None:
+                raise ConfigError("aht_s must be given: the forecast has no handle times (its history had none)")
+            known = inside & np.isfinite(self.aht_s)
+            typical = float(np.average(self.aht_s[known], weights=np.maximum(self.mean[known], 1e-12)))
+            aht_s = np.full(per, typical)
+            aht_s[((self.start[known] - first.astype("datetime64[s]")).astype(np.int64) / self.interval_s)
+                  .round().astype(np.int64)] = self.aht_s[known]  # fmt: skip
+        weekday = int((first.astype(np.int64) + 3) % 7)
+        return Forecast(calls=calls, aht_s=aht_s, interval_s=self.interval_s, start_s=weekday * DAY)
 
     def to_dict(self) -> dict:
         d = plain_dict(self, ("method", "update", "interval_s", "interval_shape", "warnings"))

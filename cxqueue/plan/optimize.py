@@ -162,6 +162,25 @@ def _requirements(scenario: Scenario, settings: PlanSettings, is_open: np.ndarra
     return np.minimum(agents, settings.max_agents), agents
 
 
+def _dated(scenario: Scenario, forecast, policy: str, p: float) -> Scenario:
+    """The scenario with the forecast's dated days as its demand, under ``policy``."""
+    from cxqueue import _validation as v
+    from cxqueue.forecast import IntervalForecast
+    from cxqueue.optimize.uncertain import POLICIES
+
+    if not isinstance(forecast, IntervalForecast):
+        raise ConfigError(f"forecast must be a cxqueue.forecast.IntervalForecast; got {type(forecast).__name__}")
+    v.choice("policy", policy, POLICIES)
+    q = float(v.fraction_array("p", p, open_low=True, open_high=True)) if policy == "quantile" else None
+    f = scenario.forecast
+    aht = None
+    if forecast.aht_s is None:
+        aht = float(np.average(f.aht_s, weights=f.calls)) if f.calls.sum() > 0 else float(np.mean(f.aht_s))
+    dated = forecast.to_forecast(aht_s=aht, day_factor_q=q)
+    cv = forecast.day_factor_cv if policy == "expected" else scenario.day_factor_cv
+    return scenario.replace(forecast=dated, agents=0.0, day_factor_cv=cv)
+
+
 def _requirements_for_traffic(scenario: Scenario, settings: PlanSettings, is_open, sim, idx) -> np.ndarray:
     """Agents intervals ``idx`` need for the calls the simulation offered them (first attempts,
     redials and callbacks; not those that met a closed door), by the requirement's model."""
@@ -226,6 +245,9 @@ def optimize_plan(
     settings: PlanSettings | None = None,
     hours: OpeningHours | None = None,
     progress=None,
+    forecast=None,
+    policy: str = "mean",
+    p: float = 0.9,
 ) -> PlanResult:
     """Plan agents, shifts and lines for ``scenario`` and confirm the plan by simulation.
 
@@ -243,6 +265,15 @@ def optimize_plan(
         `cxqueue.optimize.hours.search_opening_hours`.
     progress : callable, optional
         Called with one line of text per step.
+    forecast : cxqueue.forecast.IntervalForecast, optional
+        Plan the forecast's dated days (whole days from its first date, `IntervalForecast.to_forecast`)
+        instead of ``scenario.forecast``; handle times are the forecast's, or the scenario's
+        calls-weighted mean when the forecast has none.
+    policy, p : str, float
+        With ``forecast``: staff the ``"mean"``, the day factor's ``p``-quantile
+        (``"quantile"``: the target holds per interval on about a share ``p`` of days), or
+        the service level ``"expected"`` over busy and quiet days (the simulation draws the
+        forecast's day factor), as `cxqueue.optimize.staffing_for_forecast` does.
 
     Returns
     -------
@@ -260,6 +291,8 @@ def optimize_plan(
         warm_up()
     if not isinstance(scenario, Scenario):
         raise ConfigError(f"scenario must be a cxqueue.scenario.Scenario; got {type(scenario).__name__}")
+    if forecast is not None:
+        scenario = _dated(scenario, forecast, policy, p)
     templates = tuple(templates)
     if not templates:
         raise ConfigError("templates must hold at least one ShiftTemplate; got none")
