@@ -115,9 +115,11 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("self_service", "fraction", "callers who finish in the IVR", 0.0, fitted=True),
     )),
     ("lines", (
-        Key("count", "int", "phone lines (trunks) installed; unset: unlimited", UNLIMITED, low=1),
-        Key("max_blocking", "fraction", "line-sizing target: at most this fraction of calls get a busy signal",
-            UNLIMITED, low=0.0, low_open=True),
+        Key("count", "int", "phone lines (trunks) installed: the plan keeps them and `cxqueue simulate` uses them; "
+            "unset: `cxqueue plan` sizes the lines for `max_blocking`, `cxqueue simulate` takes them as unlimited",
+            UNLIMITED, low=1),
+        Key("max_blocking", "fraction", "line-sizing target of `cxqueue plan` and `cxqueue lines`: at most this "
+            "fraction of calls get a busy signal", 0.01, low=0.0, low_open=True),
     )),
     ("hours", ()),
     ("hours.<weekday>", (
@@ -258,7 +260,10 @@ TABLE_DOCS: dict[str, str] = {
     "handle": "Handle-time distribution (talk plus wrap-up). Its mean follows each interval's AHT.",
     "patience": "How long callers wait before they hang up. Without this table nobody hangs up.",
     "ivr": "An announcement or menu before the queue. Without this table there is none.",
-    "lines": "Phone lines. Without this table lines are unlimited.",
+    "lines": "Phone lines. Without this table (or without `count`) `cxqueue plan` still sizes the lines: the "
+    "fewest that keep busy signals at most `max_blocking` (0.01) at the planned agents; its simulation then plays "
+    "busy signals on them and `plan.csv` reports them. `cxqueue simulate` and `cxqueue hours` take unset lines as "
+    "unlimited.",
     "hours": "Opening hours per weekday: a table `[hours.<weekday>]` for each of monday .. sunday, or "
     "`[hours.default]` for the days not named. Without `[hours]` the center is always open.",
     "hours.<weekday>": "One day's opening: `open` and `close`, or `closed = true`.",

@@ -263,6 +263,22 @@ def test_readme_key_tables_are_the_schemas():
     assert text.endswith(markdown_tables()), "regenerate the key tables with cxqueue.config.schema.markdown_tables()"
 
 
+def test_lines_docs_say_what_the_plan_does_without_a_count():
+    # issue 12: configs/README.md said "Without this table lines are unlimited", yet the plan of a config
+    # without [lines] sized 28 lines and simulated busy signals on them
+    from cxqueue.plan.optimize import _size_lines
+    from cxqueue.scenario import PlanSettings
+
+    cfg = loads_scenario("[demand]\ncalls = [40, 80, 60]\naht_s = 240\n")
+    assert cfg.lines is None and cfg.settings.lines is None
+    sc = cfg.scenario(np.array([12.0, 24.0, 18.0]))
+    sized = _size_lines(sc, cfg.settings, sc.agents)
+    assert np.isfinite(sized) and sized == _size_lines(sc, PlanSettings(line_blocking=0.01), sc.agents)
+    doc, keys = markdown_tables().split("### [lines]")[1].split("### [hours]")[0], SCHEMA["lines"]
+    assert "lines are unlimited." not in doc and "`cxqueue plan` still sizes the lines" in doc
+    assert keys["max_blocking"].default_doc == "0.01" and "unset: `cxqueue plan` sizes" in keys["count"].doc
+
+
 # bad configs ------------------------------------------------------------------------------------
 
 BAD = [
