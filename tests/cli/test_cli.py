@@ -92,6 +92,13 @@ def test_staff_csv_table(tmp_path):
             "no number of agents meets the target",
         ),
         (["staff", "/nonexistent/file.csv"], EXIT_USAGE, "cannot read the interval CSV"),
+        # issue 12: erlang_a without a patience silently computed Erlang C
+        (
+            ["staff", "--calls", "100", "--aht-s", "180", "--model", "erlang_a"],
+            EXIT_USAGE,
+            "--model erlang_a needs --mean-patience-s (the mean time callers wait before they hang up, in seconds): "
+            "Erlang A without patience is Erlang C",
+        ),
         (["nosuchcommand"], EXIT_USAGE, "invalid choice"),
     ],
 )
