@@ -195,6 +195,8 @@ class DemandReader:
         return Forecast(calls=f.calls, aht_s=t.values["aht_s"], interval_s=f.interval_s, start_s=f.start_s)
 
     def resolve(self, t: S.Table, key: str, text: str) -> Path:
+        """The path `text` of `key`: ``$CXQUEUE_DATA`` expanded (a relative value from the working
+        directory), then a relative path from the config's folder."""
         if "$CXQUEUE_DATA" in text or "${CXQUEUE_DATA}" in text:
             root = os.environ.get("CXQUEUE_DATA")
             if not root:
@@ -202,6 +204,9 @@ class DemandReader:
                     f"{t.where(key)} uses $CXQUEUE_DATA but that environment variable is not set; set it to the "
                     f"folder holding the data (e.g. ../shared/data); got {S.show(text)}"
                 )
+            # a relative $CXQUEUE_DATA is the shell's (CXQUEUE_DATA=../shared/data cxqueue plan ...): from the
+            # working directory, not from the config's folder
+            root = os.path.abspath(os.path.expanduser(root))
             text = text.replace("${CXQUEUE_DATA}", root).replace("$CXQUEUE_DATA", root)
         p = Path(text).expanduser()
         return p if p.is_absolute() else self.base / p

@@ -42,6 +42,11 @@ __all__ = [
 ]
 
 DIST_KINDS = ("none", "exponential", "lognormal", "deterministic", FITTED)
+# how every history path of a config is read (config/demand.py, DemandReader.resolve)
+_PATHS = (
+    "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable (a relative value from the working "
+    "directory)"
+)
 
 
 def _plan(name: str):
@@ -67,7 +72,7 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     ("demand", (
         Key("profile", "str", 'a profile shipped with cxqueue (`cxqueue.data.available_profiles()`, e.g. "bank-1999")'),
         Key("history", "paths", "call log(s) or interval-count CSV(s) read with `cxqueue.data.read_history`; "
-            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable"),
+            + _PATHS),
         Key("fallback_profile", "str", "shipped profile used when `history` files are missing "
             "(a clone without ../shared/data); the plan's notes say so"),
         Key("csv", "paths", "a CSV with a `calls` column, optional `aht_s` (or `aht`); one row per interval"),
@@ -88,7 +93,7 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     )),
     ("demand.forecast", (
         Key("history", "paths", "interval-count CSV or call log(s) (`cxqueue.forecast.run.read_interval_history`); "
-            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable", "required"),
+            + _PATHS, "required"),
         Key("start", "date", "the first planned day (after the history's last day, at most 14 days later)",
             "required"),
         Key("weeks", "int", "weeks to plan from `start`", 1, low=1),
@@ -228,8 +233,7 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     )),
     ("validation", (
         Key("history", "paths", "call log(s) to replay with the center's own staffing before the plan is trusted; "
-            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable; missing files skip the "
-            "check with a note"),
+            + _PATHS + "; missing files skip the check with a note"),
         Key("staffing", "choice", "which agents the log shows per interval: on duty (`staffed`), answering "
             "calls (`serving`) or busy (`busy`)", "staffed", choices=("staffed", "serving", "busy")),
         Key("agent_factor", "float", "share of those agents who take calls (fit it on other months, with the "

@@ -230,6 +230,27 @@ def test_history_from_cxqueue_data_with_fitted_parameters(tmp_path, monkeypatch)
     assert cfg.handle.mean_s == 240.0 and cfg.demand_source == "history log.csv"
 
 
+def test_a_relative_cxqueue_data_is_from_the_working_directory(tmp_path, monkeypatch):
+    # issue 12: CXQUEUE_DATA=../shared/data, as configs/bank.toml advises, was read from the config's folder: the
+    # file was "missing", the plan used the fallback profile and skipped its validation, with exit 0
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    (tmp_path / "main" / "configs").mkdir(parents=True)
+    (tmp_path / "shared" / "data" / "log.csv").write_text(
+        "arrival,answer,end,agent\n2024-03-04 09:00:00,2024-03-04 09:00:10,2024-03-04 09:03:10,A\n"
+        "2024-03-04 09:01:00,2024-03-04 09:01:40,2024-03-04 09:06:40,B\n2024-03-04 09:02:00,,2024-03-04 09:03:00,\n"
+    )
+    path = tmp_path / "main" / "configs" / "c.toml"
+    path.write_text(
+        '[demand]\nhistory = "$CXQUEUE_DATA/log.csv"\nfallback_profile = "bank-1999"\n'
+        '[validation]\nhistory = "${CXQUEUE_DATA}/log.csv"\n'
+    )
+    monkeypatch.chdir(tmp_path / "main")
+    monkeypatch.setenv("CXQUEUE_DATA", "../shared/data")
+    cfg = load_scenario(path)
+    assert cfg.demand_source == "history log.csv" and cfg.forecast.calls.sum() == 3.0 and cfg.notes == ()
+    assert cfg.validation.missing == "" and cfg.validation.history == (tmp_path / "shared" / "data" / "log.csv",)
+
+
 # the README documents every key --------------------------------------------------------------
 
 
