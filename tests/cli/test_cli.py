@@ -120,6 +120,34 @@ def _evening(tmp_path, name, **swap):
 
 
 @needs_jit
+def test_hours_says_the_prices_it_used(capsys):
+    # issue 12: `cxqueue hours` priced with 25 per agent-hour and 8 per lost call that neither --help nor its
+    # output showed (15,858 for hours whose plan costs 879)
+    import inspect
+
+    from cxqueue.plan.tasks import study_hours
+
+    assert main(["hours", "--help"]) == EXIT_OK
+    helptext = " ".join(capsys.readouterr().out.split())
+    assert "cost of one paid agent-hour (default: 25)" in helptext and "(default: 8)" in helptext
+    defaults = {k: p.default for k, p in inspect.signature(study_hours).parameters.items()}
+    assert (defaults["agent_hour_cost"], defaults["penalty_per_lost"]) == (25.0, 8.0)
+    code, text = run(["hours", str(CONFIGS / "evening-callers.toml")])
+    assert code == EXIT_OK
+    assert (
+        "prices: 25 per agent-hour (--agent-hour-cost), 8 per lost call (--penalty-per-lost), 2 per open hour "
+        "([hours_search].cost_per_open_hour); carry-over 0.6 (--carry-over)"
+    ) in text
+    code, text = run(["hours", str(CONFIGS / "evening-callers.toml"), "--agent-hour-cost", "30", "--json"])
+    res = json.loads(text)
+    assert res["prices"] == {"agent_hour_cost": 30.0, "penalty_per_lost": 8.0, "cost_per_open_hour": 2.0,
+                             "carry_over": 0.6}  # fmt: skip
+    cur = res["current"]  # the prices shown are the prices used
+    assert cur["cost"] == pytest.approx(30.0 * cur["agent_hours"] + 2.0 * cur["open_hours"])
+    assert cur["net_value"] == pytest.approx(-cur["cost"] - 8.0 * cur["lost_calls"])
+
+
+@needs_jit
 def test_hours_weekdays_and_half_hour_steps(tmp_path):
     # days outside weekdays keep their [hours]: saturday stays 09-17 in every plan
     days = 'weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday"]'
