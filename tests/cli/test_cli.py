@@ -108,6 +108,37 @@ def test_staff_errors(argv, code, message, capsys):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "code", "kind", "message"),
+    [
+        ("staff --calls 100 --aht-s 180 --level 80", EXIT_USAGE, "error", "pass 0.8 for 80%"),
+        (
+            "staff --calls 100 --aht-s 180 --model erlang_x --lines 12 --level 0.99 --interval-s 1800",
+            EXIT_INFEASIBLE,
+            "infeasible",
+            "no number of agents meets the target",
+        ),
+        ("hours /nonexistent/c.toml", EXIT_USAGE, "error", "/nonexistent/c.toml: no such config file"),
+        ("plan /nonexistent/c.toml --quiet", EXIT_USAGE, "error", "/nonexistent/c.toml: no such config file"),
+        ("simulate /nonexistent/c.toml", EXIT_USAGE, "error", "no such config file"),
+        ("lines /nonexistent/c.toml", EXIT_USAGE, "error", "no such config file"),
+        ("import /nonexistent/log.csv --out /nonexistent/out", EXIT_USAGE, "error", "/nonexistent/log.csv"),
+        ("staff --calls 100 --aht-s 180 --level high", EXIT_USAGE, "usage", "argument --level: invalid float value"),
+    ],
+)
+def test_json_errors_are_json_on_stdout(argv, code, kind, message, capsys):
+    # issue 12: under --json an error was a plain line on stderr; the JSON goes where --json's output goes
+    got, text = run([*argv.split(), "--json"])
+    assert got == code
+    err = json.loads(text)
+    assert set(err) == {"error", "kind", "exit_code"} and (err["kind"], err["exit_code"]) == (kind, code)
+    assert message in err["error"]
+    assert capsys.readouterr().err.count(message) == 0  # not said twice
+    # without --json the same error is a line on stderr and stdout stays empty
+    got, text = run(argv.split())
+    assert (got, text) == (code, "") and message in capsys.readouterr().err
+
+
 def _evening(tmp_path, name, **swap):
     """configs/evening-callers.toml with some of its [hours_search] lines replaced."""
     text = (CONFIGS / "evening-callers.toml").read_text()
