@@ -75,14 +75,20 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             + _PATHS),
         Key("fallback_profile", "str", "shipped profile used when `history` files are missing "
             "(a clone without ../shared/data); the plan's notes say so"),
-        Key("csv", "paths", "a CSV with a `calls` column, optional `aht_s` (or `aht`); one row per interval"),
+        Key("csv", "paths", "a CSV with a `calls` column, optional `aht_s` (or `aht`); one row per interval; a time "
+            "column (`interval`, `start`, `time`, `interval_start`, `datetime` or `timestamp` holding clock times, "
+            "weekday and time, or date-times) places each row at its time: `start`, `weekday` and `interval_s` then "
+            "come from it, and a key that disagrees is an error"),
         Key("calls", "numbers", "inline calls per interval, from `start` on `weekday`"),
         Key("aht_s", "duration", "mean handle time; required with `calls` and a CSV without `aht_s`; "
             "overrides the fitted AHT of a profile or history", "from the demand", low=0.0, low_open=True),
-        Key("interval_s", "duration", "length of an interval; a profile keeps its own (900 s)", 900.0,
+        Key("interval_s", "duration", "length of an interval; a profile keeps its own (900 s), a CSV with a time "
+            "column the step between its rows", 900.0,
             low=0.0, low_open=True),
-        Key("start", "time", "time of day of the first interval of `calls` or `csv`", "00:00"),
-        Key("weekday", "weekday", "weekday of the first interval of `calls` or `csv`", "monday"),
+        Key("start", "time", "time of day of the first interval of `calls` or `csv` (a CSV with a time column: "
+            "its first row's)", "00:00"),
+        Key("weekday", "weekday", "weekday of the first interval of `calls` or `csv` (a CSV whose time column "
+            "holds weekdays or dates: its first row's)", "monday"),
         Key("days", "weekdays", "weekdays on which the one-day pattern of `calls` or `csv` repeats (the forecast "
             "is then one week from Monday 00:00); unset: once, on `weekday`", UNLIMITED),
         Key("scale", "float", "multiplies every call count (growth, a busier month)", 1.0, low=0.0, low_open=True),
