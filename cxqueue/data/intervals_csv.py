@@ -197,9 +197,10 @@ def read_interval_table(path) -> IntervalTable:
     """Read a CSV of consecutive intervals: a ``calls`` column, optionally ``aht_s`` (or ``aht``) and a label.
 
     The label is the first of the columns ``interval``, ``start``, ``time``,
-    ``interval_start``, ``datetime`` or ``timestamp``; without one, the intervals are
-    numbered from 0. Values are checked by whoever uses them (a `cxqueue.scenario.Forecast`
-    rejects negative calls; `IntervalTable.times` reads the labels as times).
+    ``interval_start``, ``datetime`` or ``timestamp`` (one whose first row is not a whole
+    number, when there is one); without one, the intervals are numbered from 0. Values are
+    checked by whoever uses them (a `cxqueue.scenario.Forecast` rejects negative calls;
+    `IntervalTable.times` reads the labels as times).
 
     Raises
     ------
@@ -236,9 +237,12 @@ def read_interval_table(path) -> IntervalTable:
                 "each column the table reads must be named once"
             )
     aht_col = next((header.index(c) for c in ("aht_s", "aht") if c in header), None)
-    label_col = next((header.index(c) for c in LABEL_NAMES if c in header), None)
-    t = drop_long_values(t, (header.index("calls"), aht_col, label_col))
+    candidates = [header.index(c) for c in LABEL_NAMES if c in header]
+    t = drop_long_values(t, (header.index("calls"), aht_col, *candidates))
     rows, table = t.rows, t.cells
+    # the first label column, unless a later one holds times where it holds interval numbers
+    numbered = [j for j in candidates if table.shape[0] and str(table[0, j]).strip().isdigit()]
+    label_col = next((j for j in candidates if j not in numbered), candidates[0] if candidates else None)
     bad = rep.first(("dropped", "repaired"), skip=("blank_line",))
     if bad is not None:  # an IntervalTable has no report to carry a dropped or repaired line: it is the error
         line, reason, detail = bad

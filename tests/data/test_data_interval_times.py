@@ -40,6 +40,13 @@ def test_time_columns_give_each_rows_start(tmp_path, column, values, kind, start
     assert rt.time_of_day_s == start_s[0] % 86400 and rt.first == values[0] and rt.first_line == 2
 
 
+def test_a_time_column_beside_interval_numbers_is_the_one_read(tmp_path):
+    p = tmp_path / "day.csv"
+    p.write_text("interval,start,calls\n1,09:00,5\n2,09:30,6\n")
+    t = read_interval_table(p)
+    assert (t.label_column, t.labels, t.times().start_s.tolist()) == ("start", ("09:00", "09:30"), [32400, 34200])
+
+
 def test_interval_numbers_and_no_label_hold_no_times(tmp_path):
     assert _table(tmp_path, "interval", ["0", "1", "2"]).times() is None
     p = tmp_path / "bare.csv"
