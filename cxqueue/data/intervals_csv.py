@@ -83,6 +83,11 @@ def _datetime_s(text: str) -> float | None:
 
 
 _PARSERS = {"clock": _clock_s, "weekday": _weekday_s, "datetime": _datetime_s}
+_NUMBER = re.compile(r"\s*\d+(?:\.\d*)?\s*")  # an interval number (1, 2, ... or 1.0, 2.0, ...), not a time
+
+
+def _numbered(label: str) -> bool:
+    return _NUMBER.fullmatch(label) is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,7 +165,7 @@ class IntervalTable:
         ('clock', 28800.0, 900.0, None)
         """
         col = self.label_column
-        if col is None or all(re.fullmatch(r"\s*\d+\s*", x) for x in self.labels):
+        if col is None or all(map(_numbered, self.labels)):
             return None
         first = self.labels[0]
         kind = next((k for k, f in _PARSERS.items() if f(first) is not None), None)
@@ -241,7 +246,7 @@ def read_interval_table(path) -> IntervalTable:
     t = drop_long_values(t, (header.index("calls"), aht_col, *candidates))
     rows, table = t.rows, t.cells
     # the first label column, unless a later one holds times where it holds interval numbers
-    numbered = [j for j in candidates if table.shape[0] and str(table[0, j]).strip().isdigit()]
+    numbered = [j for j in candidates if table.shape[0] and _numbered(str(table[0, j]))]
     label_col = next((j for j in candidates if j not in numbered), candidates[0] if candidates else None)
     bad = rep.first(("dropped", "repaired"), skip=("blank_line",))
     if bad is not None:  # an IntervalTable has no report to carry a dropped or repaired line: it is the error

@@ -49,6 +49,7 @@ def test_a_time_column_beside_interval_numbers_is_the_one_read(tmp_path):
 
 def test_interval_numbers_and_no_label_hold_no_times(tmp_path):
     assert _table(tmp_path, "interval", ["0", "1", "2"]).times() is None
+    assert _table(tmp_path, "interval", ["1.0", "2.0"]).times() is None
     p = tmp_path / "bare.csv"
     p.write_text("calls\n1\n2\n")
     assert read_interval_table(p).times() is None
