@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
-__all__ = ["EXIT_INFEASIBLE", "EXIT_OK", "EXIT_USAGE", "EXIT_WARNINGS", "emit", "load_config"]
+__all__ = ["EXIT_INFEASIBLE", "EXIT_OK", "EXIT_USAGE", "EXIT_WARNINGS", "emit", "fail", "load_config"]
 
 #: 4: ``--strict`` and the plan carries warnings (`cxqueue.scenario.PlanWarning`)
 EXIT_OK, EXIT_USAGE, EXIT_INFEASIBLE, EXIT_WARNINGS = 0, 2, 3, 4
@@ -24,6 +25,17 @@ def emit(args, out, data: dict, text: str) -> int:
     else:
         print(text, file=out)
     return EXIT_OK
+
+
+def fail(out, message: str, kind: str, code: int, as_json: bool) -> int:
+    """Report an error and return its exit code: ``cxqueue: KIND: message`` on stderr, or with
+    ``--json`` ``{"error", "kind", "exit_code"}`` on ``out`` (stdout) and nothing on stderr."""
+    if as_json:
+        json.dump({"error": message, "kind": kind, "exit_code": code}, out, indent=2)
+        print(file=out)
+    elif kind != "usage":  # argparse's own words are already on stderr
+        print(f"cxqueue: {kind}: {message}", file=sys.stderr)
+    return code
 
 
 def load_config(path):

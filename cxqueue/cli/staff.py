@@ -37,7 +37,14 @@ def add_parser(sub) -> None:
     p.add_argument("--level", type=float, default=0.8, help="service-level target as a fraction (0.8)")
     p.add_argument("--answer-within-s", dest="answer_within_s", type=float, default=20.0, help="threshold (20)")
     p.add_argument("--model", choices=("erlang_c", "erlang_a", "erlang_x"), default="erlang_c")
-    p.add_argument("--mean-patience-s", dest="mean_patience_s", type=float, default=math.inf)
+    p.add_argument(
+        "--mean-patience-s",
+        dest="mean_patience_s",
+        type=float,
+        default=None,
+        help="mean time callers wait before they hang up, seconds: required by erlang_a; "
+        "erlang_x without it: nobody hangs up",
+    )
     p.add_argument("--lines", type=float, default=math.inf, help="phone lines (erlang_x)")
     p.add_argument("--basis", choices=("offered", "answered", "virtual"), default="offered")
     p.add_argument("--max-occupancy", dest="max_occupancy", type=float, default=None)
@@ -70,6 +77,11 @@ def _print_table(rows: list[dict], out) -> None:
 def run(args, out) -> int:
     from cxqueue.optimize.staff_table import staff_table
 
+    if args.model == "erlang_a" and args.mean_patience_s is None:
+        raise ConfigError(
+            "--model erlang_a needs --mean-patience-s (the mean time callers wait before they hang up, in "
+            "seconds): Erlang A without patience is Erlang C; give it, or use --model erlang_c"
+        )
     labels, calls, aht = _inputs(args)
     table = staff_table(calls, aht, labels=labels, **{name: getattr(args, name) for name in OPTIONS})
     rows, total = table.rows(), table.total_agent_intervals

@@ -62,13 +62,16 @@ def add_parsers(subparsers) -> None:
     q = subparsers.add_parser(
         "plot",
         help="plot sweep results: a metric against a key",
-        description="Plot METRIC against KEY from a results store or CSV, lines by --hue, panels by --facet.",
+        description="Plot METRIC against KEY from a results store or CSV, lines by --hue, panels by --facet. "
+        "Points that differ only in a grid key the figure does not show are not averaged: that is an error "
+        "naming the key; show it with --hue or --facet, or keep one value with --where KEY=VALUE.",
     )
     q.add_argument("results", metavar="RESULTS", help="a sweep store (.sqlite) or its CSV export")
     q.add_argument("--x", required=True, metavar="KEY", help="grid key (or metric) on the x axis")
     q.add_argument("--y", required=True, metavar="METRIC", help="metric on the y axis")
     q.add_argument("--hue", default=None, metavar="KEY", help="one line per value of KEY")
     q.add_argument("--facet", default=None, metavar="KEY", help="one panel per value of KEY")
+    q.add_argument("--where", action="append", default=[], metavar="KEY=VALUE", help="only points with this value")
     q.add_argument("--sweep", default=None, metavar="NAME", help="the sweep to plot when the store holds several")
     q.add_argument(
         "-o",
@@ -117,19 +120,11 @@ def sweep_command(args: argparse.Namespace, out=None) -> int:
 
 def plot_command(args: argparse.Namespace, out=None) -> int:
     """Run ``cxqueue plot``: write the figure and print its path."""
-    stream = out or sys.stdout
-    from cxqueue.plots import sweep_figure
-    from cxqueue.sweep.store import load_table
+    from cxqueue.sweep.plot import plot_results
 
-    table = load_table(args.results, sweep=args.sweep)
-    if not table or len(next(iter(table.values()))) == 0:
-        raise ConfigError(f"{args.results}: no finished points to plot")
-    fig = sweep_figure(table, x=args.x, y=args.y, hue=args.hue, facet=args.facet)
-    results = Path(args.results)
-    path = Path(args.output) if args.output else results.with_name(f"{results.stem}-{args.y}-vs-{args.x}.png")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    print(f"wrote {path}", file=stream)
+    keys = ("x", "y", "hue", "facet", "where", "sweep", "output")
+    res = plot_results(args.results, **{k: getattr(args, k) for k in keys})
+    print(f"wrote {res.path}", file=out or sys.stdout)
     return 0
 
 

@@ -2,7 +2,8 @@
 
 A shipped profile (`cxqueue.data.load_profile`), history files (`cxqueue.data.read_history`
 then `fit_history` or `estimate_forecast`; ``$CXQUEUE_DATA`` expanded; a fallback profile
-when the files are missing), a CSV with a ``calls`` column, or inline ``calls``; with
+when the files are missing), a CSV with a ``calls`` column (its rows placed by their time
+column when it has one, `cxqueue.data.IntervalTable.times`), or inline ``calls``; with
 ``days``, a one-day pattern repeated over the week. Counts are calls offered to agents;
 `DemandReader.scale` turns them into calls entering the IVR.
 """
@@ -69,8 +70,8 @@ class DemandReader:
             return self.history(t)
         if kind == "forecast":
             return self.dated(t)
-        interval_s = t.get("interval_s", 900.0)
-        start_s = WEEKDAYS.index(t.get("weekday", "monday")) * DAY + t.get("start", 0.0)
+        interval_s, start = t.get("interval_s", 900.0), t.get("start", 0.0)
+        weekday = WEEKDAYS.index(t.get("weekday", "monday"))
         if kind == "calls":
             calls = np.asarray(t.values["calls"], dtype=np.float64)
             if calls.size == 0:
@@ -79,10 +80,12 @@ class DemandReader:
                 self.fail("[demand].aht_s is required with [demand].calls (give aht_s, aht_min or aht_h)")
             aht, what = t.values["aht_s"], f"{calls.size} intervals inline"
         else:
-            calls, aht, what = self.csv(t)
+            calls, aht, what, placed = self.csv(t)
+            if placed is not None:  # the rows' own times
+                interval_s, start, weekday = placed[0], placed[1], placed[2] if placed[2] is not None else weekday
         if "days" in t.values:
-            return self.week(t, np.asarray(calls, dtype=np.float64), aht, interval_s), None, what
-        forecast = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=start_s)
+            return self.week(t, np.asarray(calls, dtype=np.float64), aht, interval_s, start), None, what
+        forecast = Forecast(calls=calls, aht_s=aht, interval_s=interval_s, start_s=weekday * DAY + start)
         return forecast, None, what
 
     def dated(self, t: S.Table):
@@ -146,18 +149,18 @@ class DemandReader:
         )  # fmt: skip
         return f, None, f"forecast {start} .. {last} ({fc.method}, {policy})"
 
-    def week(self, t: S.Table, calls: np.ndarray, aht, interval_s: float) -> Forecast:
-        """One week from Monday 00:00 with the one-day pattern on each of ``[demand].days``."""
+    def week(self, t: S.Table, calls: np.ndarray, aht, interval_s: float, start: float) -> Forecast:
+        """One week from Monday 00:00 with the one-day pattern, from `start` (seconds of the day), on ``days``."""
         if "weekday" in t.values:
             self.fail(f"give {t.where('weekday')} or {t.where('days')}, not both")
         per_day = DAY / interval_s
-        start = t.get("start", 0.0)
         if abs(per_day - round(per_day)) > 1e-9:
             self.fail(
                 f"{t.where('interval_s')} must divide a day (86400 s) to use [demand].days; got {t.raw('interval_s')}"
             )
         if abs(start / interval_s - round(start / interval_s)) > 1e-9:
-            self.fail(f"{t.where('start')} must fall on the interval grid to use [demand].days; got {t.raw('start')}")
+            where = t.where("start") if "start" in t.values else "the first interval's start"
+            self.fail(f"{where} must fall on the interval grid to use [demand].days; got {_hhmm(start)}")
         per_day, first = round(per_day), round(start / interval_s)
         if first + calls.size > per_day:
             self.fail(
@@ -193,6 +196,8 @@ class DemandReader:
         return Forecast(calls=f.calls, aht_s=t.values["aht_s"], interval_s=f.interval_s, start_s=f.start_s)
 
     def resolve(self, t: S.Table, key: str, text: str) -> Path:
+        """The path `text` of `key`: ``$CXQUEUE_DATA`` expanded (a relative value from the working
+        directory), then a relative path from the config's folder."""
         if "$CXQUEUE_DATA" in text or "${CXQUEUE_DATA}" in text:
             root = os.environ.get("CXQUEUE_DATA")
             if not root:
@@ -200,6 +205,9 @@ class DemandReader:
                     f"{t.where(key)} uses $CXQUEUE_DATA but that environment variable is not set; set it to the "
                     f"folder holding the data (e.g. ../shared/data); got {S.show(text)}"
                 )
+            # a relative $CXQUEUE_DATA is the shell's (CXQUEUE_DATA=../shared/data cxqueue plan ...): from the
+            # working directory, not from the config's folder
+            root = os.path.abspath(os.path.expanduser(root))
             text = text.replace("${CXQUEUE_DATA}", root).replace("$CXQUEUE_DATA", root)
         p = Path(text).expanduser()
         return p if p.is_absolute() else self.base / p
@@ -268,7 +276,80 @@ class DemandReader:
             Forecast(calls=table.calls, aht_s=aht)
         except ConfigError as exc:
             self.fail(f"{t.where('csv')}: {p.name}: {exc}")
-        return table.calls, aht, f"{p.name} ({table.n_intervals} intervals)"
+        what = f"{p.name} ({table.n_intervals} intervals)"
+        try:
+            times = table.times()
+        except ConfigError as exc:
+            self.fail(f"{t.where('csv')}: {exc}")
+        if times is None:  # numbered rows: placed by [demand].start and weekday
+            return table.calls, aht, what, None
+        placed = self.placement(t, p.name, times)
+        calls, aht = self.place(t, p.name, table, times, aht, placed[0])
+        return calls, aht, what, placed
+
+    def placement(self, t: S.Table, name: str, times) -> tuple[float, float, int | None]:
+        """(interval_s, start of the first row in seconds of its day, its weekday or None) from the time column;
+        a key of the config that says otherwise is an error."""
+        col, first = f"the time column {times.column!r} of {name}", f"line {times.first_line}: {times.first!r}"
+        step = times.step_s
+        if "interval_s" in t.values and step is not None and abs(step - t.values["interval_s"]) > 1e-9:
+            self.fail(
+                f"{t.where('interval_s')} = {t.raw('interval_s')} disagrees with {col}: its rows are mostly "
+                f"{step:g} s apart (from {first}); rows are placed by their time column, so leave the key out or make "
+                f"it {step:g} s"
+            )
+        start = times.time_of_day_s
+        if "start" in t.values and abs(t.values["start"] - start) > 1e-9:
+            self.fail(
+                f"{t.where('start')} = {t.raw('start')} disagrees with {col}: its first row starts at {_hhmm(start)} "
+                f"({first}); rows are placed by their time column, so leave the key out or make it {_hhmm(start)}"
+            )
+        wd = times.weekday
+        if wd is not None and "weekday" in t.values and WEEKDAYS.index(t.values["weekday"]) != wd:
+            self.fail(
+                f"{t.where('weekday')} = {t.raw('weekday')} disagrees with {col}: its first row is on a "
+                f"{WEEKDAYS[wd]} ({first}); rows are placed by their time column, so leave the key out or make it "
+                f'"{WEEKDAYS[wd]}"'
+            )
+        if wd is not None and "days" in t.values:
+            self.notes.append(
+                f"{name}: [demand].days repeats its rows as a one-day pattern from {_hhmm(start)}; the weekdays or "
+                f"dates of {col} are not used"
+            )
+        return (t.values["interval_s"] if "interval_s" in t.values else step or 900.0), start, wd
+
+    def place(self, t: S.Table, name: str, table, times, aht, interval_s: float):
+        """Calls and AHT on the grid from the first row's start: a row at each row's time, none between."""
+        slot = (times.start_s - times.start_s[0]) / interval_s
+        off = np.flatnonzero(np.abs(slot - np.round(slot)) > 1e-6)
+        if off.size:
+            i = int(off[0])
+            self.fail(
+                f"{t.where('csv')}: {name}, line {table.lines[i]}: the time column {times.column!r} holds "
+                f"{table.labels[i]!r}, off the grid of {interval_s:g} s intervals from the first row "
+                f"({times.first!r}); every row must start an interval"
+            )
+        slot = np.round(slot).astype(np.int64)
+        n = int(slot[-1]) + 1
+        if n > 366 * DAY / interval_s:
+            self.fail(
+                f"{t.where('csv')}: {name} spans {n} intervals of {interval_s:g} s (from {times.first!r} to "
+                f"{table.labels[-1]!r}); it must span at most a year"
+            )
+        if n == table.n_intervals:
+            return table.calls, aht
+        calls = np.zeros(n)
+        calls[slot] = table.calls
+        if np.ndim(aht):
+            aht = np.asarray(aht, dtype=np.float64)
+            full = np.full(n, float(np.average(aht, weights=table.calls) if table.calls.sum() > 0 else aht.mean()))
+            full[slot] = aht
+            aht = full
+        self.notes.append(
+            f"{name}: {n - table.n_intervals} of the {n} intervals from {times.first!r} to {table.labels[-1]!r} "
+            f"have no row; they count as zero calls"
+        )
+        return calls, aht
 
     def scale(self, f: Forecast, t: S.Table, ivr: IVR) -> Forecast:
         factor = t.get("scale", 1.0)

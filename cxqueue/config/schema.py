@@ -42,6 +42,11 @@ __all__ = [
 ]
 
 DIST_KINDS = ("none", "exponential", "lognormal", "deterministic", FITTED)
+# how every history path of a config is read (config/demand.py, DemandReader.resolve)
+_PATHS = (
+    "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable (a relative value from the working "
+    "directory)"
+)
 
 
 def _plan(name: str):
@@ -69,17 +74,23 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     ("demand", (
         Key("profile", "str", 'a profile shipped with cxqueue (`cxqueue.data.available_profiles()`, e.g. "bank-1999")'),
         Key("history", "paths", "call log(s) or interval-count CSV(s) read with `cxqueue.data.read_history`; "
-            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable"),
+            + _PATHS),
         Key("fallback_profile", "str", "shipped profile used when `history` files are missing "
             "(a clone without ../shared/data); the plan's warnings say so"),
-        Key("csv", "paths", "a CSV with a `calls` column, optional `aht_s` (or `aht`); one row per interval"),
+        Key("csv", "paths", "a CSV with a `calls` column, optional `aht_s` (or `aht`); one row per interval; a time "
+            "column (`interval`, `start`, `time`, `interval_start`, `datetime` or `timestamp` holding clock times, "
+            "weekday and time, or date-times) places each row at its time: `start`, `weekday` and `interval_s` then "
+            "come from it, and a key that disagrees is an error"),
         Key("calls", "numbers", "inline calls per interval, from `start` on `weekday`"),
         Key("aht_s", "duration", "mean handle time; required with `calls` and a CSV without `aht_s`; "
             "overrides the fitted AHT of a profile or history", "from the demand", low=0.0, low_open=True),
-        Key("interval_s", "duration", "length of an interval; a profile keeps its own (900 s)", 900.0,
+        Key("interval_s", "duration", "length of an interval; a profile keeps its own (900 s), a CSV with a time "
+            "column the step between its rows", 900.0,
             low=0.0, low_open=True),
-        Key("start", "time", "time of day of the first interval of `calls` or `csv`", "00:00"),
-        Key("weekday", "weekday", "weekday of the first interval of `calls` or `csv`", "monday"),
+        Key("start", "time", "time of day of the first interval of `calls` or `csv` (a CSV with a time column: "
+            "its first row's)", "00:00"),
+        Key("weekday", "weekday", "weekday of the first interval of `calls` or `csv` (a CSV whose time column "
+            "holds weekdays or dates: its first row's)", "monday"),
         Key("days", "weekdays", "weekdays on which the one-day pattern of `calls` or `csv` repeats (the forecast "
             "is then one week from Monday 00:00); unset: once, on `weekday`", UNLIMITED),
         Key("scale", "float", "multiplies every call count (growth, a busier month)", 1.0, low=0.0, low_open=True),
@@ -90,7 +101,7 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     )),
     ("demand.forecast", (
         Key("history", "paths", "interval-count CSV or call log(s) (`cxqueue.forecast.run.read_interval_history`); "
-            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable", "required"),
+            + _PATHS, "required"),
         Key("start", "date", "the first planned day (after the history's last day, at most 14 days later)",
             "required"),
         Key("weeks", "int", "weeks to plan from `start`", 1, low=1),
@@ -117,9 +128,11 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("self_service", "fraction", "callers who finish in the IVR", 0.0, fitted=True),
     )),
     ("lines", (
-        Key("count", "int", "phone lines (trunks) installed; unset: unlimited", UNLIMITED, low=1),
-        Key("max_blocking", "fraction", "line-sizing target: at most this fraction of calls get a busy signal",
-            UNLIMITED, low=0.0, low_open=True),
+        Key("count", "int", "phone lines (trunks) installed: the plan keeps them and `cxqueue simulate` uses them; "
+            "unset: `cxqueue plan` sizes the lines for `max_blocking`, `cxqueue simulate` takes them as unlimited",
+            UNLIMITED, low=1),
+        Key("max_blocking", "fraction", "line-sizing target of `cxqueue plan` and `cxqueue lines`: at most this "
+            "fraction of calls get a busy signal", 0.01, low=0.0, low_open=True),
     )),
     ("hours", ()),
     ("hours.<weekday>", (
@@ -228,8 +241,7 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     )),
     ("validation", (
         Key("history", "paths", "call log(s) to replay with the center's own staffing before the plan is trusted; "
-            "relative to this file; `$CXQUEUE_DATA/...` uses that environment variable; missing files skip the "
-            "check with a note"),
+            + _PATHS + "; missing files skip the check with a note"),
         Key("staffing", "choice", "which agents the log shows per interval: on duty (`staffed`), answering "
             "calls (`serving`) or busy (`busy`)", "staffed", choices=("staffed", "serving", "busy")),
         Key("agent_factor", "float", "share of those agents who take calls (fit it on other months, with the "
@@ -260,7 +272,10 @@ TABLE_DOCS: dict[str, str] = {
     "handle": "Handle-time distribution (talk plus wrap-up). Its mean follows each interval's AHT.",
     "patience": "How long callers wait before they hang up. Without this table nobody hangs up.",
     "ivr": "An announcement or menu before the queue. Without this table there is none.",
-    "lines": "Phone lines. Without this table lines are unlimited.",
+    "lines": "Phone lines. Without this table (or without `count`) `cxqueue plan` still sizes the lines: the "
+    "fewest that keep busy signals at most `max_blocking` (0.01) at the planned agents; its simulation then plays "
+    "busy signals on them and `plan.csv` reports them. `cxqueue simulate` and `cxqueue hours` take unset lines as "
+    "unlimited.",
     "hours": "Opening hours per weekday: a table `[hours.<weekday>]` for each of monday .. sunday, or "
     "`[hours.default]` for the days not named. Without `[hours]` the center is always open.",
     "hours.<weekday>": "One day's opening: `open` and `close`, or `closed = true`.",

@@ -15,12 +15,24 @@ import numpy as np
 from cxqueue import scenario as sc
 from cxqueue.units import DAY
 
-__all__ = ["HoursSearchSettings", "OutputSettings", "PlanConfig", "ValidationSettings"]
+__all__ = [
+    "AGENT_HOUR_COST",
+    "PENALTY_PER_LOST",
+    "HoursSearchSettings",
+    "OutputSettings",
+    "PlanConfig",
+    "ValidationSettings",
+]
 
 # what a config holds of its Scenario besides the agents, lines and reserve
 _SCENARIO_PARTS = (
     "forecast", "handle", "patience", "ivr", "hours", "redials", "callbacks", "priority", "day_factor_cv", "target",
 )  # fmt: skip
+
+
+#: the prices of the opening-hours search (`cxqueue.plan.tasks.study_hours`, ``cxqueue hours``) when none are
+#: given: per paid agent-hour and per lost call
+AGENT_HOUR_COST, PENALTY_PER_LOST = 25.0, 8.0
 
 
 @dataclass(frozen=True)

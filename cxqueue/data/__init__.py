@@ -5,7 +5,8 @@ Readers (every one reports what it dropped, repaired or flagged, and why):
 - `read_bank_log`: the call-level log of the 1999 "Anonymous Bank" (../shared/data);
 - `read_call_csv`: a generic call CSV (arrival, answer, end, outcome);
 - `read_interval_csv`: dated interval counts such as us-bank-calls-2003;
-- `read_interval_table`: consecutive intervals (calls, AHT) without dates, as ``cxqueue staff`` takes;
+- `read_interval_table`: consecutive intervals (calls, AHT), as ``cxqueue staff`` takes; `IntervalTable.times`
+  reads their time column (`RowTimes`), which places the rows of a config's ``[demand].csv``;
 - `read_history`: any of them, detected from the header.
 
 Estimators: `estimate_forecast` (calls and AHT per interval and weekday),
@@ -40,7 +41,7 @@ from cxqueue.data.history import (
     concat_histories,
 )
 from cxqueue.data.importer import ImportResult, import_history
-from cxqueue.data.intervals_csv import IntervalTable, read_interval_csv, read_interval_table
+from cxqueue.data.intervals_csv import IntervalTable, RowTimes, read_interval_csv, read_interval_table
 from cxqueue.data.profiles import available_profiles, load_profile, write_profile
 from cxqueue.data.traffic import LinesInUse, RedialStats, lines_in_use, redial_share
 
@@ -60,6 +61,7 @@ __all__ = [
     "PatienceFit",
     "RedialStats",
     "ReportEntry",
+    "RowTimes",
     "available_profiles",
     "concat_histories",
     "detect_format",

@@ -1,8 +1,10 @@
 """Readers for interval-count CSVs: one row per interval with its calls.
 
-`read_interval_table` reads consecutive intervals without timestamps (columns ``calls``,
-optionally ``aht_s`` or ``aht`` and a label ``interval``, ``start`` or ``time``): what
-``cxqueue staff`` and a config's ``[demand].csv`` take. `read_interval_csv` reads dated
+`read_interval_table` reads consecutive intervals (columns ``calls``, optionally ``aht_s``
+or ``aht`` and a label ``interval``, ``start``, ``time``, ``interval_start``, ``datetime`` or
+``timestamp``): what ``cxqueue staff`` and a config's ``[demand].csv`` take. When the label
+holds times (clock times, weekday and time, or date-times), `IntervalTable.times` says when
+each row starts, and a config places the rows there. `read_interval_csv` reads dated
 counts, one row per interval start:
 
 The shape of ../shared/data/us-bank-calls-2003/bank_calls.csv (``rownames,DateTime,Calls``
@@ -14,6 +16,7 @@ optionally, the mean handle time in seconds (``aht_s``, ``aht``, ``handle_time_s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,38 +24,188 @@ import numpy as np
 
 from cxqueue import _validation as v
 from cxqueue.data._csvtable import drop_long_values, find_column, read_table, read_times
-from cxqueue.data._parse import parse_float
+from cxqueue.data._parse import parse_float, parse_timestamp
 from cxqueue.data.history import IntervalCounts, missing_dates
 from cxqueue.exceptions import ConfigError
-from cxqueue.units import DAY
+from cxqueue.scenario import WEEKDAYS
+from cxqueue.units import DAY, WEEK
 
-__all__ = ["IntervalTable", "read_interval_csv", "read_interval_table"]
+__all__ = ["IntervalTable", "RowTimes", "read_interval_csv", "read_interval_table"]
 
 TIME_NAMES = ("datetime", "date_time", "timestamp", "time", "start", "interval_start", "interval", "period")
 CALL_NAMES = ("calls", "count", "volume", "offered", "arrivals", "n_calls")
 AHT_NAMES = ("aht_s", "aht", "handle_time_s", "mean_handle_s")
 
 
+#: the label columns of `read_interval_table`, the first one present is read
+LABEL_NAMES = ("interval", "start", "time", "interval_start", "datetime", "timestamp")
+_CLOCK = re.compile(
+    r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?"
+    r"(?:\s*(?:-|–|to)\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?)?"  # a range "08:00-08:15" starts at 08:00
+)
+_DAY_WORD = re.compile(r"(?P<day>[A-Za-z]+)\.?(?:\s+|\s*,\s*|T)(?P<clock>.+)")
+KINDS = {"clock": "a clock time (08:00)", "weekday": "a weekday and a time (monday 08:00)",
+         "datetime": "a date and a time (2024-03-04 08:00)"}  # fmt: skip
+
+
+def _clock_s(text: str) -> float | None:
+    m = _CLOCK.fullmatch(text.strip())
+    if not m:
+        return None
+    h, mi, se = int(m["h"]), int(m["m"]), int(m["s"] or 0)
+    if m["ampm"]:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if m["ampm"].lower() == "pm" else 0)
+    if h > 23 or mi > 59 or se > 59:
+        return None
+    return h * 3600.0 + mi * 60.0 + se
+
+
+def _weekday_s(text: str) -> float | None:
+    m = _DAY_WORD.fullmatch(text.strip())
+    if not m:
+        return None
+    word = m["day"].lower()
+    days = [i for i, d in enumerate(WEEKDAYS) if len(word) >= 2 and d.startswith(word)]
+    clock = _clock_s(m["clock"])
+    if len(days) != 1 or clock is None:
+        return None
+    return days[0] * DAY + clock
+
+
+def _datetime_s(text: str) -> float | None:
+    """Seconds since 1970-01-05 (a Monday) 00:00."""
+    ts, ok = parse_timestamp([text])
+    if not ok[0] or len(text.strip()) < 12:  # a date alone is no interval start
+        return None
+    return float((ts[0] - np.datetime64("1970-01-05T00:00:00")).astype(np.int64))
+
+
+_PARSERS = {"clock": _clock_s, "weekday": _weekday_s, "datetime": _datetime_s}
+_NUMBER = re.compile(r"\s*\d+(?:\.\d*)?\s*")  # an interval number (1, 2, ... or 1.0, 2.0, ...), not a time
+
+
+def _numbered(label: str) -> bool:
+    return _NUMBER.fullmatch(label) is not None
+
+
+@dataclass(frozen=True, eq=False)
+class RowTimes:
+    """When the rows of an `IntervalTable` start, from its time column.
+
+    ``start_s`` is increasing, in seconds: from the first row's day at 00:00 for clock
+    times (a time earlier than the row before is on the next day), from Monday 00:00 of the
+    first row's week for weekdays and date-times (a weekday earlier than the row before is
+    in the next week). ``step_s`` is the most common step between rows (None for one row);
+    ``first`` is the first row's value as written, on line ``first_line``.
+    """
+
+    column: str
+    kind: str
+    start_s: np.ndarray
+    first: str
+    first_line: int
+
+    @property
+    def time_of_day_s(self) -> float:
+        return float(self.start_s[0] % DAY)
+
+    @property
+    def weekday(self) -> int | None:
+        """0 (Monday) .. 6 of the first row; None for clock times."""
+        return None if self.kind == "clock" else int(self.start_s[0] // DAY)
+
+    @property
+    def step_s(self) -> float | None:
+        steps = np.diff(self.start_s)
+        if steps.size == 0:
+            return None
+        values, counts = np.unique(steps, return_counts=True)
+        return float(values[np.argmax(counts)])
+
+
 @dataclass(frozen=True, eq=False)
 class IntervalTable:
-    """Consecutive intervals of a CSV: a label, the calls and (if the file has them) the AHT in seconds."""
+    """Consecutive intervals of a CSV: a label, the calls and (if the file has them) the AHT in seconds.
+
+    ``label_column`` names the column of the labels (None: numbered from 0) and ``lines``
+    holds each row's line in the file.
+    """
 
     labels: tuple[str, ...]
     calls: np.ndarray
     aht_s: np.ndarray | None
     source: str
+    label_column: str | None = None
+    lines: tuple[int, ...] = ()
 
     @property
     def n_intervals(self) -> int:
         return int(self.calls.size)
 
+    def times(self) -> RowTimes | None:
+        """When each row starts, read from the label column; None when it holds no times.
+
+        A label column of whole numbers (interval numbers) or none holds no times. Otherwise
+        every row must hold a time of the first row's kind (clock time, weekday and time,
+        date and time; ``"08:00-08:15"`` starts at 08:00), each after the row before.
+
+        Raises
+        ------
+        ConfigError
+            Naming the file, the line, the column and the value: a value that is not a time
+            like the first row's, or a row that does not start after the row before.
+
+        Examples
+        --------
+        >>> t = IntervalTable(("08:00", "08:15", "08:30"), np.array([5.0, 6, 7]), None, "day.csv", "time", (2, 3, 4))
+        >>> rt = t.times()
+        >>> rt.kind, rt.time_of_day_s, rt.step_s, rt.weekday
+        ('clock', 28800.0, 900.0, None)
+        """
+        col = self.label_column
+        if col is None or all(map(_numbered, self.labels)):
+            return None
+        first = self.labels[0]
+        kind = next((k for k, f in _PARSERS.items() if f(first) is not None), None)
+        if kind is None:
+            raise ConfigError(
+                f"{self.source}, line {self.lines[0]}: column {col!r} holds {first[:100]!r}, which is neither an "
+                f"interval number nor {', '.join(KINDS.values())}; the rows are placed by that column"
+            )
+        parse, period = _PARSERS[kind], {"clock": DAY, "weekday": WEEK, "datetime": None}[kind]
+        out, offset = np.empty(len(self.labels)), 0.0
+        for i, (text, line) in enumerate(zip(self.labels, self.lines, strict=True)):
+            s = parse(text)
+            if s is None:
+                raise ConfigError(
+                    f"{self.source}, line {line}: column {col!r} holds {text[:100]!r}, not {KINDS[kind]} like line "
+                    f"{self.lines[0]} ({first!r}); every row of the time column must be one"
+                )
+            s += offset
+            if i and s <= out[i - 1] and period is not None and s != out[i - 1]:
+                offset += period
+                s += period
+            if i and s <= out[i - 1]:
+                raise ConfigError(
+                    f"{self.source}, line {line}: column {col!r} holds {text[:100]!r}, not after the row before "
+                    f"({self.labels[i - 1][:100]!r}); rows must be in time order, one per interval"
+                )
+            out[i] = s
+        if kind == "datetime":
+            out -= np.floor(out[0] / WEEK) * WEEK  # from Monday 00:00 of the first row's week
+        return RowTimes(col, kind, out, first, self.lines[0])
+
 
 def read_interval_table(path) -> IntervalTable:
     """Read a CSV of consecutive intervals: a ``calls`` column, optionally ``aht_s`` (or ``aht``) and a label.
 
-    The label is the first of the columns ``interval``, ``start`` or ``time``; without one,
-    the intervals are numbered from 0. Values are checked by whoever uses them (a
-    `cxqueue.scenario.Forecast` rejects negative calls).
+    The label is the first of the columns ``interval``, ``start``, ``time``,
+    ``interval_start``, ``datetime`` or ``timestamp`` (one whose first row is not a whole
+    number, when there is one); without one, the intervals are numbered from 0. Values are
+    checked by whoever uses them (a `cxqueue.scenario.Forecast` rejects negative calls;
+    `IntervalTable.times` reads the labels as times).
 
     Raises
     ------
@@ -81,7 +234,7 @@ def read_interval_table(path) -> IntervalTable:
     source, header, rep = t.source, t.header, t.report
     if "calls" not in header:
         raise ConfigError(f"{source}: needs a 'calls' column; found columns {header[:50]} on line 1")
-    for name in {"calls", "aht_s", "aht", "interval", "start", "time"} & set(header):
+    for name in {"calls", "aht_s", "aht", *LABEL_NAMES} & set(header):
         if header.count(name) > 1:
             where = ", ".join(str(j + 1) for j, h in enumerate(header) if h == name)
             raise ConfigError(
@@ -89,9 +242,12 @@ def read_interval_table(path) -> IntervalTable:
                 "each column the table reads must be named once"
             )
     aht_col = next((header.index(c) for c in ("aht_s", "aht") if c in header), None)
-    label_col = next((header.index(c) for c in ("interval", "start", "time") if c in header), None)
-    t = drop_long_values(t, (header.index("calls"), aht_col, label_col))
+    candidates = [header.index(c) for c in LABEL_NAMES if c in header]
+    t = drop_long_values(t, (header.index("calls"), aht_col, *candidates))
     rows, table = t.rows, t.cells
+    # the first label column, unless a later one holds times where it holds interval numbers
+    numbered = [j for j in candidates if table.shape[0] and _numbered(str(table[0, j]))]
+    label_col = next((j for j in candidates if j not in numbered), candidates[0] if candidates else None)
     bad = rep.first(("dropped", "repaired"), skip=("blank_line",))
     if bad is not None:  # an IntervalTable has no report to carry a dropped or repaired line: it is the error
         line, reason, detail = bad
@@ -111,7 +267,14 @@ def read_interval_table(path) -> IntervalTable:
         labels.append(rec[label_col] if label_col is not None else str(i))
     if not calls:
         raise ConfigError(f"{source}: has no rows (no interval from line 2 on)")
-    return IntervalTable(tuple(labels), np.asarray(calls), np.asarray(aht) if aht_col is not None else None, source)
+    return IntervalTable(
+        tuple(labels),
+        np.asarray(calls),
+        np.asarray(aht) if aht_col is not None else None,
+        source,
+        header[label_col] if label_col is not None else None,
+        tuple(rows.tolist()),
+    )
 
 
 def _infer_interval(start_ms: np.ndarray) -> float:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue.analytic import erlang_a, erlang_c, erlang_x
+from cxqueue.exceptions import ConfigError
 from cxqueue.units import offered_load
 
 __all__ = ["StaffTable", "staff_table"]
@@ -63,7 +64,7 @@ def staff_table(
     level,
     answer_within_s,
     model="erlang_c",
-    mean_patience_s=math.inf,
+    mean_patience_s=None,
     lines=math.inf,
     labels=None,
     basis="offered",
@@ -86,6 +87,9 @@ def staff_table(
         Service-level target (a fraction) and its threshold in seconds.
     model : {"erlang_c", "erlang_a", "erlang_x"}
         Queueing model; ``mean_patience_s`` (erlang_a, erlang_x) and ``lines`` (erlang_x).
+    mean_patience_s : float, optional
+        Mean time callers wait before they hang up, seconds: required by erlang_a (without it
+        Erlang A is Erlang C); None (or inf) for erlang_x means nobody hangs up.
     labels : sequence of str, optional
         One label per interval (default: its index).
     basis : {"offered", "answered", "virtual"}
@@ -99,6 +103,8 @@ def staff_table(
 
     Raises
     ------
+    ConfigError
+        If ``model`` is erlang_a and ``mean_patience_s`` is None or inf.
     InfeasibleError
         If no number of agents meets the target in some interval.
 
@@ -108,6 +114,13 @@ def staff_table(
     >>> t.agents.tolist(), round(float(t.service_level[0]), 3)
     ([14, 24], 0.888)
     """
+    if model == "erlang_a" and (mean_patience_s is None or math.isinf(mean_patience_s)):
+        raise ConfigError(
+            f"mean_patience_s must be a finite number of seconds with model='erlang_a' (Erlang A is the queue whose "
+            f"callers hang up after that mean wait; without it the model is Erlang C: pass model='erlang_c'); "
+            f"got {mean_patience_s}"
+        )
+    mean_patience_s = math.inf if mean_patience_s is None else mean_patience_s
     calls = np.atleast_1d(np.asarray(calls, dtype=np.float64))
     aht = np.broadcast_to(np.asarray(aht_s, dtype=np.float64), calls.shape)
     load = offered_load(calls, interval_s=interval_s, aht_s=aht)

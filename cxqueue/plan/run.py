@@ -105,13 +105,25 @@ def _validate(cfg, *, quick: bool, progress):
         if progress:
             progress(note)
         return None, note
-    from cxqueue.data import concat_histories, read_bank_log
+    from cxqueue.data import CallHistory, concat_histories, read_history
     from cxqueue.replay.replay import replay_history
 
     if progress:
         names = ", ".join(p.name for p in v.history)
         progress(f"validation: replaying {names} with the {v.staffing} agents x {v.agent_factor:g}")
-    hs = [read_bank_log(p) for p in v.history]
+    hs = []
+    for p in v.history:  # the formats [demand].history reads (the bank's tab format, call CSVs)
+        try:
+            h = read_history(p)
+        except (ConfigError, OSError) as exc:
+            msg = str(exc) if str(p) in str(exc) else f"{p}: {exc}"
+            raise ConfigError(f"{cfg.source}: [validation].history: {msg}") from None
+        if not isinstance(h, CallHistory):
+            raise ConfigError(
+                f"{cfg.source}: [validation].history must be call logs (one row per call: the bank's tab format or a "
+                f"call CSV with arrival, answer and end times) to replay; {p} holds interval counts"
+            )
+        hs.append(h)
     history = concat_histories(hs) if len(hs) > 1 else hs[0]
     replay = replay_history(
         history,

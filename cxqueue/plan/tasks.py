@@ -17,11 +17,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue.config import HoursSearchSettings, PlanConfig
+from cxqueue.config.types import AGENT_HOUR_COST, PENALTY_PER_LOST
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import WEEKDAYS, Forecast
 from cxqueue.units import DAY, WEEK
 
-__all__ = ["HoursStudy", "agents_on_duty", "config_lines", "simulate_config", "study_hours"]
+__all__ = [
+    "AGENT_HOUR_COST",
+    "PENALTY_PER_LOST",
+    "HoursStudy",
+    "agents_on_duty",
+    "config_lines",
+    "simulate_config",
+    "study_hours",
+]
 
 
 def _patience_s(cfg: PlanConfig) -> float:
@@ -107,7 +116,8 @@ class HoursStudy:
 
     ``budget`` is what the best plan may cost (None: no cap, the best net value);
     ``below_floor`` says that the current hours cover less than ``settings.min_calls_covered``
-    (so they set no budget).
+    (so they set no budget). ``agent_hour_cost`` and ``penalty_per_lost`` are the prices the
+    plans were costed with (``to_dict`` says them under ``prices``).
     """
 
     current: object  # cxqueue.optimize.HoursPlan
@@ -116,6 +126,18 @@ class HoursStudy:
     carry_over: float
     below_floor: bool
     settings: HoursSearchSettings
+    agent_hour_cost: float = AGENT_HOUR_COST
+    penalty_per_lost: float = PENALTY_PER_LOST
+
+    @property
+    def prices(self) -> dict:
+        """What every plan was costed with: per agent-hour, per lost call, per open hour, and the carry-over."""
+        return {
+            "agent_hour_cost": self.agent_hour_cost,
+            "penalty_per_lost": self.penalty_per_lost,
+            "cost_per_open_hour": self.settings.cost_per_open_hour,
+            "carry_over": self.carry_over,
+        }
 
     @property
     def best(self):
@@ -125,6 +147,7 @@ class HoursStudy:
         best = self.search.best
         return {
             "carry_over": self.carry_over,
+            "prices": self.prices,
             "current": self.current.to_dict(),
             "best": best.to_dict() if best is not None else None,
             "message": self.search.message,
@@ -168,8 +191,8 @@ _LIMITS = ("earliest_open_s", "latest_open_s", "earliest_close_s", "latest_close
 def study_hours(
     cfg: PlanConfig,
     *,
-    agent_hour_cost: float = 25.0,
-    penalty_per_lost: float = 8.0,
+    agent_hour_cost: float = AGENT_HOUR_COST,
+    penalty_per_lost: float = PENALTY_PER_LOST,
     carry_over: float | None = None,
     budget: float | None = None,
 ) -> HoursStudy:
@@ -178,7 +201,9 @@ def study_hours(
     Days outside ``weekdays`` keep the config's ``[hours]``. ``carry_over`` is the share of
     callers finding the center closed who call at the next opening (default: the config's
     ``[redials].closed`` if above 0, else 0.5). ``budget`` caps the cost (default: the
-    current hours' cost, or none when they cover less than ``min_calls_covered``).
+    current hours' cost, or none when they cover less than ``min_calls_covered``). Staff cost
+    ``agent_hour_cost`` per agent-hour and every lost call ``penalty_per_lost`` (defaults
+    `AGENT_HOUR_COST` and `PENALTY_PER_LOST`; the result says which were used).
     """
     from cxqueue.optimize.hours import evaluate_opening_hours, search_opening_hours
 
@@ -207,4 +232,5 @@ def study_hours(
         res = search_opening_hours(demand, budget=budget, **kw, **limits)
     except ConfigError as exc:  # the search's parameters are the [hours_search] keys
         raise ConfigError(f"{cfg.source}: [hours_search]: {exc}") from None
-    return HoursStudy(current, res, budget, float(carry_over), below, hs)
+    prices = float(agent_hour_cost), float(penalty_per_lost)
+    return HoursStudy(current, res, budget, float(carry_over), below, hs, *prices)

@@ -6,7 +6,8 @@ data (arrays, or a table: a dict of equal-length columns as
 on a new figure. Without a display, the non-interactive Agg backend is used.
 
 * `aggregate`, `line_with_band`, `heatmap`, `pareto_front`, `pareto_plot` (``charts``): arrays in;
-* `grouped_lines`, `sweep_figure` (``sweeps``): a results table in.
+* `grouped_lines`, `sweep_figure` (``sweeps``): a results table in; `fraction_limits` keeps a
+  fraction's bands in [0, 1].
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ if (
 # after choosing the backend
 from cxqueue.plots.charts import _new_ax as _new_ax  # the axes cxqueue.plan.figures draws on
 from cxqueue.plots.charts import aggregate, heatmap, line_with_band, pareto_front, pareto_plot
-from cxqueue.plots.sweeps import grouped_lines, sweep_figure
+from cxqueue.plots.sweeps import fraction_limits, grouped_lines, sweep_figure
 
 __all__ = [
     "aggregate",
+    "fraction_limits",
     "grouped_lines",
     "heatmap",
     "line_with_band",

@@ -7,6 +7,7 @@ confidence bands; `sweep_figure` makes one such panel per value of a fourth.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -15,7 +16,25 @@ from matplotlib.figure import Figure
 from cxqueue.exceptions import ConfigError
 from cxqueue.plots.charts import _label, _new_ax, aggregate, line_with_band
 
-__all__ = ["grouped_lines", "sweep_figure"]
+__all__ = ["fraction_limits", "grouped_lines", "sweep_figure"]
+
+# metric names that are fractions (service levels, probabilities, shares, occupancy): bands stay in [0, 1]
+_FRACTION = re.compile(r"(^|[._])(sl|service_level|occupancy)($|[._])|(_fraction|_probability|_share)$")
+
+
+def fraction_limits(y: str, values) -> tuple[float, float] | None:
+    """(0, 1) when the column ``y`` holds a fraction (by its name, and every finite value within [0, 1]), else None.
+
+    >>> fraction_limits("service_level", [0.5, 1.0]), fraction_limits("asa_s", [3.0])
+    ((0.0, 1.0), None)
+    >>> fraction_limits("sl_offered", [2.0]) is None  # not a fraction after all
+    True
+    """
+    if not _FRACTION.search(y):
+        return None
+    vals = np.asarray(values, dtype=np.float64)
+    vals = vals[np.isfinite(vals)]
+    return (0.0, 1.0) if np.all((vals >= 0.0) & (vals <= 1.0)) else None
 
 
 def _column(table: Mapping, key: str) -> np.ndarray:
@@ -42,12 +61,15 @@ def _distinct(values: np.ndarray) -> list:
         return list(seen)
 
 
-def grouped_lines(table: Mapping, *, x: str, y: str, hue: str | None = None, ax=None, ci: float = 0.95):
+def grouped_lines(table: Mapping, *, x: str, y: str, hue: str | None = None, ax=None, ci: float = 0.95, limits="auto"):
     """``y`` against ``x``, one line per value of ``hue``, with confidence bands.
 
-    Points that share ``x`` (and ``hue``) are averaged with a Student-t band. When
-    every group holds one point and the table has ``{y}_ci_low``/``{y}_ci_high``
-    columns (a simulation's own interval), those give the band.
+    Points that share ``x`` (and ``hue``) are averaged with a Student-t band (repeated
+    runs; `cxqueue.sweep.plot.plot_results` refuses points that differ in a grid key it
+    does not plot). When every group holds one point and the table has
+    ``{y}_ci_low``/``{y}_ci_high`` columns (a simulation's own interval), those give the
+    band. Bands are clipped to ``limits``: by default [0, 1] for a fraction
+    (`fraction_limits`), none otherwise.
 
     Parameters
     ----------
@@ -60,6 +82,8 @@ def grouped_lines(table: Mapping, *, x: str, y: str, hue: str | None = None, ax=
     ax : matplotlib Axes, optional
     ci : float
         Confidence level of the band, a fraction.
+    limits : (float, float), None or "auto"
+        The band's floor and ceiling; "auto": `fraction_limits`.
 
     Returns
     -------
@@ -80,12 +104,15 @@ def grouped_lines(table: Mapping, *, x: str, y: str, hue: str | None = None, ax=
         hcol = _column(table, hue)
         groups = [(h, hcol == h) for h in _distinct(hcol)]
     band = _band_columns(table, y)
+    limits = fraction_limits(y, ycol) if isinstance(limits, str) and limits == "auto" else limits
     for h, mask in groups:
         xs, mean, lo, hi = aggregate(xcol[mask], ycol[mask], ci=ci)
         if band is not None and xs.size == mask.sum():
             order = np.argsort(xcol[mask], kind="stable")
             lo = np.asarray(table[band[0]], dtype=np.float64)[mask][order]
             hi = np.asarray(table[band[1]], dtype=np.float64)[mask][order]
+        if limits is not None:
+            lo, hi = np.clip(lo, *limits), np.clip(hi, *limits)
         label = None if h is None else f"{hue}={_label(h)}"
         line_with_band(xs, mean, lower=lo, upper=hi, ax=ax, label=label)
     ax.set_xlabel(x)
@@ -96,7 +123,9 @@ def grouped_lines(table: Mapping, *, x: str, y: str, hue: str | None = None, ax=
     return ax
 
 
-def sweep_figure(table: Mapping, *, x: str, y: str, hue: str | None = None, facet: str | None = None) -> Figure:
+def sweep_figure(
+    table: Mapping, *, x: str, y: str, hue: str | None = None, facet: str | None = None, limits="auto"
+) -> Figure:
     """A figure of ``y`` against ``x``: one panel per value of ``facet``, lines by ``hue``.
 
     Built without pyplot, so it needs no display; save with ``fig.savefig(path)``.
@@ -107,6 +136,8 @@ def sweep_figure(table: Mapping, *, x: str, y: str, hue: str | None = None, face
         Columns, e.g. from :func:`cxqueue.sweep.load_table`.
     x, y, hue, facet : str
         Column names; ``hue`` and ``facet`` optional.
+    limits : (float, float), None or "auto"
+        Floor and ceiling of the bands (`grouped_lines`).
 
     Returns
     -------
@@ -134,7 +165,7 @@ def sweep_figure(table: Mapping, *, x: str, y: str, hue: str | None = None, face
             mask = _column(table, facet) == value
             sub = {key: np.asarray(col)[mask] for key, col in table.items()}
             ax.set_title(f"{facet}={_label(value)}")
-        grouped_lines(sub, x=x, y=y, hue=hue, ax=ax)
+        grouped_lines(sub, x=x, y=y, hue=hue, ax=ax, limits=limits)
     for ax in axes.flat[n:]:
         fig.delaxes(ax)
     return fig

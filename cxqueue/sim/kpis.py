@@ -26,6 +26,7 @@ KPI definitions (per interval, or summed over the intervals of the horizon):
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from dataclasses import dataclass, fields
 
@@ -36,6 +37,7 @@ from cxqueue.sim import records as r
 
 __all__ = [
     "DAY_SAMPLES",
+    "FRACTION_KPIS",
     "KPI_NAMES",
     "PERCENTILES",
     "Backlog",
@@ -59,6 +61,9 @@ KPI_NAMES = (
     "agents",
 )  # fmt: skip
 
+#: the KPIs that are fractions: their interval bounds stay in [0, 1] (the others, counts and times, >= 0)
+FRACTION_KPIS = ("sl_offered", "sl_answered", "sl_virtual", "abandon_fraction", "blocking_fraction", "occupancy")
+
 _COUNT_COLUMNS = {
     "offered": r.C_OFFERED,
     "blocked": r.C_BLOCKED,
@@ -77,23 +82,31 @@ _COUNT_COLUMNS = {
 class Estimate:
     """Mean over replications and the half-width of its 95 % confidence interval.
 
-    ``half_width`` is NaN with a single replication (no spread to estimate).
+    ``half_width`` is NaN with a single replication (no spread to estimate). ``low`` and
+    ``high`` are the interval's bounds within ``limits``, the values the quantity can take:
+    [0, 1] for a fraction, [0, inf) for a count or a time (`summarize` sets them), so a
+    service level of 0.99 ± 0.04 reads 0.95 .. 1, not 1.03; ``mean`` and ``half_width``
+    are the statistics as computed.
 
     >>> e = Estimate(np.array(0.8), np.array(0.01))
     >>> e.low, e.high
     (0.79, 0.81)
+    >>> sl = Estimate(np.array([0.99, 0.5]), np.array([0.04, 0.04]), limits=(0.0, 1.0))
+    >>> sl.low, sl.high
+    ([0.95, 0.46], [1.0, 0.54])
     """
 
     mean: np.ndarray
     half_width: np.ndarray
+    limits: tuple[float, float] = (-math.inf, math.inf)
 
     @property
     def low(self):
-        return _plain(self.mean - self.half_width)
+        return _plain(np.clip(self.mean - self.half_width, *self.limits))
 
     @property
     def high(self):
-        return _plain(self.mean + self.half_width)
+        return _plain(np.clip(self.mean + self.half_width, *self.limits))
 
     def to_dict(self) -> dict:
         return {"mean": _plain(self.mean), "half_width": _plain(self.half_width)}
@@ -328,10 +341,11 @@ def summarize(reps: list[dict]) -> tuple[KPIs, KPIs, Backlog]:
     names = KPI_NAMES
     per_m, per_h = _estimate(np.stack([np.stack([rep["intervals"][k] for k in names]) for rep in reps]))
     tot_m, tot_h = _estimate(np.array([[rep["totals"][k] for k in names] for rep in reps]))
-    intervals = KPIs(**{k: Estimate(per_m[i], per_h[i]) for i, k in enumerate(names)})
-    totals = KPIs(**{k: Estimate(tot_m[i], tot_h[i]) for i, k in enumerate(names)})
+    lim = {k: (0.0, 1.0) if k in FRACTION_KPIS else (0.0, math.inf) for k in names}
+    intervals = KPIs(**{k: Estimate(per_m[i], per_h[i], lim[k]) for i, k in enumerate(names)})
+    totals = KPIs(**{k: Estimate(tot_m[i], tot_h[i], lim[k]) for i, k in enumerate(names)})
     b_m, b_h = _estimate(np.stack([rep["backlog"] for rep in reps]).astype(np.float64))
-    backlog = Backlog(*(Estimate(b_m[j], b_h[j]) for j in range(len(r.BACKLOG_NAMES))))
+    backlog = Backlog(*(Estimate(b_m[j], b_h[j], (0.0, math.inf)) for j in range(len(r.BACKLOG_NAMES))))
     return intervals, totals, backlog
 
 
@@ -347,7 +361,8 @@ def day_samples(reps: list[dict]) -> dict:
 def summarize_days(reps: list[dict]) -> KPIs:
     """Per-day estimates from `rep_summary` outputs made with ``day``."""
     day_m, day_h = _estimate(np.stack([np.stack([rep["days"][k] for k in KPI_NAMES]) for rep in reps]))
-    return KPIs(**{k: Estimate(day_m[i], day_h[i]) for i, k in enumerate(KPI_NAMES)})
+    lim = {k: (0.0, 1.0) if k in FRACTION_KPIS else (0.0, math.inf) for k in KPI_NAMES}
+    return KPIs(**{k: Estimate(day_m[i], day_h[i], lim[k]) for i, k in enumerate(KPI_NAMES)})
 
 
 def rep_summary(out: r.RepOutput, *, interval_s: float, keep: np.ndarray, day: np.ndarray | None = None) -> dict:

@@ -329,14 +329,16 @@ def _scenario(config: Mapping):
 
 
 def _estimates(kpis) -> dict:
-    """``{name: mean, name_ci_low: ..., name_ci_high: ...}`` for each Estimate of a KPIs result."""
+    """``{name: mean, name_ci_low: ..., name_ci_high: ...}`` for each Estimate of a KPIs result.
+
+    The bounds are the Estimate's: within [0, 1] for a fraction, >= 0 for a count or a time.
+    """
     out = {}
     for name, est in vars(kpis).items():
-        if hasattr(est, "mean") and hasattr(est, "half_width"):
+        if hasattr(est, "low") and hasattr(est, "high"):
             mean = np.asarray(est.mean, dtype=np.float64)
-            half = np.asarray(est.half_width, dtype=np.float64)
-            for key, val in ((name, mean), (f"{name}_ci_low", mean - half), (f"{name}_ci_high", mean + half)):
-                out[key] = float(val) if val.ndim == 0 else val.tolist()
+            out[name] = float(mean) if mean.ndim == 0 else mean.tolist()
+            out[f"{name}_ci_low"], out[f"{name}_ci_high"] = est.low, est.high
     return out
 
 

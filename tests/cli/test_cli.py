@@ -92,6 +92,13 @@ def test_staff_csv_table(tmp_path):
             "no number of agents meets the target",
         ),
         (["staff", "/nonexistent/file.csv"], EXIT_USAGE, "cannot read the interval CSV"),
+        # issue 12: erlang_a without a patience silently computed Erlang C
+        (
+            ["staff", "--calls", "100", "--aht-s", "180", "--model", "erlang_a"],
+            EXIT_USAGE,
+            "--model erlang_a needs --mean-patience-s (the mean time callers wait before they hang up, in seconds): "
+            "Erlang A without patience is Erlang C",
+        ),
         (["nosuchcommand"], EXIT_USAGE, "invalid choice"),
     ],
 )
@@ -99,6 +106,37 @@ def test_staff_errors(argv, code, message, capsys):
     got, _ = run(argv)
     assert got == code
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "kind", "message"),
+    [
+        ("staff --calls 100 --aht-s 180 --level 80", EXIT_USAGE, "error", "pass 0.8 for 80%"),
+        (
+            "staff --calls 100 --aht-s 180 --model erlang_x --lines 12 --level 0.99 --interval-s 1800",
+            EXIT_INFEASIBLE,
+            "infeasible",
+            "no number of agents meets the target",
+        ),
+        ("hours /nonexistent/c.toml", EXIT_USAGE, "error", "/nonexistent/c.toml: no such config file"),
+        ("plan /nonexistent/c.toml --quiet", EXIT_USAGE, "error", "/nonexistent/c.toml: no such config file"),
+        ("simulate /nonexistent/c.toml", EXIT_USAGE, "error", "no such config file"),
+        ("lines /nonexistent/c.toml", EXIT_USAGE, "error", "no such config file"),
+        ("import /nonexistent/log.csv --out /nonexistent/out", EXIT_USAGE, "error", "/nonexistent/log.csv"),
+        ("staff --calls 100 --aht-s 180 --level high", EXIT_USAGE, "usage", "argument --level: invalid float value"),
+    ],
+)
+def test_json_errors_are_json_on_stdout(argv, code, kind, message, capsys):
+    # issue 12: under --json an error was a plain line on stderr; the JSON goes where --json's output goes
+    got, text = run([*argv.split(), "--json"])
+    assert got == code
+    err = json.loads(text)
+    assert set(err) == {"error", "kind", "exit_code"} and (err["kind"], err["exit_code"]) == (kind, code)
+    assert message in err["error"]
+    assert capsys.readouterr().err.count(message) == 0  # not said twice
+    # without --json the same error is a line on stderr and stdout stays empty
+    got, text = run(argv.split())
+    assert (got, text) == (code, "") and message in capsys.readouterr().err
 
 
 def _evening(tmp_path, name, **swap):
@@ -110,6 +148,34 @@ def _evening(tmp_path, name, **swap):
     path = tmp_path / f"{name}.toml"
     path.write_text(text)
     return path
+
+
+@needs_jit
+def test_hours_says_the_prices_it_used(capsys):
+    # issue 12: `cxqueue hours` priced with 25 per agent-hour and 8 per lost call that neither --help nor its
+    # output showed (15,858 for hours whose plan costs 879)
+    import inspect
+
+    from cxqueue.plan.tasks import study_hours
+
+    assert main(["hours", "--help"]) == EXIT_OK
+    helptext = " ".join(capsys.readouterr().out.split())
+    assert "cost of one paid agent-hour (default: 25)" in helptext and "(default: 8)" in helptext
+    defaults = {k: p.default for k, p in inspect.signature(study_hours).parameters.items()}
+    assert (defaults["agent_hour_cost"], defaults["penalty_per_lost"]) == (25.0, 8.0)
+    code, text = run(["hours", str(CONFIGS / "evening-callers.toml")])
+    assert code == EXIT_OK
+    assert (
+        "prices: 25 per agent-hour (--agent-hour-cost), 8 per lost call (--penalty-per-lost), 2 per open hour "
+        "([hours_search].cost_per_open_hour); carry-over 0.6 (--carry-over)"
+    ) in text
+    code, text = run(["hours", str(CONFIGS / "evening-callers.toml"), "--agent-hour-cost", "30", "--json"])
+    res = json.loads(text)
+    assert res["prices"] == {"agent_hour_cost": 30.0, "penalty_per_lost": 8.0, "cost_per_open_hour": 2.0,
+                             "carry_over": 0.6}  # fmt: skip
+    cur = res["current"]  # the prices shown are the prices used
+    assert cur["cost"] == pytest.approx(30.0 * cur["agent_hours"] + 2.0 * cur["open_hours"])
+    assert cur["net_value"] == pytest.approx(-cur["cost"] - 8.0 * cur["lost_calls"])
 
 
 @needs_jit

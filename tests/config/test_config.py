@@ -219,6 +219,87 @@ def test_csv_demand_is_relative_to_the_config_file(tmp_path):
     assert cfg.demand_source == "day.csv (2 intervals)"
 
 
+DAY_CSV = "08:00,10,200\n08:15,30,240\n08:30,20,220\n"
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "start_s"),
+    [
+        ("interval", DAY_CSV, 8 * H),
+        ("start", DAY_CSV, 8 * H),
+        ("time", DAY_CSV.replace("08:", "8:").replace(",10,", " AM,10,").replace(",30,", " AM,30,").replace(
+            ",20,", " AM,20,"), 8 * H),
+        ("interval_start", DAY_CSV.replace("08:", "tue 08:"), 86400 + 8 * H),
+        ("datetime", DAY_CSV.replace("08:", "2024-03-06 08:"), 2 * 86400 + 8 * H),  # a Wednesday
+    ],
+)  # fmt: skip
+def test_csv_rows_are_placed_by_their_time_column(tmp_path, header, rows, start_s):
+    # issue 12: rows from 08:00 in a config without `start` were placed at 00:00, so the calls fell in closed hours
+    (tmp_path / "day.csv").write_text(f"{header},calls,aht_s\n{rows}")
+    hours = "[hours.default]\nopen = 08:00:00\nclose = 17:00:00\n"
+    cfg = loads_scenario('[demand]\ncsv = "day.csv"\n' + hours, base_dir=tmp_path)
+    f = cfg.forecast
+    assert (f.start_s, f.interval_s, f.calls.tolist(), f.aht_s.tolist()) == (
+        start_s,
+        900.0,
+        [10.0, 30.0, 20.0],
+        [200.0, 240.0, 220.0],
+    )
+    assert cfg.hours.open_mask(f.interval_starts_s, f.interval_s).all()
+    # the same rows with a `start` that says the same are fine
+    same = loads_scenario(f'[demand]\ncsv = "day.csv"\nstart = 08:00:00\n{hours}', base_dir=tmp_path)
+    assert same.forecast.start_s == start_s
+
+
+def test_csv_rows_take_their_interval_from_the_time_column_and_gaps_hold_no_calls(tmp_path):
+    (tmp_path / "day.csv").write_text("start,calls,aht_s\n09:00,10,200\n09:30,30,240\n10:30,20,220\n")
+    cfg = loads_scenario('[demand]\ncsv = "day.csv"\nweekday = "friday"\n', base_dir=tmp_path)
+    f = cfg.forecast
+    assert (f.start_s, f.interval_s, f.calls.tolist()) == (4 * 86400 + 9 * H, 1800.0, [10.0, 30.0, 0.0, 20.0])
+    assert f.aht_s[2] == pytest.approx((10 * 200 + 30 * 240 + 20 * 220) / 60)  # the calls-weighted AHT
+    assert cfg.notes == ("day.csv: 1 of the 4 intervals from '09:00' to '10:30' have no row; they count as zero calls",)
+    # with days, the one-day pattern starts at the first row's time
+    week = loads_scenario('[demand]\ncsv = "day.csv"\ndays = ["monday", "friday"]\n', base_dir=tmp_path).forecast
+    assert week.start_s == 0.0 and week.calls[18:22].tolist() == [10.0, 30.0, 0.0, 20.0]
+    assert week.calls[4 * 48 + 18 : 4 * 48 + 22].tolist() == [10.0, 30.0, 0.0, 20.0] and week.calls.sum() == 120.0
+
+
+def test_numbered_csv_rows_are_still_placed_by_start(tmp_path):
+    (tmp_path / "day.csv").write_text("interval,calls,aht_s\n0,10,200\n1,30,240\n")
+    cfg = loads_scenario('[demand]\ncsv = "day.csv"\nstart = 08:00:00\n', base_dir=tmp_path)
+    assert (cfg.forecast.start_s, cfg.forecast.calls.tolist()) == (8 * H, [10.0, 30.0])
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "keys", "message"),
+    [
+        ("interval", DAY_CSV, "start = 00:00:00",
+         "x.toml: [demand].start = 00:00 disagrees with the time column 'interval' of day.csv: its first row starts at "
+         "08:00 (line 2: '08:00'); rows are placed by their time column, so leave the key out or make it 08:00"),
+        ("interval", DAY_CSV, "interval_min = 30",
+         "x.toml: [demand].interval_min = 30 disagrees with the time column 'interval' of day.csv: its rows are mostly "
+         "900 s apart (from line 2: '08:00'); rows are placed by their time column, so leave the key out or make it "
+         "900 s"),
+        ("datetime", DAY_CSV.replace("08:", "2024-03-06 08:"), 'weekday = "monday"',
+         "x.toml: [demand].weekday = \"monday\" disagrees with the time column 'datetime' of day.csv: its first row is "
+         "on a wednesday (line 2: '2024-03-06 08:00'); rows are placed by their time column, so leave the key out or "
+         "make it \"wednesday\""),
+        ("time", "08:00,10,200\n08:15,30,240\n08:20,20,220\n08:30,5,200\n08:45,5,200\n", "",
+         "x.toml: [demand].csv: day.csv, line 4: the time column 'time' holds '08:20', off the grid of 900 s intervals "
+         "from the first row ('08:00'); every row must start an interval"),
+        ("time", "08:00,10,200\nlater,30,240\n", "",
+         "x.toml: [demand].csv: " + "{tmp}" + ", line 3: column 'time' holds 'later', not a clock time (08:00) like "
+         "line 2 ('08:00')"),
+    ],
+    ids=["start", "interval", "weekday", "off-grid", "not-a-time"],
+)  # fmt: skip
+def test_a_key_or_row_that_disagrees_with_the_time_column_is_an_error(tmp_path, header, rows, keys, message):
+    (tmp_path / "day.csv").write_text(f"{header},calls,aht_s\n{rows}")
+    with pytest.raises(ConfigError) as err:
+        loads_scenario(f'[demand]\ncsv = "day.csv"\n{keys}\n', source="x.toml", base_dir=tmp_path)
+    assert str(err.value).startswith("x.toml: [demand].") and message.format(tmp=tmp_path / "day.csv") in str(err.value)
+
+
 def test_history_from_cxqueue_data_with_fitted_parameters(tmp_path, monkeypatch):
     # a tiny call log: 2024-03-04 is a Monday; one abandonment after 60 s, two served
     (tmp_path / "log.csv").write_text(
@@ -232,6 +313,27 @@ def test_history_from_cxqueue_data_with_fitted_parameters(tmp_path, monkeypatch)
     assert (cfg.patience.kind, cfg.patience.mean_s) == ("exponential", 110.0)
     assert cfg.forecast.calls[36] == 3.0 and cfg.forecast.calls.sum() == 3.0  # Monday 09:00
     assert cfg.handle.mean_s == 240.0 and cfg.demand_source == "history log.csv"
+
+
+def test_a_relative_cxqueue_data_is_from_the_working_directory(tmp_path, monkeypatch):
+    # issue 12: CXQUEUE_DATA=../shared/data, as configs/bank.toml advises, was read from the config's folder: the
+    # file was "missing", the plan used the fallback profile and skipped its validation, with exit 0
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    (tmp_path / "main" / "configs").mkdir(parents=True)
+    (tmp_path / "shared" / "data" / "log.csv").write_text(
+        "arrival,answer,end,agent\n2024-03-04 09:00:00,2024-03-04 09:00:10,2024-03-04 09:03:10,A\n"
+        "2024-03-04 09:01:00,2024-03-04 09:01:40,2024-03-04 09:06:40,B\n2024-03-04 09:02:00,,2024-03-04 09:03:00,\n"
+    )
+    path = tmp_path / "main" / "configs" / "c.toml"
+    path.write_text(
+        '[demand]\nhistory = "$CXQUEUE_DATA/log.csv"\nfallback_profile = "bank-1999"\n'
+        '[validation]\nhistory = "${CXQUEUE_DATA}/log.csv"\n'
+    )
+    monkeypatch.chdir(tmp_path / "main")
+    monkeypatch.setenv("CXQUEUE_DATA", "../shared/data")
+    cfg = load_scenario(path)
+    assert cfg.demand_source == "history log.csv" and cfg.forecast.calls.sum() == 3.0 and cfg.notes == ()
+    assert cfg.validation.missing == "" and cfg.validation.history == (tmp_path / "shared" / "data" / "log.csv",)
 
 
 # the README documents every key --------------------------------------------------------------
@@ -265,6 +367,22 @@ def test_readme_documents_every_key_and_nothing_else():
 def test_readme_key_tables_are_the_schemas():
     text = (CONFIGS / "README.md").read_text()
     assert text.endswith(markdown_tables()), "regenerate the key tables with cxqueue.config.schema.markdown_tables()"
+
+
+def test_lines_docs_say_what_the_plan_does_without_a_count():
+    # issue 12: configs/README.md said "Without this table lines are unlimited", yet the plan of a config
+    # without [lines] sized 28 lines and simulated busy signals on them
+    from cxqueue.plan.optimize import _size_lines
+    from cxqueue.scenario import PlanSettings
+
+    cfg = loads_scenario("[demand]\ncalls = [40, 80, 60]\naht_s = 240\n")
+    assert cfg.lines is None and cfg.settings.lines is None
+    sc = cfg.scenario(np.array([12.0, 24.0, 18.0]))
+    sized = _size_lines(sc, cfg.settings, sc.agents)
+    assert np.isfinite(sized) and sized == _size_lines(sc, PlanSettings(line_blocking=0.01), sc.agents)
+    doc, keys = markdown_tables().split("### [lines]")[1].split("### [hours]")[0], SCHEMA["lines"]
+    assert "lines are unlimited." not in doc and "`cxqueue plan` still sizes the lines" in doc
+    assert keys["max_blocking"].default_doc == "0.01" and "unset: `cxqueue plan` sizes" in keys["count"].doc
 
 
 # bad configs ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import creates no output folder.
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 
@@ -102,12 +103,15 @@ def test_interval_table_on_corpus(case, tmp_path):
 def test_import_on_corpus(case_file, tmp_path, capsys):
     case, path = case_file
     out = tmp_path / "out"
-    code = main(["import", str(path), "--out", str(out), "--json"], out=io.StringIO())
+    stdout = io.StringIO()
+    code = main(["import", str(path), "--out", str(out), "--json"], out=stdout)
     err = capsys.readouterr().err
     rule = case.error or case.import_error
     if rule:
         assert code == EXIT_USAGE, err
-        check_error(err, path, rule)
+        failure = json.loads(stdout.getvalue())  # under --json the error is JSON on stdout (issue 12)
+        assert failure["exit_code"] == EXIT_USAGE and err == ""
+        check_error(failure["error"], path, rule)
         assert not out.exists()  # validated before anything was created
         return
     assert code == EXIT_OK, err

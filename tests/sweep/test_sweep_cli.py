@@ -73,7 +73,8 @@ def test_plot_writes_a_png(spec_path, tmp_path, capsys):
     assert f"wrote {out.relative_to(tmp_path)}" in capsys.readouterr().out
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     main(["sweep", str(spec_path), "--allow-code", "-j", "1", "--no-progress", "--export", "csv", "r.csv"])
-    assert main(["plot", "r.csv", "--x", "agents", "--y", "wait_probability", "-o", "figs/w.png"]) == 0
+    argv = ["plot", "r.csv", "--x", "agents", "--y", "wait_probability", "-o", "figs/w.png", "--hue", "offered_load"]
+    assert main(argv) == 0
     assert (tmp_path / "figs" / "w.png").stat().st_size > 1000
 
 
@@ -131,5 +132,7 @@ def test_commands_write_to_the_stream_the_caller_passes(spec_path, tmp_path):
     )
     assert args.func(args, out) == 1
     assert "cli: 16 points (16 computed, 0 already stored)" in out.getvalue()
-    args = parser.parse_args(["plot", "s.sqlite", "--x", "agents", "--y", "service_level", "-o", "f.png"])
+    args = parser.parse_args(
+        ["plot", "s.sqlite", "--x", "agents", "--y", "service_level", "-o", "f.png", "--where", "aht_s=150"]
+    )
     assert args.func(args, out) == 0 and "wrote f.png" in out.getvalue()

@@ -259,6 +259,16 @@ def test_simulate_point_agrees_with_erlang_x_within_its_intervals(tmp_path):
     assert json.loads(json.dumps(again)) == res.points[0].metrics
 
 
+def test_simulate_point_bounds_of_fractions_stay_within_0_1():
+    # issue 12: a well-staffed point's service level had a ci_high above 1 (mean + half-width)
+    pytest.importorskip("cxqueue.sim")
+    point = {"offered_load": 2.0, "agents": 5, "aht_s": 180.0, "n_intervals": 2, "simulation": {"replications": 3}}
+    m = simulate_point(point, seed=np.random.SeedSequence(4))
+    for k in ("sl_offered", "sl_answered", "abandon_fraction", "blocking_fraction", "occupancy"):
+        assert 0.0 <= m[f"{k}_ci_low"] <= m[k] <= m[f"{k}_ci_high"] <= 1.0, (k, m[f"{k}_ci_low"], m[f"{k}_ci_high"])
+    assert m["sl_offered_ci_high"] == 1.0 and m["asa_s_ci_low"] >= 0.0 and m["unresolved_ci_low"] >= 0.0
+
+
 @pytest.mark.parametrize(
     ("config", "msg"),
     [
