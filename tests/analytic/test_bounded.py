@@ -198,3 +198,20 @@ def test_loads_beyond_1e300():
             y += r
             k += 1
         assert float(erlang_b.blocking_probability(A, x)) == pytest.approx(float(1 / y), rel=1e-13), (A, x)
+
+
+def test_a_threshold_of_1e307_seconds_without_patience_is_the_answered_limit():
+    # the fuzz (issue 11, acceptance 1) found NaN: 1e-17 agents, 80 lines, answer_within_s = 7.3e307,
+    # no patience; the scaled negative-binomial sums overflowed to inf * 0. Without abandonment
+    # every admitted call is answered at last, so SL(t) for t beyond every wait is P(served):
+    # the same as at a threshold already far beyond the waits, and SL(answered) is 1
+    kw = dict(aht_s=644.49, redial_blocked=0.968, redial_abandoned=1e-300)
+    for agents in (1e-17, 1.0, 5.0):
+        far = erlang_x.service_level(80.0, agents, 80.0, answer_within_s=7.264e307, **kw)
+        near = erlang_x.service_level(80.0, agents, 80.0, answer_within_s=1e25 / max(agents, 1e-17), **kw)
+        m = erlang_x.metrics(80.0, agents, 80.0, answer_within_s=7.264e307, **kw)
+        assert np.isfinite(far) and float(far) == pytest.approx(float(near), rel=1e-12)
+        # no patience: every call that gets a line is answered at last, so the limit is the
+        # answered fraction (its own sum, with no threshold in it)
+        assert float(far) == pytest.approx(float(m.answered), rel=1e-9)
+        assert float(m.service_level("answered")) == pytest.approx(1.0, abs=1e-12)
