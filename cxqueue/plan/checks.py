@@ -15,11 +15,12 @@ import numpy as np
 from cxqueue.scenario import WEEKDAYS, PlanWarning, Scenario
 from cxqueue.units import DAY, WEEK
 
-__all__ = ["MAX_OCCUPANCY", "check_demand", "check_plan", "when"]
+__all__ = ["MAX_OCCUPANCY", "VALIDATION_SLACK", "check_demand", "check_plan", "check_validation", "when"]
 
 CLOSED_CALLS = 0.01  # fraction of calls in closed hours above which a plan is doubtful
 AHT_RANGE_S = (10.0, 7200.0)  # a mean handle time outside this is a unit slip, not a call
 MAX_OCCUPANCY = 0.95  # agents busier than this have no slack between calls
+VALIDATION_SLACK = 1.5  # a replay's per-interval error this far above its noise floor: the model misses
 
 
 def when(t_s: float) -> str:
@@ -148,4 +149,28 @@ def check_plan(result, *, needed=None) -> list[PlanWarning]:
                 "[target]",
             )
         )
+    return out
+
+
+def check_validation(replay) -> list[PlanWarning]:
+    """A warning when the replay of the user's history misses: a KPI's per-interval error is
+    more than `VALIDATION_SLACK` times its noise floor (the error a perfect model would show
+    from so few calls per interval), widened by sqrt(1 + 1/R) for the noise of a mean over R
+    replications (quick runs use few)."""
+    out = []
+    slack = VALIDATION_SLACK * float(np.sqrt(1.0 + 1.0 / max(int(replay.replications), 1)))
+    for k in replay.kpis:
+        o = k.overall
+        if np.isfinite(o.mae) and np.isfinite(o.noise_mae) and o.mae > slack * o.noise_mae:
+            unit = " s" if k.name.endswith("_s") else ""
+            out.append(
+                PlanWarning(
+                    "validation_mismatch",
+                    f"replaying your history, the model's {k.name.replace('_', ' ')} is off by {o.mae:.3g}{unit} per "
+                    f"interval on average, {o.mae / o.noise_mae:.2f} times the {o.noise_mae:.3g}{unit} that chance "
+                    f"alone explains (bias {o.bias:+.3g}{unit}): the plan's promises rest on a model that does not "
+                    "reproduce your center. Check [validation].agent_factor, [reserve] and the fitted distributions.",
+                    "[validation]",
+                )
+            )
     return out

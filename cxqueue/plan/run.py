@@ -60,6 +60,10 @@ def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[
     # the config's warnings (a fallback to a shipped profile, a short history) come before the plan's
     result = dataclasses.replace(result, warnings=(*cfg.warnings, *result.warnings))
     replay, replay_note = _validate(cfg, quick=quick, progress=progress)
+    if replay is not None:
+        from cxqueue.plan.checks import check_validation
+
+        result = dataclasses.replace(result, warnings=(*result.warnings, *check_validation(replay)))
     extra = {
         "name": cfg.name,
         "description": cfg.description,

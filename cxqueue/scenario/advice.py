@@ -26,6 +26,7 @@ WARNING_CODES = {
     "capped_agents": "[staffing].max_agents is below what the target needs",
     "forecast_history": "a forecast from a short or gappy history",
     "data_fallback": "a file was missing and a shipped profile or nothing was used instead",
+    "validation_mismatch": "the replay of your history misses by more than chance explains",
 }
 
 

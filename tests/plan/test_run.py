@@ -112,6 +112,24 @@ def test_bank_plan_replays_october_with_the_banks_agents(data_dir, tmp_path, mon
         assert k["mae"] < 1.5 * k["noise_mae"] and k["coverage"] > 0.85
     rows = (folder / "validation.csv").read_text().splitlines()
     assert rows[0].startswith("interval_start_s,hour,agents,offered,service_level_observed")
+    # the model reproduces October within its noise: no validation warning (issue 12)
+    codes = [w["code"] for w in json.loads((folder / "summary.json").read_text())["warnings"]]
+    assert "validation_mismatch" not in codes and "data_fallback" not in codes
+
+
+def test_a_replay_that_misses_is_a_warning(data_dir, tmp_path, monkeypatch):
+    # the same October with half the bank's agents on duty: the replay's waits are far longer
+    # than the log's, and the report says the model does not reproduce the center (issue 12)
+    monkeypatch.setenv("CXQUEUE_DATA", str(data_dir))
+    cfg = load_scenario(REPO / "configs" / "bank.toml", overrides=["validation.agent_factor=0.33"])
+    _, folder = run_plan(cfg, out=tmp_path / "bank", quick=True, figures=False)
+    s = json.loads((folder / "summary.json").read_text())
+    w = [w for w in s["warnings"] if w["code"] == "validation_mismatch"]
+    v = s["validation"]
+    slack = 1.5 * (1 + 1 / v["replications"]) ** 0.5
+    missed = [k for k in ("service_level", "asa_s", "abandon_share") if v[k]["mae"] > slack * v[k]["noise_mae"]]
+    assert missed and len(w) == len(missed)
+    assert w[0]["key"] == "[validation]" and "times the" in w[0]["message"]
 
 
 def test_bank_plan_without_data_skips_validation(tmp_path, monkeypatch):
