@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 
 from cxqueue import __version__
@@ -78,7 +79,14 @@ def console() -> None:
     what the operating system frees anyway (numba, scipy and matplotlib leave a large
     heap; the walk cost about 0.6 s of a 3 s plan). ``gc.freeze`` leaves it out.
     """
-    code = main()
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`cxqueue staff ... | head`): stop quietly, as Unix tools do;
+        # stdout goes to devnull so that the interpreter's last flush raises nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141  # 128 + SIGPIPE, as a shell reports it
     gc.freeze()
     sys.exit(code)
 
