@@ -134,3 +134,29 @@ def test_occupancy_above_95_percent_is_flagged():
     w = [w for w in res.warnings if w.code == "high_occupancy"]
     assert w and f"(up to {occ.max():.1%}" in w[0].message
     assert [x.code for x in check_plan(res)] == [x.code for x in res.warnings if x.code != "capped_agents"]
+
+
+def test_handle_time_in_minutes_is_a_warning_at_the_top_and_strict_exits_4(tmp_path):
+    # the issue: AHT in minutes in an aht_s key planned a center of 3-second calls, exit 0
+    code, s, _ = plan(tmp_path, center(tmp_path, aht=3), "--strict")
+    assert code == EXIT_WARNINGS and codes(s)[0] == "implausible_aht"
+    page = (tmp_path / "p" / "report.html").read_text()
+    assert page.index('id="warnings" class="some"') < page.index('id="recommendation"')
+    assert "the mean handle time is 3 s (0.05 min), under 10 s" in page
+
+
+def test_a_missing_history_replaced_by_a_profile_is_a_warning_and_strict_exits_4(tmp_path, monkeypatch):
+    # the issue: the bank's config without its data fell back to the shipped profile and
+    # skipped validation with exit 0 and a note nobody reads
+    from tests.conftest import REPO
+
+    monkeypatch.delenv("CXQUEUE_DATA", raising=False)
+    out = io.StringIO()
+    argv = ["plan", str(REPO / "configs" / "bank.toml"), "--out", str(tmp_path / "b"), "--quick", "--no-figures",
+            "--strict", "--quiet"]  # fmt: skip
+    assert main(argv, out=out) == EXIT_WARNINGS
+    s = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert [(w["code"], w["key"]) for w in s["warnings"][:2]] == [
+        ("data_fallback", "[demand].history"),
+        ("data_fallback", "[validation].history"),
+    ]
