@@ -19,6 +19,7 @@ from cxqueue import _rng
 from cxqueue.scenario import Callbacks, Forecast, Redials, Scenario
 from cxqueue.sim import Outcome, _kernels, arrivals, fast, sample_callers, simulate
 from cxqueue.sim.runner import run_replication
+from tests.conftest import needs_jit
 from tests.sim import scenarios
 from tests.sim.test_engines import _same_log
 from tests.sim.test_fast_kernel import _counting_codes
@@ -163,6 +164,13 @@ def test_the_kernel_asks_for_columns_and_goes_on(monkeypatch):
         if x.dtype.kind == "M":
             x, y = x.view(np.int64), y.view(np.int64)
         np.testing.assert_array_equal(x, y, err_msg=name)
+
+
+@needs_jit
+def test_wider_tables_compile_nothing_again():
+    sc = scenarios.redial_storm()
+    assert fast.run_fast(sc, sample_callers(sc, 6)).attempt_columns > 16
+    assert _kernels.step.signatures == [_kernels.SIGNATURE]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
