@@ -12,7 +12,7 @@ import numpy as np
 
 from cxqueue.exceptions import ConfigError
 
-__all__ = ["PURPOSES", "as_seed_sequence", "purpose_streams", "spawn"]
+__all__ = ["PURPOSES", "as_seed_sequence", "block_streams", "purpose_streams", "spawn"]
 
 #: Stream purposes, in a fixed order: adding a purpose at the end keeps the others.
 PURPOSES = (
@@ -51,6 +51,11 @@ def spawn(seed, n: int) -> list[np.random.SeedSequence]:
     return as_seed_sequence(seed).spawn(int(n))
 
 
+def _purpose_sequence(ss: np.random.SeedSequence, i: int, *block: int) -> np.random.SeedSequence:
+    """The sequence of purpose ``i`` of ``ss`` (``block``: its child of that number)."""
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i, *block))
+
+
 def purpose_streams(seed) -> dict[str, np.random.Generator]:
     """One generator per purpose in ``PURPOSES``, derived from ``seed`` deterministically.
 
@@ -62,7 +67,22 @@ def purpose_streams(seed) -> dict[str, np.random.Generator]:
     True
     """
     ss = as_seed_sequence(seed)
-    children = [
-        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i)) for i in range(len(PURPOSES))
-    ]
-    return {p: np.random.Generator(np.random.PCG64(c)) for p, c in zip(PURPOSES, children, strict=True)}
+    return {p: np.random.Generator(np.random.PCG64(_purpose_sequence(ss, i))) for i, p in enumerate(PURPOSES)}
+
+
+def block_streams(seed: np.random.SeedSequence, block: int) -> dict[str, np.random.Generator]:
+    """One generator per purpose for block ``block`` (>= 1) of the callers' attempt columns.
+
+    Block 0 is drawn from `purpose_streams`; block ``k`` from child ``k`` of each purpose's
+    sequence (what its ``spawn`` would give), so that a block depends only on the seed, the
+    purpose and ``k``, not on how many blocks were drawn before it. Pass the
+    ``SeedSequence`` that `purpose_streams` used (`as_seed_sequence` of a ``Generator``
+    draws from it, so a second call would give another sequence).
+
+    >>> ss = as_seed_sequence(7)
+    >>> a = block_streams(ss, 2)["handle"].random()
+    >>> b = block_streams(ss, 2)["handle"].random()
+    >>> a == b, a == block_streams(ss, 1)["handle"].random(), a == purpose_streams(ss)["handle"].random()
+    (True, False, False)
+    """
+    return {p: np.random.Generator(np.random.PCG64(_purpose_sequence(seed, i, block))) for i, p in enumerate(PURPOSES)}

@@ -37,7 +37,9 @@ class Redials:
     """Callers who try again: a probability and a delay for each way a call can fail.
 
     A closed caller redials ``closed_delay`` after the next opening. ``max_attempts``
-    bounds the attempts of one customer (the first call included).
+    bounds the attempts of one customer (the first call included). The simulation's
+    memory follows the attempts callers make, not this bound: their random draws come in
+    blocks of 16 attempts, drawn as the redials need them (`cxqueue.sim.arrivals`).
     """
 
     blocked: float = 0.0

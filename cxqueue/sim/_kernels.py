@@ -18,7 +18,10 @@ reference-counts a rebound array at every use, which tripled the cost per call).
 an array may run out of room it saves its scalars in ``stf``/``sti`` and returns a
 ``GROW_*`` code; the driver (`cxqueue.sim.fast`) grows that array with numpy and calls
 it again. At the horizon it sweeps what is still in the system into the backlog and
-returns `DONE`.
+returns `DONE`. When the next event is a redial whose attempt has no column in the
+callers' tables yet (they are drawn in blocks, `cxqueue.sim.arrivals`), it returns
+`GROW_COLUMNS` before touching anything, with the columns needed in ``sti[X_NEED]``; the
+driver passes wider tables (the same numbers in the old columns) and the run goes on.
 
 Compile time is what a planner waits for on a fresh install, so this module is written
 for numba to type quickly: one entry point with one signature (`SIGNATURE`; the driver
@@ -95,10 +98,10 @@ N_LF = 4
 S_NOW, S_LAST, S_ACC_BUSY, S_ACC_LINES, S_ACC_PRESENT = range(5)
 N_S = 5
 (X_CI, X_ON_DUTY, X_BUSY, X_LUSED, X_ALIVE, X_VIRTUAL, X_BI, X_AI, X_WP, X_NFREE, X_HN, X_SEQ, X_QTOT, X_QSEQ,
- X_LN, X_RBUSY, X_ON_RES, X_DONE) = range(18)  # fmt: skip
-N_X = 18
+ X_LN, X_RBUSY, X_ON_RES, X_DONE, X_NEED) = range(19)  # fmt: skip
+N_X = 19
 # why `step` returned
-DONE, GROW_SLOTS, GROW_HEAP, GROW_QUEUES, GROW_LOG = range(5)
+DONE, GROW_SLOTS, GROW_HEAP, GROW_QUEUES, GROW_LOG, GROW_COLUMNS = range(6)
 
 _f1, _f2 = types.float64[::1], types.float64[:, ::1]
 _i1, _i2 = types.int64[::1], types.int64[:, ::1]
@@ -239,6 +242,7 @@ def step(
     The arguments are those of `SIGNATURE`; ``sti[X_DONE]`` says the horizon was reached
     (only the sweep is left), ``sti[X_LN]`` is the number of log rows."""
     n = arr_t.shape[0]
+    n_col = handle_u.shape[1]  # attempt columns drawn so far (every table used has as many)
     n_int = aht.shape[0]
     n_cls = head_start.shape[0]
     multi = n_cls > 1
@@ -274,6 +278,10 @@ def step(
         t_b = bi * interval_s
         t_h = ht[0] if hn > 0 else inf
         t_a = arr_t[ai] if ai < n else inf
+        if t_h < t_b and t_h <= t_a and (hp[0] & 3) == K_REDIAL and SI[hp[0] >> 2, I_ATT] >= n_col:
+            sti[X_NEED] = SI[hp[0] >> 2, I_ATT] + 1  # next: a redial beyond the columns drawn
+            code = GROW_COLUMNS
+            break
         s_arr = -1  # slot of an arriving attempt
         s_q = -1  # slot that joins the queue
         rd_t = -1.0  # redial to schedule: time, customer, attempt, class

@@ -10,16 +10,25 @@ time and self-service draw, the redial draws and delays, and the callback draws.
 scenarios that differ only in agents or lines therefore see exactly the same callers, and
 both engines consume the same `Callers`.
 
-Attribute tables have one row per customer and one column per attempt
-(``redials.max_attempts`` columns when redials are on, else one); a table a scenario does
-not need is a 1 x 1 dummy and its flag in `Callers.uses` is False.
+Attribute tables have one row per customer and one column per attempt; a table a
+scenario does not need is a 1 x 1 dummy and its flag in `Callers.uses` is False. Without
+redials a table has one column. With redials the columns come in blocks of
+`_BLOCK_COLUMNS` (issue 11: memory follows the redials made, not ``max_attempts``): block
+0, the first ``min(max_attempts, 16)`` columns, is drawn before the run from the purpose
+streams (as before blocks existed, so that a run with ``max_attempts <= 16`` draws what it
+drew then); block ``k`` holds the next columns up to ``max_attempts`` and is drawn from its
+own streams (`cxqueue._rng.block_streams`) only when a caller's redial needs one of its
+columns: the engines ask `Callers.widened` for it and go on with the wider tables. A block
+depends only on the seed, the purpose and its number, so a run that draws it late sees
+the numbers it would have seen with every column drawn up front, and scenarios still
+share their callers.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,6 +45,12 @@ _BLOCK = 1 << 20  # rows sampled at a time, to bound temporary memory
 _MEMORY_SHARE = 0.5
 #: the engines' own memory per caller besides the tables (state, log rows, counters), bytes
 _BYTES_PER_CALLER = 256
+#: attempt columns per block. Changing it changes which stream a column >= 16 comes from
+#: (and, for ``max_attempts`` above it, block 0), so results; tests lower it to cross blocks.
+_BLOCK_COLUMNS = 16
+#: blocks drawn before the run; the rest only when a caller needs them. Results do not depend
+#: on it (tests raise it to draw every column up front and compare); memory does.
+_UPFRONT_BLOCKS = 1
 
 _TABLES = (
     "handle_unit",
@@ -56,8 +71,11 @@ class Callers:
     """Pre-sampled callers of one replication; times in seconds since the horizon start.
 
     ``arrival_s`` (sorted) and ``cls`` have one entry per customer (``cls`` is a 1-entry
-    dummy with a single class); each table in ``_TABLES`` has shape (customers, attempts)
-    or (1, 1) when unused (``uses[name]`` False).
+    dummy with a single class); each table in ``_TABLES`` has shape (customers,
+    `columns`) or (1, 1) when unused (``uses[name]`` False). ``attempts`` is the most
+    attempts a customer makes (``redials.max_attempts``, or 1 without redials);
+    ``columns <= attempts`` are drawn so far, and `widened` draws more. ``origin`` is the
+    scenario and the ``SeedSequence`` they were drawn from.
     """
 
     arrival_s: np.ndarray
@@ -74,10 +92,50 @@ class Callers:
     callback_reach_u: np.ndarray
     uses: dict
     attempts: int
+    origin: tuple = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
         return int(self.arrival_s.size)
+
+    @property
+    def columns(self) -> int:
+        """Attempt columns drawn so far (of ``attempts``)."""
+        return int(self.handle_unit.shape[1])
+
+    def widened(self, columns: int) -> Callers:
+        """These callers with at least ``columns`` attempt columns (whole blocks, at most
+        ``attempts``): the columns drawn so far as they are, the next blocks from their own
+        streams. Returns ``self`` when it has them already.
+
+        Raises
+        ------
+        ConfigError
+            When the wider tables would not fit in memory, with the figure they need.
+
+        Examples
+        --------
+        >>> from cxqueue.scenario import Forecast, Redials, Scenario
+        >>> s = Scenario(Forecast(calls=[50.0], aht_s=180.0, interval_s=900.0), agents=3,
+        ...              redials=Redials(blocked=0.5, max_attempts=1_000_000))
+        >>> c = sample_callers(s, 1)
+        >>> c.columns, c.widened(17).columns, c.widened(40).columns
+        (16, 32, 48)
+        >>> bool((c.widened(40).handle_unit[:, :16] == c.handle_unit).all())
+        True
+        """
+        have = self.columns
+        want = min(self.attempts, -(-int(columns) // _BLOCK_COLUMNS) * _BLOCK_COLUMNS)
+        if want <= have:
+            return self
+        scenario, ss = self.origin
+        _check_size(scenario, self.n, want, reached=int(columns))
+        parts = {name: [getattr(self, name)] for name in _TABLES if self.uses[name]}
+        for k in range(have // _BLOCK_COLUMNS, -(-want // _BLOCK_COLUMNS)):
+            width = min(want, (k + 1) * _BLOCK_COLUMNS) - k * _BLOCK_COLUMNS
+            for name, block in _draw(scenario, _rng.block_streams(ss, k), self.n, width).items():
+                parts[name].append(block)
+        return replace(self, **{name: np.concatenate(p, axis=1) for name, p in parts.items()})
 
     def tables(self) -> tuple[np.ndarray, ...]:
         return tuple(getattr(self, name) for name in _TABLES)
@@ -235,8 +293,10 @@ def _free_bytes() -> float:
         return math.inf
 
 
-def _check_size(scenario: Scenario, n: float, attempts: int) -> None:
-    """Stop before a replication that would not fit in memory, with the figure it would need."""
+def _check_size(scenario: Scenario, n: float, attempts: int, *, reached: int | None = None) -> None:
+    """Stop before a replication that would not fit in memory, with the figure it would need:
+    ``n`` callers with ``attempts`` attempt columns each (``reached``: the attempt a caller's
+    redial reached, when the tables are widened during a run)."""
     red, cb = scenario.redials, scenario.callbacks
     tables = 1 + (not scenario.patience.is_none) + 2 * scenario.ivr.enabled + 2 * (cb is not None)
     if red.enabled:
@@ -249,57 +309,67 @@ def _check_size(scenario: Scenario, n: float, attempts: int) -> None:
             if attempts > 20
             else "simulate a shorter horizon or fewer calls per run"
         )
+        if reached is not None:
+            hint = (
+                f"a caller's redial reached attempt {reached:,} (redials.max_attempts = {red.max_attempts:,}): "
+                "lower redials.max_attempts ([redials].max_attempts) or the redial probabilities"
+            )
         raise ConfigError(
             f"simulating {n:,.0f} callers with {attempts:,} attempt column(s) each needs about "
             f"{need / 2**30:.1f} GiB, more than half of the {free / 2**30:.1f} GiB free: {hint}"
         )
 
 
-def _sample(scenario: Scenario, seed, trace: np.ndarray | None) -> Callers:
-    """`sample_callers` on a checked trace (None: Poisson arrivals)."""
+def _draw(scenario: Scenario, streams: dict, n: int, width: int) -> dict[str, np.ndarray]:
+    """The tables ``scenario`` uses, ``n`` rows by ``width`` attempt columns, each from its
+    purpose's stream in ``streams`` (tables of one purpose in a fixed order)."""
     red = scenario.redials
-    attempts = int(red.max_attempts) if red.enabled else 1
-    f = scenario.forecast
-    expected = float(f.calls.sum()) * (1.0 + 4.0 * scenario.day_factor_cv) if trace is None else trace.size
-    _check_size(scenario, expected, attempts)  # before anything is drawn
-    streams = _rng.purpose_streams(seed)
-    arrival = _arrival_times(scenario, streams) if trace is None else trace
-    n = arrival.size
-    _check_size(scenario, n, attempts)
-    prio = scenario.priority
-    if len(prio.shares) > 1:
-        cls = streams["priority"].choice(len(prio.shares), size=n, p=np.asarray(prio.shares)).astype(np.int64)
-    else:
-        cls = np.zeros(1, dtype=np.int64)
-    uses = dict.fromkeys(_TABLES, False)
-    tab = dict.fromkeys(_TABLES, _DUMMY)
-    uses["handle_unit"] = True
-    tab["handle_unit"] = _table(scenario.handle, streams["handle"], n, attempts, unit=True)
+    tab = {"handle_unit": _table(scenario.handle, streams["handle"], n, width, unit=True)}
     if not scenario.patience.is_none:
-        uses["patience_s"] = True
-        tab["patience_s"] = _table(scenario.patience, streams["patience"], n, attempts, unit=False)
+        tab["patience_s"] = _table(scenario.patience, streams["patience"], n, width, unit=False)
     if scenario.ivr.enabled:
-        uses["ivr_s"] = uses["ivr_u"] = True
-        tab["ivr_s"] = _table(scenario.ivr.time, streams["ivr"], n, attempts, unit=False)
-        tab["ivr_u"] = _uniform(streams["ivr"], n, attempts)
+        tab["ivr_s"] = _table(scenario.ivr.time, streams["ivr"], n, width, unit=False)
+        tab["ivr_u"] = _uniform(streams["ivr"], n, width)
     if red.enabled:
         rng = streams["redial"]
-        uses["redial_u"] = True
-        tab["redial_u"] = _uniform(rng, n, attempts)
+        tab["redial_u"] = _uniform(rng, n, width)
         for name, p, dist in (
             ("delay_blocked_s", red.blocked, red.blocked_delay),
             ("delay_abandoned_s", red.abandoned, red.abandoned_delay),
             ("delay_closed_s", red.closed, red.closed_delay),
         ):
             if p > 0:
-                uses[name] = True
-                tab[name] = _table(dist, rng, n, attempts, unit=False)
+                tab[name] = _table(dist, rng, n, width, unit=False)
     if scenario.callbacks is not None:
         rng = streams["callback"]
-        uses["callback_accept_u"] = uses["callback_reach_u"] = True
-        tab["callback_accept_u"] = _uniform(rng, n, attempts)
-        tab["callback_reach_u"] = _uniform(rng, n, attempts)
-    return Callers(arrival_s=arrival, cls=cls, uses=uses, attempts=attempts, **tab)
+        tab["callback_accept_u"] = _uniform(rng, n, width)
+        tab["callback_reach_u"] = _uniform(rng, n, width)
+    return tab
+
+
+def _sample(scenario: Scenario, seed, trace: np.ndarray | None) -> Callers:
+    """`sample_callers` on a checked trace (None: Poisson arrivals)."""
+    red = scenario.redials
+    attempts = int(red.max_attempts) if red.enabled else 1
+    upfront = min(attempts, _UPFRONT_BLOCKS * _BLOCK_COLUMNS)
+    f = scenario.forecast
+    expected = float(f.calls.sum()) * (1.0 + 4.0 * scenario.day_factor_cv) if trace is None else trace.size
+    _check_size(scenario, expected, upfront)  # before anything is drawn
+    ss = _rng.as_seed_sequence(seed)  # once: a Generator seed gives another sequence each time
+    streams = _rng.purpose_streams(ss)
+    arrival = _arrival_times(scenario, streams) if trace is None else trace
+    n = arrival.size
+    _check_size(scenario, n, upfront)
+    prio = scenario.priority
+    if len(prio.shares) > 1:
+        cls = streams["priority"].choice(len(prio.shares), size=n, p=np.asarray(prio.shares)).astype(np.int64)
+    else:
+        cls = np.zeros(1, dtype=np.int64)
+    drawn = _draw(scenario, streams, n, min(attempts, _BLOCK_COLUMNS))  # block 0
+    uses = {name: name in drawn for name in _TABLES}
+    tab = {name: drawn.get(name, _DUMMY) for name in _TABLES}
+    callers = Callers(arrival_s=arrival, cls=cls, uses=uses, attempts=attempts, origin=(scenario, ss), **tab)
+    return callers.widened(upfront)
 
 
 def open_windows(scenario: Scenario) -> np.ndarray:

@@ -100,11 +100,13 @@ class _Center:
         self.ci, self.on_duty, self.busy, self.lused, self.alive, self.virtual = 0, self.agents[0], 0, 0, 0, 0
         self.last = 0.0
         self.max_att = callers.attempts
+        self.callers, self.columns = callers, callers.columns
         u = callers.uses
         # plain Python floats and lists: much faster than numpy scalars in an event loop
         self.arrival = callers.arrival_s.tolist()
         self.cls = callers.cls.tolist()
         t = {name: callers.__dict__[name].tolist() if used else None for name, used in u.items()}
+        self.tables = t
         self.handle, self.pat, self.ivr_t, self.ivr_u = t["handle_unit"], t["patience_s"], t["ivr_s"], t["ivr_u"]
         self.redial_u = t["redial_u"]
         self.delays = {why: t[f"delay_{why}_s"] for why in ("blocked", "abandoned", "closed")}
@@ -143,6 +145,15 @@ class _Center:
             due = at_s + self.delays[why][c][a]
             self.env.timeout(due - self.env.now, value=nxt).callbacks.append(self._arrive)
 
+    def _widen(self, columns):
+        """Draw the attempt columns up to ``columns`` (`Callers.widened`) onto the rows."""
+        wider = self.callers.widened(columns)
+        for name, rows in self.tables.items():
+            if rows is not None:
+                for row, extra in zip(rows, wider.__dict__[name][:, self.columns :].tolist(), strict=True):
+                    row.extend(extra)
+        self.callers, self.columns = wider, wider.columns
+
     # ---- event sources -----------------------------------------------------------------
     def _schedule_first(self):
         i = self.next_first
@@ -166,6 +177,8 @@ class _Center:
     def _arrive(self, ev):
         self._advance()
         call, now, ci = ev._value, self.env.now, self.ci
+        if call.a >= self.columns:  # a redial beyond the attempt columns drawn so far
+            self._widen(call.a + 1)
         self.in_system.discard(call)
         call.ivl, call.arrival_s = ci, now
         cnt = self.counts[ci]
@@ -357,7 +370,9 @@ class _Center:
             calls = call_log(*cols, clock_offset_s=self.sc.forecast.start_s)
         counts = np.asarray(self.counts, dtype=np.float64).reshape(self.n_int, rec.N_COUNTS)
         tsum = np.asarray(self.tsum, dtype=np.float64).reshape(self.n_int, 3)
-        return RepOutput(counts=counts, time_s=tsum, wait_hist=hist, backlog=backlog, calls=calls)
+        return RepOutput(
+            counts=counts, time_s=tsum, wait_hist=hist, backlog=backlog, calls=calls, attempt_columns=self.columns
+        )
 
 
 def run_simpy(scenario: Scenario, callers: Callers, *, record: bool = False) -> RepOutput:

@@ -6,7 +6,8 @@ engines see identical callers; every feature of the reference engine is here.
 This module is the kernel's driver: it turns a scenario and its callers into the
 kernel's arguments, coerced to the one `_kernels.SIGNATURE` (so that numba compiles one
 specialization, whatever dtypes, layouts or read-only flags the caller's arrays have),
-allocates the kernel's state and grows it with numpy when the kernel asks.
+allocates the kernel's state and grows it with numpy when the kernel asks, and widens the
+callers' attempt tables (`Callers.widened`) when a redial needs a column not drawn yet.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ def _center(scenario: Scenario) -> tuple:
 
 def _kernel(scenario: Scenario, callers: Callers, record: bool):
     """Allocate the state, run `_kernels.step` until it returns DONE (growing what it asks
-    for), and return counts, time integrals, wait histogram, backlog and the log."""
+    for), and return counts, time integrals, wait histogram, backlog, the log and the
+    attempt columns the callers' tables ended with."""
     head_start, flags_a, flags_b, center, max_agents = _center(scenario)
     cap_heap = _CAP  # room for a departure of every agent and a few more events
     while cap_heap < max_agents + 3:
@@ -143,8 +145,11 @@ def _kernel(scenario: Scenario, callers: Callers, record: bool):
             arr_t, cls_of, head_start, *tables, *flags, *center, _EDGES, record, max_agents,
         )  # fmt: skip
         if code == k.DONE:
-            return counts, tsum, hist, backlog, LI[: sti[k.X_LN]], LF[: sti[k.X_LN]]
-        if code == k.GROW_SLOTS:  # the free list keeps its slots and gains the new ones on top
+            return counts, tsum, hist, backlog, LI[: sti[k.X_LN]], LF[: sti[k.X_LN]], callers.columns
+        if code == k.GROW_COLUMNS:  # the next event is a redial beyond the columns drawn: the next block(s)
+            callers = callers.widened(int(sti[k.X_NEED]))
+            tables = [_arr(t, np.float64) for t in callers.tables()]
+        elif code == k.GROW_SLOTS:  # the free list keeps its slots and gains the new ones on top
             old, nfree = SI.shape[0], sti[k.X_NFREE]
             SI, SF = _grown(SI, 2 * old), _grown(SF, 2 * old)
             grown = np.empty(2 * old, np.int64)
@@ -178,7 +183,7 @@ def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> R
     >>> bool(out.counts[:, 5].sum() == out.calls.size)  # all answered: plenty of agents
     True
     """
-    counts, tsum, hist, backlog, LI, LF = _kernel(scenario, callers, bool(record))
+    counts, tsum, hist, backlog, LI, LF, columns = _kernel(scenario, callers, bool(record))
     calls = None
     if record:
         calls = call_log(
@@ -193,4 +198,4 @@ def run_fast(scenario: Scenario, callers: Callers, *, record: bool = False) -> R
             LI[:, k.L_IVL],
             clock_offset_s=scenario.forecast.start_s,
         )
-    return RepOutput(counts=counts, time_s=tsum, wait_hist=hist, backlog=backlog, calls=calls)
+    return RepOutput(counts=counts, time_s=tsum, wait_hist=hist, backlog=backlog, calls=calls, attempt_columns=columns)

@@ -86,6 +86,7 @@ class RepOutput:
     wait_hist: np.ndarray  # (n_intervals, WAIT_EDGES_S.size) int64, answered calls
     backlog: np.ndarray  # (5,) int64, see BACKLOG_NAMES
     calls: np.ndarray | None  # structured CALL_DTYPE or None
+    attempt_columns: int = 1  # attempt columns of the callers' tables at the end (`arrivals.Callers.widened`)
 
 
 def call_log(

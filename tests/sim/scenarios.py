@@ -101,3 +101,20 @@ def reserve_center(**changes) -> model.Scenario:
         redials=model.Redials(blocked=0.5, abandoned=0.3, max_attempts=3),
     )
     return sc.replace(**changes) if changes else sc
+
+
+def redial_storm(**changes) -> model.Scenario:
+    """An hour of 500 callers for three agents and five lines, short patience, and callers
+    who nearly always try again within seconds, up to 200 times: hundreds of them make more
+    than 16 attempts (the first block of attempt columns), many reach the 200."""
+    f = model.Forecast(calls=[250.0, 250.0], aht_s=180.0, interval_s=1800.0, start_s=9 * H)
+    sc = model.Scenario(
+        f,
+        agents=[3, 3],
+        lines=5,
+        patience=model.Distribution.exponential(30.0),
+        redials=model.Redials(blocked=0.98, abandoned=0.98, max_attempts=200,
+                              blocked_delay=model.Distribution.exponential(15.0),
+                              abandoned_delay=model.Distribution.exponential(15.0)),
+    )  # fmt: skip
+    return sc.replace(**changes) if changes else sc
