@@ -109,7 +109,7 @@ def _recommendation(s: dict) -> str:
         ],
         ["mean wait of answered calls (ASA)", _e(_interval(k["asa_s"], _sec)), "", ""],
         ["callers who hang up (abandonment)", _e(_interval(k["abandon_fraction"], _pct)), "", ""],
-        ["callers who hear a busy signal", _e(_interval(k["blocking_fraction"], _pct)), "", ""],
+        ["callers who hear a busy signal", _e(_interval(k["blocking_fraction"], lambda x: _pct(x, 2))), "", ""],
     ]
     by = ", ".join(f"{_e(n)}: {c}" for n, c in s["shifts_by_template"].items())
     facts = [
