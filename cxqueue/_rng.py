@@ -51,18 +51,26 @@ def spawn(seed, n: int) -> list[np.random.SeedSequence]:
     return as_seed_sequence(seed).spawn(int(n))
 
 
-def purpose_streams(seed) -> dict[str, np.random.Generator]:
+def purpose_streams(seed, *, substream: int = 0) -> dict[str, np.random.Generator]:
     """One generator per purpose in ``PURPOSES``, derived from ``seed`` deterministically.
 
-    The stream of a purpose depends only on the seed and its position in ``PURPOSES``.
+    The stream of a purpose depends only on the seed, its position in ``PURPOSES`` and
+    ``substream``. Substream 0 is the one stream set of a single-queue center; a multi-skill
+    center gives call type ``k`` substream ``k`` (so type 0 of a one-type center draws exactly
+    what the single-queue engine draws, and every type's callers are independent of the others).
 
     >>> a = purpose_streams(7)["arrivals"].random()
     >>> b = purpose_streams(7)["arrivals"].random()
-    >>> a == b
-    True
+    >>> c = purpose_streams(7, substream=1)["arrivals"].random()
+    >>> a == b, a == c
+    (True, False)
     """
     ss = as_seed_sequence(seed)
+    if isinstance(substream, bool) or not isinstance(substream, int | np.integer) or substream < 0:
+        raise ConfigError(f"substream must be an integer >= 0; got {substream!r}")
+    extra = () if substream == 0 else (int(substream),)
     children = [
-        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i)) for i in range(len(PURPOSES))
+        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i, *extra))
+        for i in range(len(PURPOSES))
     ]
     return {p: np.random.Generator(np.random.PCG64(c)) for p, c in zip(PURPOSES, children, strict=True)}
