@@ -60,8 +60,8 @@ class CallType(PlainDict):
     handle : Distribution
         The shape of the handle time (its mean is rescaled to ``aht_s`` times the serving
         group's `AgentGroup.handle_factor`); exponential by default.
-    patience : Distribution
-        Time a caller waits before hanging up; ``Distribution.none()`` (never) by default.
+    patience : Distribution or None
+        Time a caller waits before hanging up; ``Distribution.none()`` (never, also for None) by default.
     priority : int
         0 is served first; by default a free agent takes the waiting calls of its types by
         priority, then the longest waiting (`Routing`).
@@ -78,7 +78,7 @@ class CallType(PlainDict):
     _: KW_ONLY
     aht_s: np.ndarray | float | None = None
     handle: Distribution = field(default_factory=lambda: Distribution.exponential(1.0))
-    patience: Distribution = field(default_factory=Distribution.none)
+    patience: Distribution | None = field(default_factory=Distribution.none)
     priority: int = 0
     #: (interval_s, start_s) of the Forecast the calls came from; None for an array
     grid: tuple[float, float] | None = field(default=None, init=False, repr=False)
@@ -113,10 +113,12 @@ class CallType(PlainDict):
                 f"{key}.handle must be a Distribution other than 'none' (an answered call takes time); "
                 f"got {self.handle!r}"
             )
-        if not isinstance(self.patience, Distribution):
-            raise ConfigError(f"{key}.patience must be a Distribution (none: never hangs up); got {self.patience!r}")
+        patience = Distribution.none() if self.patience is None else self.patience
+        if not isinstance(patience, Distribution):
+            raise ConfigError(f"{key}.patience must be a Distribution or None (never hangs up); got {patience!r}")
         prio = v.integer_scalar(f"{key}.priority", self.priority, minimum=0)
-        for attr, value in (("name", name), ("calls", calls), ("aht_s", aht), ("priority", prio)):
+        for attr, value in (("name", name), ("calls", calls), ("aht_s", aht), ("patience", patience),
+                            ("priority", prio)):  # fmt: skip
             object.__setattr__(self, attr, value)
 
     @property

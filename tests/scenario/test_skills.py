@@ -63,7 +63,7 @@ def _raises(msg: str, make):
         (lambda: CallType("A", [10.0], aht_s=1.0, handle=Distribution.none()),
          "call_types.A.handle must be a Distribution other than 'none' (an answered call takes time)"),
         (lambda: CallType("A", [10.0], aht_s=1.0, patience=60.0),
-         "call_types.A.patience must be a Distribution (none: never hangs up); got 60.0"),
+         "call_types.A.patience must be a Distribution or None (never hangs up); got 60.0"),
     ],
 )  # fmt: skip
 def test_call_type_errors(make, msg):
@@ -76,6 +76,7 @@ def test_call_type_from_a_forecast_takes_its_handle_times_and_grid():
     sc = MultiSkillScenario([t], [AgentGroup("G", "A", 2)])
     assert (sc.interval_s, sc.start_s) == (1800.0, 3600.0)
     assert not t.calls.flags.writeable and not t.aht_s.flags.writeable
+    assert CallType("B", [1.0], aht_s=60.0, patience=None).patience.is_none
 
 
 # ---- groups ----------------------------------------------------------------------------------
