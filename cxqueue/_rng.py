@@ -51,23 +51,34 @@ def spawn(seed, n: int) -> list[np.random.SeedSequence]:
     return as_seed_sequence(seed).spawn(int(n))
 
 
-def _purpose_sequence(ss: np.random.SeedSequence, i: int, *block: int) -> np.random.SeedSequence:
-    """The sequence of purpose ``i`` of ``ss`` (``block``: its child of that number)."""
-    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i, *block))
+def _purpose_sequence(ss: np.random.SeedSequence, i: int, *block: int, substream: int = 0) -> np.random.SeedSequence:
+    """The sequence of purpose ``i`` of ``ss`` (``substream``: a call type's own; ``block``: its
+    child of that number)."""
+    extra = () if substream == 0 else (int(substream),)
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 1_000_000 + i, *extra, *block))
 
 
-def purpose_streams(seed) -> dict[str, np.random.Generator]:
+def purpose_streams(seed, *, substream: int = 0) -> dict[str, np.random.Generator]:
     """One generator per purpose in ``PURPOSES``, derived from ``seed`` deterministically.
 
-    The stream of a purpose depends only on the seed and its position in ``PURPOSES``.
+    The stream of a purpose depends only on the seed, its position in ``PURPOSES`` and
+    ``substream``. Substream 0 is the one stream set of a single-queue center; a multi-skill
+    center gives call type ``k`` substream ``k`` (so type 0 of a one-type center draws exactly
+    what the single-queue engine draws, and every type's callers are independent of the others).
 
     >>> a = purpose_streams(7)["arrivals"].random()
     >>> b = purpose_streams(7)["arrivals"].random()
-    >>> a == b
-    True
+    >>> c = purpose_streams(7, substream=1)["arrivals"].random()
+    >>> a == b, a == c
+    (True, False)
     """
     ss = as_seed_sequence(seed)
-    return {p: np.random.Generator(np.random.PCG64(_purpose_sequence(ss, i))) for i, p in enumerate(PURPOSES)}
+    if isinstance(substream, bool) or not isinstance(substream, int | np.integer) or substream < 0:
+        raise ConfigError(f"substream must be an integer >= 0; got {substream!r}")
+    return {
+        p: np.random.Generator(np.random.PCG64(_purpose_sequence(ss, i, substream=substream)))
+        for i, p in enumerate(PURPOSES)
+    }
 
 
 def block_streams(seed: np.random.SeedSequence, block: int) -> dict[str, np.random.Generator]:

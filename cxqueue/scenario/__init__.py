@@ -10,31 +10,42 @@ read-only. Every class validates itself on construction with messages that name 
 * `IVR`, `Redials`, `Callbacks`, `PriorityClasses`, `Reserve` (``callers``);
 * `PlanSettings` (``settings``): how a plan is made (model, objective, lines, simulation);
 * `Scenario` (``center``): all of them, with the agents on duty per interval;
+* `CallType`, `AgentGroup`, `MultiSkillScenario` (``skills``) and `Routing` (``routing``): a
+  multi-skill center (several call types, agent groups with skills, routing);
 * `CALL_DTYPE`, `Outcome` (``calls``): the call log that history readers and both simulation engines write;
+  `SKILL_CALL_DTYPE` adds the call type and the serving group of a multi-skill simulation;
 * `PlanWarning` (``advice``): what makes a plan doubtful, shown before the plan.
 """
 
 from cxqueue.scenario.advice import WARNING_CODES, PlanWarning
 from cxqueue.scenario.callers import IVR, Callbacks, PriorityClasses, Redials, Reserve
-from cxqueue.scenario.calls import CALL_DTYPE, Outcome, empty_calls
+from cxqueue.scenario.calls import CALL_DTYPE, SKILL_CALL_DTYPE, Outcome, empty_calls
 from cxqueue.scenario.center import Scenario
 from cxqueue.scenario.demand import Forecast
 from cxqueue.scenario.distribution import DISTRIBUTION_KINDS, Distribution
 from cxqueue.scenario.hours import WEEKDAYS, OpeningHours
+from cxqueue.scenario.routing import AGENT_CHOICES, CALL_CHOICES, Routing
 from cxqueue.scenario.settings import PlanSettings
 from cxqueue.scenario.shifts import ShiftTemplate
+from cxqueue.scenario.skills import AgentGroup, CallType, MultiSkillScenario
 from cxqueue.scenario.target import SL_BASES, ServiceTarget
 
 __all__ = [
+    "AGENT_CHOICES",
+    "CALL_CHOICES",
     "CALL_DTYPE",
     "DISTRIBUTION_KINDS",
     "IVR",
+    "SKILL_CALL_DTYPE",
     "SL_BASES",
     "WARNING_CODES",
     "WEEKDAYS",
+    "AgentGroup",
+    "CallType",
     "Callbacks",
     "Distribution",
     "Forecast",
+    "MultiSkillScenario",
     "OpeningHours",
     "Outcome",
     "PlanSettings",
@@ -42,6 +53,7 @@ __all__ = [
     "PriorityClasses",
     "Redials",
     "Reserve",
+    "Routing",
     "Scenario",
     "ServiceTarget",
     "ShiftTemplate",

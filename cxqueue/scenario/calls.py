@@ -27,7 +27,7 @@ from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["CALL_DTYPE", "Outcome", "empty_calls"]
+__all__ = ["CALL_DTYPE", "SKILL_CALL_DTYPE", "Outcome", "empty_calls"]
 
 
 class Outcome(IntEnum):
@@ -78,6 +78,11 @@ CALL_DTYPE = np.dtype(
     ]
 )
 
+#: A multi-skill simulation's call log: `CALL_DTYPE` and the call type and the group that
+#: served (indices into the scenario's ``types`` and ``groups``; -1: no group answered);
+#: ``server`` is the agent within that group.
+SKILL_CALL_DTYPE = np.dtype([*CALL_DTYPE.descr, ("call_type", np.int16), ("group", np.int16)])
+
 _UNKNOWN = {
     "customer": -1,
     "interval": -1,
@@ -89,19 +94,24 @@ _UNKNOWN = {
 }
 
 
-def empty_calls(n: int) -> np.ndarray:
+def empty_calls(n: int, dtype: np.dtype = CALL_DTYPE) -> np.ndarray:
     """``n`` call records with every field "unknown": -1 ids, NaN times, NaT dates, no outcome yet.
 
     ``outcome`` starts at ``ANSWERED`` (0) and ``attempt`` at 0; a writer sets what it knows.
+    ``dtype`` is `CALL_DTYPE` or `SKILL_CALL_DTYPE` (whose type and group start at -1).
 
     >>> c = empty_calls(2)
     >>> c["customer"].tolist(), bool(np.isnan(c["answer_s"]).all()), c.dtype == CALL_DTYPE
     ([-1, -1], True, True)
+    >>> empty_calls(1, SKILL_CALL_DTYPE)[["call_type", "group"]].tolist()
+    [(-1, -1)]
     """
-    out = np.zeros(n, dtype=CALL_DTYPE)
-    for name in CALL_DTYPE.names:
-        if CALL_DTYPE[name].kind == "f":
+    out = np.zeros(n, dtype=dtype)
+    for name in dtype.names:
+        if dtype[name].kind == "f":
             out[name] = np.nan
     for name, value in _UNKNOWN.items():
         out[name] = value
+    if dtype == SKILL_CALL_DTYPE:
+        out["call_type"] = out["group"] = -1
     return out

@@ -7,6 +7,10 @@ reference, `cxqueue.sim.engine`) and ``"fast"`` (a numba event loop,
 `cxqueue.sim.fast`). Results are `SimulationResult` objects (`cxqueue.sim.kpis`); the
 call log uses `CALL_DTYPE` and `Outcome` codes (`cxqueue.sim.records`). `warm_up` compiles
 the fast engine in a child process while the caller does other work.
+
+A multi-skill center (several call types, agent groups with skills, routing;
+`cxqueue.scenario.MultiSkillScenario`) is simulated by `cxqueue.sim.multiskill`
+(``simulate_multiskill``), loaded on its own import.
 """
 
 from cxqueue.sim.arrivals import Callers, sample_callers

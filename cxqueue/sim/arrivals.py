@@ -35,10 +35,18 @@ import numpy as np
 from cxqueue import _rng
 from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
-from cxqueue.scenario import Distribution, Scenario
+from cxqueue.scenario import Distribution, OpeningHours, Scenario
 from cxqueue.units import DAY, WEEK
 
-__all__ = ["Callers", "arrival_iv", "open_windows", "sample_callers"]
+__all__ = [
+    "Callers",
+    "arrival_iv",
+    "day_factors",
+    "hours_windows",
+    "open_windows",
+    "poisson_arrivals",
+    "sample_callers",
+]
 
 _BLOCK = 1 << 20  # rows sampled at a time, to bound temporary memory
 #: one replication may take at most this share of the machine's free memory
@@ -141,34 +149,45 @@ class Callers:
         return tuple(getattr(self, name) for name in _TABLES)
 
 
-def _day_factors(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
-    """Gamma(mean 1, cv) busyness factor of the calendar day of each interval."""
-    f = scenario.forecast
-    day = np.floor(f.interval_starts_s / DAY).astype(np.int64)
+def day_factors(interval_starts_s: np.ndarray, cv: float, rng: np.random.Generator) -> np.ndarray:
+    """Gamma(mean 1, ``cv``) busyness factor of the calendar day of each interval (all ones for cv 0).
+
+    >>> day_factors(np.arange(3) * 43200.0, 0.0, np.random.default_rng(0)).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    day = np.floor(interval_starts_s / DAY).astype(np.int64)
     day -= day[0] if day.size else 0
-    cv = scenario.day_factor_cv
     if cv == 0 or day.size == 0:
-        return np.ones(f.n_intervals)
+        return np.ones(day.size)
     k = 1.0 / cv**2
     factors = rng.gamma(k, 1.0 / k, size=int(day[-1]) + 1)
     return factors[day]
 
 
-def _arrival_times(scenario: Scenario, streams) -> np.ndarray:
-    """Exact NHPP with a constant rate per interval: Poisson counts, then sorted uniform
-    times inside each interval from exponential spacings (no sort needed)."""
-    f = scenario.forecast
-    mean_calls = f.calls * _day_factors(scenario, streams["day_factor"])
-    rng = streams["arrivals"]
+def _day_factors(scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """Gamma(mean 1, cv) busyness factor of the calendar day of each interval."""
+    return day_factors(scenario.forecast.interval_starts_s, scenario.day_factor_cv, rng)
+
+
+def poisson_arrivals(mean_calls: np.ndarray, interval_s: float, rng: np.random.Generator) -> np.ndarray:
+    """Exact NHPP with a constant rate per interval: Poisson counts of mean ``mean_calls``, then
+    sorted uniform times inside each interval from exponential spacings (no sort needed);
+    seconds since the start of interval 0.
+
+    >>> t = poisson_arrivals(np.array([5.0, 0.0, 5.0]), 60.0, np.random.default_rng(3))
+    >>> bool(np.all(np.diff(t) >= 0)), bool(np.all((t < 60) | (t >= 120)))
+    (True, True)
+    """
+    n_int = mean_calls.size
     counts = rng.poisson(mean_calls)
-    starts = f.interval_s * np.arange(f.n_intervals, dtype=np.float64)
+    starts = interval_s * np.arange(n_int, dtype=np.float64)
     out = np.empty(int(counts.sum()), dtype=np.float64)
     pos = 0
     i = 0
     # blocks of whole intervals holding about _BLOCK calls each
-    while i < f.n_intervals:
+    while i < n_int:
         j, m = i, 0
-        while j < f.n_intervals and (m == 0 or m + counts[j] <= _BLOCK):
+        while j < n_int and (m == 0 or m + counts[j] <= _BLOCK):
             m += int(counts[j])
             j += 1
         c = counts[i:j]
@@ -181,10 +200,18 @@ def _arrival_times(scenario: Scenario, streams) -> np.ndarray:
         keep[ends] = False
         seg = np.repeat(np.arange(c.size), c)
         u = (cs[keep] - base[seg]) / total[seg]
-        out[pos : pos + m] = starts[i:j][seg] + u * f.interval_s
+        out[pos : pos + m] = starts[i:j][seg] + u * interval_s
         pos += m
         i = j
     return out
+
+
+def _arrival_times(scenario: Scenario, streams) -> np.ndarray:
+    """The first arrivals of a single-queue scenario: `poisson_arrivals` around its forecast
+    times the day factor."""
+    f = scenario.forecast
+    mean_calls = f.calls * _day_factors(scenario, streams["day_factor"])
+    return poisson_arrivals(mean_calls, f.interval_s, streams["arrivals"])
 
 
 def _table(dist: Distribution, rng: np.random.Generator, n: int, attempts: int, *, unit: bool) -> np.ndarray:
@@ -385,15 +412,19 @@ def open_windows(scenario: Scenario) -> np.ndarray:
     >>> (w[w[:, 1] > 0][0] / 3600).tolist()
     [1.0, 13.0]
     """
-    hours = scenario.hours
+    f = scenario.forecast
+    return hours_windows(scenario.hours, f.start_s, f.end_s)
+
+
+def hours_windows(hours: OpeningHours, start_s: float, end_s: float) -> np.ndarray:
+    """`open_windows` of ``hours`` for a horizon from ``start_s`` to ``end_s`` on the week's clock."""
     if hours.is_always_open:
         return np.array([[-math.inf, math.inf]])
     edges = hours.week_edges_s()
     if edges.size == 0:
         return np.zeros((0, 2))
-    f = scenario.forecast
-    w0 = math.floor(f.start_s / WEEK) - 1
-    w1 = math.floor(f.end_s / WEEK) + 1
+    w0 = math.floor(start_s / WEEK) - 1
+    w1 = math.floor(end_s / WEEK) + 1
     spans = [(w * WEEK + o, w * WEEK + c) for w in range(w0, w1 + 1) for o, c in edges]
     spans.sort()
     merged: list[list[float]] = []
@@ -402,4 +433,4 @@ def open_windows(scenario: Scenario) -> np.ndarray:
             merged[-1][1] = max(merged[-1][1], c)
         else:
             merged.append([o, c])
-    return np.asarray(merged, dtype=np.float64) - f.start_s
+    return np.asarray(merged, dtype=np.float64) - start_s

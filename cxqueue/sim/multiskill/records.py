@@ -1,0 +1,96 @@
+"""What one replication of a multi-skill center leaves behind: counters, time integrals, call log.
+
+Counters are attributed to the call type and to the interval of the call's arrival (as in
+the single-queue engine); time integrals (agents busy and present per group, calls waiting
+per type) to the interval of time. Every call ends in one `Outcome`: ``ANSWERED`` (also
+when the talk runs past the horizon), ``ABANDONED``, ``CLOSED``, or ``BACKLOG`` (still
+waiting at the horizon).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxqueue.scenario.calls import SKILL_CALL_DTYPE, empty_calls
+from cxqueue.units import DAY
+
+__all__ = ["N_COUNTS", "SkillRepOutput", "skill_call_log"]
+
+# Columns of SkillRepOutput.counts (types, intervals of arrival, N_COUNTS).
+(
+    C_OFFERED,  # calls that arrived
+    C_CLOSED,  # arrived while the center was closed
+    C_QUEUED,  # found no idle agent they could reach at once, and waited
+    C_ABANDONED,
+    C_ANSWERED,
+    C_HITS,  # answered within the type's answer_within_s
+    C_WAIT_SUM,  # sum of the waits of answered calls, seconds
+    C_BACKLOG,  # still waiting at the horizon
+) = range(8)
+N_COUNTS = 8
+
+# Columns of SkillRepOutput.group_s (groups, intervals of time, 2): agent-seconds.
+G_BUSY, G_PRESENT = 0, 1
+
+# Columns of SkillRepOutput.backlog (types, 2): calls at the horizon.
+B_QUEUE, B_SERVICE = 0, 1
+
+
+@dataclass(frozen=True, eq=False)
+class SkillRepOutput:
+    """Raw output of one replication (`kpis.rep_summary` turns it into KPIs).
+
+    ``counts`` (types, intervals, `N_COUNTS`) by interval of arrival; ``waiting_s`` (types,
+    intervals): call-seconds spent waiting in each interval of time; ``group_s`` (groups,
+    intervals, 2): busy and present agent-seconds; ``served`` (groups, types, intervals):
+    calls answered, by interval of arrival; ``backlog`` (types, 2): waiting and in service at
+    the horizon; ``calls``: the log (`SKILL_CALL_DTYPE`) or None.
+    """
+
+    counts: np.ndarray
+    waiting_s: np.ndarray
+    group_s: np.ndarray
+    served: np.ndarray
+    backlog: np.ndarray
+    calls: np.ndarray | None
+
+
+def skill_call_log(rows: list[tuple], priority: list[int], *, clock_offset_s: float) -> np.ndarray:
+    """The call log (`SKILL_CALL_DTYPE`) from the engine's rows, sorted by customer, on the forecast's clock.
+
+    A row is ``(customer, type, group, agent, arrival_s, answer_s, end_s, outcome, wait_s,
+    interval)`` with times since the horizon start; ``priority`` is each type's priority.
+
+    >>> log = skill_call_log([(1, 0, -1, -1, 5.0, np.nan, 5.0, 3, np.nan, 0),
+    ...                       (0, 1, 0, 2, 2.0, 2.0, 9.0, 0, 0.0, 0)], [0, 1], clock_offset_s=100.0)
+    >>> log["customer"].tolist(), log["call_type"].tolist(), log["group"].tolist(), log["server"].tolist()
+    ([0, 1], [1, 0], [0, -1], [2, -1])
+    >>> log["arrival_s"].tolist(), log["service_s"].tolist(), log["priority"].tolist()
+    ([102.0, 105.0], [7.0, nan], [1, 0])
+    """
+    out = empty_calls(len(rows), SKILL_CALL_DTYPE)
+    if not rows:
+        return out
+    cols = list(zip(*rows, strict=True))
+    customer = np.asarray(cols[0], dtype=np.int64)
+    order = np.argsort(customer, kind="stable")
+    ctype = np.asarray(cols[1], dtype=np.int64)[order]
+    out["replication"] = 0
+    out["customer"] = customer[order]
+    out["attempt"] = 1
+    out["call_type"] = ctype
+    out["priority"] = np.asarray(priority, dtype=np.int64)[ctype]
+    out["group"] = np.asarray(cols[2], dtype=np.int64)[order]
+    out["server"] = np.asarray(cols[3], dtype=np.int64)[order]
+    out["arrival_s"] = np.asarray(cols[4], dtype=np.float64)[order] + clock_offset_s
+    out["answer_s"] = np.asarray(cols[5], dtype=np.float64)[order] + clock_offset_s
+    out["end_s"] = np.asarray(cols[6], dtype=np.float64)[order] + clock_offset_s
+    out["outcome"] = np.asarray(cols[7], dtype=np.int64)[order]
+    out["wait_s"] = np.asarray(cols[8], dtype=np.float64)[order]
+    out["interval"] = np.asarray(cols[9], dtype=np.int64)[order]
+    out["service_s"] = out["end_s"] - out["answer_s"]  # NaN where no agent answered
+    out["handled"] = out["service_s"] > 0
+    out["weekday"] = (out["arrival_s"] // DAY) % 7
+    return out

@@ -1,0 +1,150 @@
+"""Conservation and routing laws of the multi-skill engine (issue 13, acceptance 2), on every run.
+
+Each replication's call log is checked against the callers it was given (redrawn from the
+same seed) and against the scenario: every call ends exactly once, in the counters and in
+the log; no agent serves a type outside its skills or a group the routing does not send
+the type to; no group has more busy agents than on duty when it answers; an agent talks to
+one caller at a time; waits respect the re-routing delays and the patience; a call that
+waits found every group it could reach at once busy, and so did a caller who hung up; the
+time integrals agree with the log.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cxqueue import _rng
+from cxqueue.scenario import Outcome
+from cxqueue.sim.multiskill import records as rec
+from cxqueue.sim.multiskill import run_multiskill_replication, sample_skill_callers, simulate_multiskill
+from cxqueue.sim.multiskill.engine import staffing
+from tests.sim import skill_centers
+
+POLICIES = [("priority", "longest_idle"), ("fifo", "fixed_order"), ("priority", "fixed_order")]
+ENDINGS = {int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG)}
+
+
+def _busy_at(log, g: int, t: np.ndarray) -> np.ndarray:
+    """Calls of group ``g`` in talk just before each time in ``t`` (answered before, ending after)."""
+    mine = log[log["group"] == g]
+    starts, ends = np.sort(mine["answer_s"]), np.sort(mine["end_s"])
+    return np.searchsorted(starts, t, side="left") - np.searchsorted(ends, t, side="right")
+
+
+def _check_replication(sc, out, callers):
+    log = out.calls
+    r = sc.resolved_routing
+    staff = staffing(sc)
+    f = sc.handle_factors
+    off = sc.start_s
+    # every call once, in the order of the callers it was given
+    assert log.size == callers.n and np.array_equal(log["customer"], np.arange(callers.n))
+    np.testing.assert_array_equal(log["arrival_s"], callers.arrival_s + off)
+    np.testing.assert_array_equal(log["call_type"], callers.call_type)
+    assert set(np.unique(log["outcome"]).tolist()) <= ENDINGS
+    # the counters say the same, per type and interval of arrival
+    K, n = sc.n_types, sc.n_intervals
+    for col, outcome in ((rec.C_CLOSED, Outcome.CLOSED), (rec.C_ABANDONED, Outcome.ABANDONED),
+                         (rec.C_ANSWERED, Outcome.ANSWERED), (rec.C_BACKLOG, Outcome.BACKLOG)):  # fmt: skip
+        sel = log[log["outcome"] == int(outcome)]
+        counted = np.zeros((K, n))
+        np.add.at(counted, (sel["call_type"], sel["interval"]), 1)
+        np.testing.assert_array_equal(out.counts[..., col], counted)
+    c = out.counts
+    ends = c[..., rec.C_CLOSED] + c[..., rec.C_ABANDONED] + c[..., rec.C_ANSWERED] + c[..., rec.C_BACKLOG]
+    np.testing.assert_array_equal(c[..., rec.C_OFFERED], ends)
+    np.testing.assert_array_equal(out.served.sum(axis=0), c[..., rec.C_ANSWERED])
+    # closed exactly when the hours say so; the interval is the interval of arrival
+    is_open = np.array([sc.hours.is_open(t) for t in log["arrival_s"]])
+    assert np.array_equal(log["outcome"] == int(Outcome.CLOSED), ~is_open)
+    np.testing.assert_array_equal(log["interval"], ((log["arrival_s"] - off) // sc.interval_s).astype(int))
+    k = log["call_type"].astype(int)
+    patience = callers.patience_s
+    ans = log["outcome"] == int(Outcome.ANSWERED)
+    a = log[ans]
+    # answered: by a group the routing sends the type to, with the type among its skills, after its delay,
+    # before the caller's patience ran out, for the caller's handle time x the type's AHT x the group's factor
+    for row in a[:: max(1, a.size // 400)]:
+        tname, gname = sc.type_names[row["call_type"]], sc.group_names[row["group"]]
+        assert tname in sc.groups[row["group"]].skills and gname in r.type_groups[tname]
+        assert row["wait_s"] >= r.delay_s(tname, gname) - 1e-9
+    assert np.all(a["group"] >= 0) and np.all(log["group"][~ans] == -1) and np.all(log["server"][~ans] == -1)
+    np.testing.assert_allclose(a["wait_s"], a["answer_s"] - a["arrival_s"], atol=1e-9)
+    assert np.all(a["wait_s"] <= patience[ans] + 1e-9)
+    aht = sc.aht_s[k[ans], a["interval"]]
+    np.testing.assert_allclose(a["service_s"], callers.handle_unit[ans] * aht * f[a["group"], k[ans]], rtol=1e-9)
+    # abandoned at the patience; still waiting at the horizon only if the patience had not run out
+    ab = log["outcome"] == int(Outcome.ABANDONED)
+    np.testing.assert_allclose(log["wait_s"][ab], patience[ab], atol=1e-9)
+    np.testing.assert_allclose(log["end_s"][ab], log["arrival_s"][ab] + patience[ab], atol=1e-9)
+    bl = log["outcome"] == int(Outcome.BACKLOG)
+    np.testing.assert_allclose(log["wait_s"][bl], off + sc.horizon_s - log["arrival_s"][bl], atol=1e-9)
+    assert np.all(log["wait_s"][bl] < patience[bl])
+    # agents: at each answer no more busy than on duty; an agent talks to one caller at a time
+    for g in range(sc.n_groups):
+        mine = a[a["group"] == g]
+        ivl = ((mine["answer_s"] - off) // sc.interval_s).astype(int)
+        busy = _busy_at(log, g, mine["answer_s"]) + 1
+        assert np.all(busy <= staff[g, ivl]), sc.group_names[g]
+        assert np.all(mine["server"] < staff[g].max())
+        for agent in np.unique(mine["server"]):
+            spans = np.sort(mine[mine["server"] == agent], order="answer_s")
+            assert np.all(spans["answer_s"][1:] >= spans["end_s"][:-1] - 1e-9)
+    # a caller who waited found every group it could reach at once busy; one answered at once, every group
+    # before the one that answered; one who hung up, every group it could reach by then
+    waited = log["outcome"] != int(Outcome.CLOSED)
+    waited &= (log["outcome"] != int(Outcome.ANSWERED)) | (log["wait_s"] > 0)
+    at_once = ans & (log["wait_s"] == 0)
+    for kk, tname in enumerate(sc.type_names):
+        for pos, gname in enumerate(r.type_groups[tname]):
+            g, delay = sc.group_index(gname), r.delay_s(tname, gname)
+            later = np.isin(log["group"], [sc.group_index(x) for x in r.type_groups[tname][pos + 1 :]])
+            for sel, at in ((waited & (k == kk) & (delay == 0), log["arrival_s"]),
+                            (at_once & (k == kk) & (delay == 0) & later, log["arrival_s"]),
+                            (ab & (k == kk) & (patience > delay + 1e-6), log["end_s"])):  # fmt: skip
+                t = at[sel]
+                ivl = ((t - off) // sc.interval_s).astype(int)
+                assert np.all(_busy_at(log, g, t) >= staff[g, ivl]), (tname, gname)
+    loans = at_once & (k == sc.type_index("loans"))
+    assert set(np.unique(log["group"][loans]).tolist()) == {1, 2}  # both of its groups answered at once
+    # time integrals: busy agent-seconds are the talk inside the horizon; waiting call-seconds are the waits
+    talk = np.minimum(a["end_s"], off + sc.horizon_s) - a["answer_s"]
+    for g in range(sc.n_groups):
+        np.testing.assert_allclose(out.group_s[g, :, rec.G_BUSY].sum(), talk[a["group"] == g].sum(), rtol=1e-9)
+    assert np.all(out.group_s[..., rec.G_BUSY] <= out.group_s[..., rec.G_PRESENT] + 1e-6)
+    assert np.all(out.group_s[..., rec.G_PRESENT] >= staff * sc.interval_s - 1e-6)
+    waits = np.where(np.isnan(log["wait_s"]), 0.0, log["wait_s"])
+    np.testing.assert_allclose(out.waiting_s.sum(axis=1), np.bincount(k, waits, minlength=K), rtol=1e-9)
+    return log
+
+
+@pytest.mark.parametrize(("call_choice", "agent_choice"), POLICIES)
+def test_every_call_ends_once_and_the_routing_holds(call_choice, agent_choice):
+    sc = skill_centers.mixed(call_choice=call_choice, agent_choice=agent_choice)
+    seen = set()
+    for child in _rng.spawn(2024, 3):
+        out = run_multiskill_replication(sc, seed=child, record_calls=True)
+        log = _check_replication(sc, out, sample_skill_callers(sc, child))
+        seen |= set(np.unique(log["outcome"]).tolist())
+        served = {(sc.type_names[t], sc.group_names[g]) for t, g in zip(log["call_type"], log["group"], strict=True)
+                  if g >= 0}  # fmt: skip
+        # every pair the routing allows happened, and only those
+        assert served == {(t, g) for t, gs in sc.resolved_routing.type_groups.items() for g in gs}
+    assert seen == ENDINGS  # every ending happened
+
+
+def test_simulate_multiskill_counts_match_its_log():
+    sc = skill_centers.mixed()
+    res = simulate_multiskill(sc, replications=3, seed=5, record_calls=True)
+    log = res.calls
+    assert np.array_equal(np.unique(log["replication"]), [0, 1, 2])
+    per = np.zeros((sc.n_types, sc.n_intervals))
+    np.add.at(per, (log["call_type"], log["interval"]), 1)
+    np.testing.assert_allclose(per / 3, res.types.offered.mean, rtol=1e-12)
+    t = res.type_totals
+    np.testing.assert_allclose(t.closed.mean + t.answered.mean + t.abandoned.mean + t.unresolved.mean, t.offered.mean)
+    np.testing.assert_allclose(res.group_totals.served.mean.sum(axis=0), t.answered.mean, rtol=1e-12)
+    np.testing.assert_allclose(res.overall_totals.offered.mean, t.offered.mean.sum(), rtol=1e-12)
+    np.testing.assert_allclose(res.in_queue.mean, t.unresolved.mean)
+    assert np.all(res.group_totals.occupancy.mean <= 1.0) and np.all(res.group_totals.occupancy.mean > 0.3)
