@@ -19,7 +19,9 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import IVR, WEEKDAYS, Forecast, PlanWarning
 from cxqueue.units import DAY
 
-__all__ = ["DemandReader"]
+__all__ = ["MIN_INTERVAL_S", "DemandReader"]
+
+MIN_INTERVAL_S = 60.0  # the shortest planning interval (shift starts step by a minute at least)
 
 
 class _Missing(Exception):
@@ -55,6 +57,10 @@ class DemandReader:
         if len(given) != 1:
             got = "none" if not given else ", ".join(t.where(k) for k in given)
             self.fail(f"[demand] needs exactly one of profile, history, csv, calls or forecast; got {got}")
+        if not MIN_INTERVAL_S <= t.get("interval_s", 900.0) <= DAY:
+            # a unit slip (interval_s = 1e-9 repeated over [demand].days asked for 4 PiB), not a planning interval
+            rule = "must be from a minute to a day (60 to 86400 s)"
+            self.fail(f"{t.where('interval_s')} {rule}; got {t.raw('interval_s')}")
         kind = given[0]
         if "fallback_profile" in t.values and kind != "history":
             self.fail(f"{t.where('fallback_profile')} is only used with [demand].history; got {t.where(kind)}")

@@ -358,6 +358,11 @@ BAD = [
     ("days-past-midnight", '[demand]\ncalls = [1, 2, 3]\naht_s = 180\ninterval_h = 8\nstart = 16:00:00\n'
      'days = ["monday"]\n', "[demand] with days: the pattern must fit in one day; 3 intervals of 28800 s from 16:00 "
      "run past midnight"),
+    # issue 12 fuzz: interval_s = 1e-9 with days allocated 4.3 PiB (MemoryError); 1e300 planned nothing
+    ("interval-tiny", '[demand]\ncalls = [1, 2]\naht_s = 180\ninterval_s = 1e-9\ndays = ["monday"]\n',
+     "[demand].interval_s must be from a minute to a day (60 to 86400 s); got 1e-09"),
+    ("interval-huge", '[demand]\ncalls = [1, 2]\naht_s = 180\ninterval_h = 1e300\n',
+     "[demand].interval_h must be from a minute to a day (60 to 86400 s); got 1e+300"),
     ("days-and-weekday", '[demand]\ncalls = [1]\naht_s = 180\nweekday = "monday"\ndays = ["monday"]\n',
      "give [demand].weekday or [demand].days, not both"),
     ("start-with-profile", D + "start = 08:00:00\n",
