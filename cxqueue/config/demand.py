@@ -17,6 +17,7 @@ import numpy as np
 from cxqueue.config import schema as S
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import IVR, WEEKDAYS, Forecast, PlanWarning
+from cxqueue.scenario.demand import MAX_AHT_S
 from cxqueue.units import DAY
 
 __all__ = ["MIN_INTERVAL_S", "DemandReader"]
@@ -61,6 +62,11 @@ class DemandReader:
             # a unit slip (interval_s = 1e-9 repeated over [demand].days asked for 4 PiB), not a planning interval
             rule = "must be from a minute to a day (60 to 86400 s)"
             self.fail(f"{t.where('interval_s')} {rule}; got {t.raw('interval_s')}")
+        if t.get("aht_s", 0.0) > MAX_AHT_S:  # said here with the key as written, not as seconds of a Forecast
+            self.fail(
+                f"{t.where('aht_s')} must be at most a day (86400 s); got {t.raw('aht_s')} "
+                f"({t.values['aht_s']:g} s): milliseconds, or seconds in aht_min or aht_h?"
+            )
         kind = given[0]
         if "fallback_profile" in t.values and kind != "history":
             self.fail(f"{t.where('fallback_profile')} is only used with [demand].history; got {t.where(kind)}")

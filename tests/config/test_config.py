@@ -363,6 +363,13 @@ BAD = [
      "[demand].interval_s must be from a minute to a day (60 to 86400 s); got 1e-09"),
     ("interval-huge", '[demand]\ncalls = [1, 2]\naht_s = 180\ninterval_h = 1e300\n',
      "[demand].interval_h must be from a minute to a day (60 to 86400 s); got 1e+300"),
+    # issue 12 fuzz: said as "aht_s must be > 0 and <= 86400 (a day) ... 648000.0", without the key as written
+    ("aht-over-a-day", '[demand]\ncalls = [1, 2]\naht_h = 180\n',
+     "[demand].aht_h must be at most a day (86400 s); got 180 (648000 s): milliseconds, or seconds in aht_min or "
+     "aht_h?"),
+    ("aht-in-ms", '[demand]\ncalls = [1, 2]\naht_s = 180000\n',
+     "[demand].aht_s must be at most a day (86400 s); got 180000 (180000 s): milliseconds, or seconds in aht_min or "
+     "aht_h?"),
     ("days-and-weekday", '[demand]\ncalls = [1]\naht_s = 180\nweekday = "monday"\ndays = ["monday"]\n',
      "give [demand].weekday or [demand].days, not both"),
     ("start-with-profile", D + "start = 08:00:00\n",
