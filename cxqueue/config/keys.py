@@ -408,8 +408,10 @@ def read_table(source: str, label: str, raw, keys: dict[str, Key]) -> Table:
             raise ConfigError(f"{source}: " + unknown("key", f"[{label}].{name}", name, names))
         key, factor = names[name]
         if key.name in t.written:
+            first = t.written[key.name]
             raise ConfigError(
-                f"{source}: [{label}].{t.written[key.name]} and [{label}].{name} set the same value; give one of them"
+                f"{source}: [{label}].{first} and [{label}].{name} set the same value; give one of them; "
+                f"got {first} = {show(raw[first])}, {name} = {show(value)}"
             )
         try:
             t.values[key.name] = _convert(key, value, factor)

@@ -286,7 +286,9 @@ BAD = [
     ("zero-reps", D + "[simulation]\nreplications = 0\n", "[simulation].replications must be >= 2; got 0"),
     ("engine-typo", D + '[simulation]\nengine = "fsat"\n',
      '[simulation].engine must be one of "fast", "simpy"; got "fsat" (did you mean "fast"?)'),
-    ("two-units", C + "aht_min = 3\n", "[demand].aht_s and [demand].aht_min set the same value; give one of them"),
+    # issue 12 fuzz: the message gave neither value
+    ("two-units", C + "aht_min = 3\n",
+     "[demand].aht_s and [demand].aht_min set the same value; give one of them; got aht_s = 180, aht_min = 3"),
     ("no-unit", "[demand]\ncalls = [10, 20]\naht = 180\n", "[demand].aht needs a unit: write aht_s, aht_min or aht_h"),
     ("negative-calls", "[demand]\ncalls = [10, -4, 3]\naht_s = 180\n",
      "[demand].calls must be >= 0; got -4 at index 1"),
