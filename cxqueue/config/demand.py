@@ -166,7 +166,10 @@ class DemandReader:
     def week(self, t: S.Table, calls: np.ndarray, aht, interval_s: float) -> Forecast:
         """One week from Monday 00:00 with the one-day pattern on each of ``[demand].days``."""
         if "weekday" in t.values:
-            self.fail(f"give {t.where('weekday')} or {t.where('days')}, not both")
+            self.fail(
+                f"give {t.where('weekday')} or {t.where('days')}, not both; got weekday = {t.raw('weekday')}, "
+                f"days = {t.raw('days')}"
+            )
         per_day = DAY / interval_s
         start = t.get("start", 0.0)
         if abs(per_day - round(per_day)) > 1e-9:

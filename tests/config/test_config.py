@@ -373,7 +373,7 @@ BAD = [
      "[demand].aht_s must be at most a day (86400 s); got 180000 (180000 s): milliseconds, or seconds in aht_min or "
      "aht_h?"),
     ("days-and-weekday", '[demand]\ncalls = [1]\naht_s = 180\nweekday = "monday"\ndays = ["monday"]\n',
-     "give [demand].weekday or [demand].days, not both"),
+     'give [demand].weekday or [demand].days, not both; got weekday = "monday", days = ["monday"]'),
     ("start-with-profile", D + "start = 08:00:00\n",
      "[demand].start applies to [demand].calls or [demand].csv only; got [demand].profile"),
     ("shift-not-table", D + "[shifts]\nearly = 8\n", "[shifts].early must be a table such as [shifts.early]; got 8"),
