@@ -16,6 +16,7 @@ import numpy as np
 from cxqueue.config import schema as S
 from cxqueue.config.demand import DemandReader, _hhmm, _Missing
 from cxqueue.config.types import HoursSearchSettings, OutputSettings, PlanConfig, ValidationSettings
+from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import (
     IVR,
     WEEKDAYS,
@@ -31,6 +32,7 @@ from cxqueue.scenario import (
     ServiceTarget,
     ShiftTemplate,
 )
+from cxqueue.scenario.shifts import MAX_COST
 from cxqueue.units import DAY
 
 __all__ = ["Builder"]
@@ -245,6 +247,9 @@ class Builder(DemandReader):
         if "cost" in t.values and "cost_per_hour" in t.values:
             self.fail(f"[{t.label}] gives both cost and cost_per_hour; give one of them")
         cost = t.values.get("cost", t.get("cost_per_hour", 1.0) * length / 3600.0)
+        if cost > MAX_COST:
+            k = "cost" if "cost" in t.values else "cost_per_hour"
+            self.fail(f"{t.where(k)} must make a shift cost at most {MAX_COST:g}; got {t.raw(k)} ({cost:g} a shift)")
         self.costed = self.costed or "cost" in t.values or "cost_per_hour" in t.values
         lo, hi = t.get("min_count", 0), t.get("max_count")
         if hi is not None and hi < lo:
@@ -266,11 +271,14 @@ class Builder(DemandReader):
                 )
             breaks.append((ws, we, dur))
         days = t.get("days", tuple(range(7)))
-        return ShiftTemplate(
-            name=name, length_s=length, earliest_start_s=early, latest_start_s=late,
-            start_step_s=t.get("start_step_s", 900.0), cost=cost, breaks=tuple(breaks), days=tuple(days),
-            min_count=lo, max_count=hi,
-        )  # fmt: skip
+        try:
+            return ShiftTemplate(
+                name=name, length_s=length, earliest_start_s=early, latest_start_s=late,
+                start_step_s=t.get("start_step_s", 900.0), cost=cost, breaks=tuple(breaks), days=tuple(days),
+                min_count=lo, max_count=hi,
+            )  # fmt: skip
+        except ConfigError as exc:  # the template's own rule, said under the table that wrote it
+            self.fail(f"[{t.label}]: {exc}")
 
     def settings(self, staffing: S.Table | None, simulation: S.Table | None, target, lines) -> PlanSettings:
         """`PlanSettings` from ``[staffing]`` and ``[simulation]`` (keys left out keep its defaults)."""

@@ -337,6 +337,11 @@ BAD = [
     ("bad-day", D + '[shifts.early]\nlength_h = 8\ndays = ["monday", "funday"]\n',
      "[shifts.early].days must be a weekday name (monday, tuesday, wednesday, thursday, friday, saturday, sunday); "
      'got "funday" at index 1 (did you mean "sunday"?)'),
+    # issue 12 fuzz: 1e300 reached the MILP solver and came back as a traceback
+    ("shift-cost-per-hour", D + "[shifts.early]\nlength_h = 8\ncost_per_hour = 1e300\n",
+     "[shifts.early].cost_per_hour must make a shift cost at most 1e+12; got 1e+300 (8e+300 a shift)"),
+    ("shift-step", D + "[shifts.early]\nlength_h = 8\nstart_step_min = 0.5\n",
+     "[shifts.early]: shift 'early': start_step_s must be at least 60 (one minute); got 30.0"),
     ("long-shift", D + "[shifts.long]\nlength_h = 25\n", "[shifts.long].length_h must be at most 24 h; got 25"),
     ("shares-sum", D + "[priority]\nshares = [0.7, 0.2]\nhead_start_s = [0, 90]\n",
      "[priority].shares must add up to 1; got [0.7, 0.2] (sum 0.9)"),

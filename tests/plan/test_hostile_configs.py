@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
 
@@ -37,8 +38,14 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
             EXIT_USAGE,
             "shift 'morning': start_step_s must be at least 60 (one minute)",
         ),
+        # issue 12 fuzz: a cost of 1e300 reached HiGHS, whose status 15 came out as a CxqueueError traceback
+        (
+            DEFAULT.replace("cost_per_hour = 1.15", "cost = 1e300", 1),
+            EXIT_USAGE,
+            "[shifts.evening].cost must make a shift cost at most 1e+12; got 1e+300 (1e+300 a shift)",
+        ),
     ],
-    ids=["all-closed", "deep-array", "tiny-start-step"],
+    ids=["all-closed", "deep-array", "tiny-start-step", "huge-shift-cost"],
 )
 def test_hostile_config_gets_a_clear_error(tmp_path, capsys, text, code, message):
     path = tmp_path / "c.toml"
@@ -72,6 +79,12 @@ def test_templates_that_never_fit_the_opening_hours_are_infeasible_not_a_scipy_e
 def test_a_start_step_under_a_minute_is_refused():
     with pytest.raises(ConfigError, match="start_step_s must be at least 60"):
         ShiftTemplate("x", length_s=3600.0, earliest_start_s=0.0, latest_start_s=3600.0, start_step_s=1e-9)
+
+
+@pytest.mark.parametrize("cost", [1e300, math.inf, math.nan, -1.0])
+def test_a_shift_cost_the_solver_cannot_weigh_is_refused(cost):
+    with pytest.raises(ConfigError, match=r"shift 'x': cost must be >= 0 and <= 1e\+12 per shift; got "):
+        ShiftTemplate("x", length_s=3600.0, cost=cost)
 
 
 def test_a_plan_that_misses_its_target_exits_3_with_the_reason(tmp_path, capsys):
