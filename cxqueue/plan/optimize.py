@@ -254,7 +254,11 @@ def optimize_plan(
     target = scenario.target
     is_open = hours.open_mask(f.interval_starts_s, f.interval_s)
     if not is_open.any():
-        raise ConfigError("hours: the center is closed in every interval of the forecast; open it on some day to plan")
+        raise ConfigError(
+            "hours: the center is closed in every interval of the forecast; open it on some day to plan ([hours]), "
+            "or place the demand in its opening hours ([demand].start, [demand].weekday); got calls from "
+            f"{when(f.start_s)} to {when(f.end_s)} and the hours {hours.describe()}"
+        )
     keep = 1.0 - target.shrinkage
     # a forecast of exactly one week is a typical week: shifts wrap around its end
     # (Sunday's night shift covers Monday's first hours)

@@ -38,6 +38,14 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
             EXIT_USAGE,
             "shift 'morning': start_step_s must be at least 60 (one minute)",
         ),
+        # issue 12 fuzz: calls placed on a closed day were refused without saying where they fell
+        (
+            '[demand]\ncalls = [10, 20, 30, 20]\naht_s = 180\nstart = 08:00:00\nweekday = "tuesday"\n'
+            "[hours.monday]\nopen = 08:00:00\nclose = 18:00:00\n[hours.default]\nclosed = true\n" + SHIFT,
+            EXIT_USAGE,
+            "or place the demand in its opening hours ([demand].start, [demand].weekday); got calls from Tue 08:00 to "
+            "Tue 09:00 and the hours Mon 08:00-18:00; Tue-Sun closed",
+        ),
         # issue 12 fuzz: a cost of 1e300 reached HiGHS, whose status 15 came out as a CxqueueError traceback
         (
             DEFAULT.replace("cost_per_hour = 1.15", "cost = 1e300", 1),
@@ -45,7 +53,7 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
             "[shifts.evening].cost must make a shift cost at most 1e+12; got 1e+300 (1e+300 a shift)",
         ),
     ],
-    ids=["all-closed", "deep-array", "tiny-start-step", "huge-shift-cost"],
+    ids=["all-closed", "deep-array", "tiny-start-step", "closed-demand-day", "huge-shift-cost"],
 )
 def test_hostile_config_gets_a_clear_error(tmp_path, capsys, text, code, message):
     path = tmp_path / "c.toml"
