@@ -46,6 +46,13 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
             "or place the demand in its opening hours ([demand].start, [demand].weekday); got calls from Tue 08:00 to "
             "Tue 09:00 and the hours Mon 08:00-18:00; Tue-Sun closed",
         ),
+        # issue 12 fuzz: 1e9 calls in a quarter hour (a unit slip) were refused in the models' words only
+        (
+            "[demand]\ncalls = [10, 1e9, 10]\naht_s = 180\nstart = 07:00:00\n[patience]\nmean_s = 300\n" + SHIFT,
+            EXIT_USAGE,
+            "; the demand holds 1e+09 calls in 3 intervals of 900 s, an offered load of up to 2e+08 Erlangs (1e+09 "
+            "calls of 180 s at Mon 07:15): are [demand].calls, aht_s, interval_s and scale in their units?",
+        ),
         # issue 12 fuzz: a cost of 1e300 reached HiGHS, whose status 15 came out as a CxqueueError traceback
         (
             DEFAULT.replace("cost_per_hour = 1.15", "cost = 1e300", 1),
@@ -53,7 +60,7 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
             "[shifts.evening].cost must make a shift cost at most 1e+12; got 1e+300 (1e+300 a shift)",
         ),
     ],
-    ids=["all-closed", "deep-array", "tiny-start-step", "closed-demand-day", "huge-shift-cost"],
+    ids=["all-closed", "deep-array", "tiny-start-step", "closed-demand-day", "huge-load", "huge-shift-cost"],
 )
 def test_hostile_config_gets_a_clear_error(tmp_path, capsys, text, code, message):
     path = tmp_path / "c.toml"
