@@ -153,7 +153,7 @@ class Builder(DemandReader):
         if kind in ("none", S.FITTED):
             for k in ("mean_s", "cv"):
                 if k in t.values:
-                    self.fail(f'{t.where(k)} is not used with kind = "{kind}"; remove it')
+                    self.fail(f'{t.where(k)} is not used with kind = "{kind}"; remove it; got {t.raw(k)}')
             if kind == "none":
                 return Distribution.none()
             self.need_fit(t, "kind", fit)
@@ -245,7 +245,10 @@ class Builder(DemandReader):
                 f"{_hhmm(early)}, latest_start={_hhmm(late)}"
             )
         if "cost" in t.values and "cost_per_hour" in t.values:
-            self.fail(f"[{t.label}] gives both cost and cost_per_hour; give one of them")
+            self.fail(
+                f"[{t.label}] gives both cost and cost_per_hour; give one of them; got cost = {t.raw('cost')}, "
+                f"cost_per_hour = {t.raw('cost_per_hour')}"
+            )
         cost = t.values.get("cost", t.get("cost_per_hour", 1.0) * length / 3600.0)
         if cost > MAX_COST:
             k = "cost" if "cost" in t.values else "cost_per_hour"

@@ -323,7 +323,10 @@ BAD = [
     ("late-before-early", D + "[shifts.early]\nlength_h = 8\nearliest_start = 09:00:00\nlatest_start = 08:00:00\n",
      "[shifts.early].latest_start must be at or after earliest_start; got earliest_start=09:00, latest_start=08:00"),
     ("two-costs", D + "[shifts.early]\nlength_h = 8\ncost = 10\ncost_per_hour = 1\n",
-     "[shifts.early] gives both cost and cost_per_hour; give one of them"),
+     "[shifts.early] gives both cost and cost_per_hour; give one of them; got cost = 10, cost_per_hour = 1"),
+    # issue 12 fuzz: said which key to remove but not what it held
+    ("fitted-with-mean", D + '[patience]\nkind = "fitted"\nmean_min = 5\n',
+     '[patience].mean_min is not used with kind = "fitted"; remove it; got 5'),
     ("break-too-short", D + "[shifts.early]\nlength_h = 8\n"
      "breaks = [{ earliest_h = 3, latest_h = 3.25, length_min = 30 }]\n",
      "[shifts.early.breaks[0]].latest_h must be at least earliest + length; got earliest_h=3, latest_h=3.25, "
