@@ -391,6 +391,12 @@ BAD = [
      "[simulation].warmup_s must be a number; got true (a boolean)"),
     ("abandon-share", D + "[redials]\nabandoned = 1.5\n",
      '[redials].abandoned must be a fraction in [0, 1] or "fitted"; got 1.5 (pass 0.015 for 1.5%)'),
+    # issue 12 fuzz: a NUL in [center].name or currency broke plan.xlsx (IllegalCharacterError), in
+    # [output].folder the folder (ValueError: embedded null byte): tracebacks both
+    ("name-nul", D + '[center]\nname = "a\\u0000b"\n',
+     "[center].name must be a string without control characters; got \"a\\u0000b\" ('\\x00' at position 1)"),
+    ("folder-nul", D + '[output]\nfolder = "p\\u0007"\n',
+     "[output].folder must be a string without control characters; got \"p\\u0007\" ('\\x07' at position 1)"),
     ("name-int", D + "[center]\nname = 3\n", "[center].name must be a string; got 3 (an integer)"),
     ("fallback-without-history", D + 'fallback_profile = "bank-1999"\n',
      "[demand].fallback_profile is only used with [demand].history; got [demand].profile"),

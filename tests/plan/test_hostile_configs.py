@@ -53,6 +53,12 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
             "; the demand holds 1e+09 calls in 3 intervals of 900 s, an offered load of up to 2e+08 Erlangs (1e+09 "
             "calls of 180 s at Mon 07:15): are [demand].calls, aht_s, interval_s and scale in their units?",
         ),
+        # issue 12 fuzz: a NUL in [center].currency reached plan.xlsx: openpyxl's IllegalCharacterError traceback
+        (
+            DEFAULT.replace('currency = "base-rate hours"', 'currency = "\\u0000"', 1),
+            EXIT_USAGE,
+            "[center].currency must be a string without control characters; got \"\\u0000\" ('\\x00' at position 0)",
+        ),
         # issue 12 fuzz: a cost of 1e300 reached HiGHS, whose status 15 came out as a CxqueueError traceback
         (
             DEFAULT.replace("cost_per_hour = 1.15", "cost = 1e300", 1),
@@ -60,7 +66,15 @@ SHIFT = "[shifts.day]\nlength_h = 8\nearliest_start = 07:00:00\nlatest_start = 0
             "[shifts.evening].cost must make a shift cost at most 1e+12; got 1e+300 (1e+300 a shift)",
         ),
     ],
-    ids=["all-closed", "deep-array", "tiny-start-step", "closed-demand-day", "huge-load", "huge-shift-cost"],
+    ids=[
+        "all-closed",
+        "deep-array",
+        "tiny-start-step",
+        "closed-demand-day",
+        "huge-load",
+        "nul-currency",
+        "huge-shift-cost",
+    ],
 )
 def test_hostile_config_gets_a_clear_error(tmp_path, capsys, text, code, message):
     path = tmp_path / "c.toml"
