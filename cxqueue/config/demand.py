@@ -17,7 +17,7 @@ import numpy as np
 from cxqueue.config import schema as S
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import IVR, WEEKDAYS, Forecast, PlanWarning
-from cxqueue.scenario.demand import MAX_AHT_S
+from cxqueue.scenario.demand import MAX_AHT_S, MAX_CALLS
 from cxqueue.units import DAY
 
 __all__ = ["MIN_INTERVAL_S", "DemandReader"]
@@ -85,6 +85,12 @@ class DemandReader:
             calls = np.asarray(t.values["calls"], dtype=np.float64)
             if calls.size == 0:
                 self.fail(f"{t.where('calls')} must hold at least one interval; got []")
+            if calls.max() > MAX_CALLS:  # said with the key, not as a Forecast's "calls"
+                i = int(np.argmax(calls > MAX_CALLS))
+                self.fail(
+                    f"{t.where('calls')} must be at most {MAX_CALLS:.0e} per interval; got "
+                    f"{S.show(t.raws['calls'][i])} at index {i}"
+                )
             if "aht_s" not in t.values:
                 self.fail("[demand].aht_s is required with [demand].calls (give aht_s, aht_min or aht_h)")
             aht, what = t.values["aht_s"], f"{calls.size} intervals inline"
@@ -300,4 +306,9 @@ class DemandReader:
             )
         if factor == 1.0:
             return f
+        if f.calls.max(initial=0.0) * factor > MAX_CALLS:
+            self.fail(
+                f"{t.where('scale')} makes up to {f.calls.max() * factor:.4g} calls per interval, more than "
+                f"{MAX_CALLS:.0e}; got {t.raw('scale')}"
+            )
         return Forecast(calls=f.calls * factor, aht_s=f.aht_s, interval_s=f.interval_s, start_s=f.start_s)

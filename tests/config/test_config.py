@@ -380,6 +380,11 @@ BAD = [
     ("aht-in-ms", '[demand]\ncalls = [1, 2]\naht_s = 180000\n',
      "[demand].aht_s must be at most a day (86400 s); got 180000 (180000 s): milliseconds, or seconds in aht_min or "
      "aht_h?"),
+    # issue 12 fuzz: said as a Forecast's "calls must be <= 1e+09 per interval", without the key
+    ("calls-over-1e9", '[demand]\ncalls = [1, 9223372036854775807]\naht_s = 180\n',
+     "[demand].calls must be at most 1e+09 per interval; got 9223372036854775807 at index 1"),
+    ("scale-over-1e9", '[demand]\ncalls = [1, 20]\naht_s = 180\nscale = 1e300\n',
+     "[demand].scale makes up to 2e+301 calls per interval, more than 1e+09; got 1e+300"),
     ("days-and-weekday", '[demand]\ncalls = [1]\naht_s = 180\nweekday = "monday"\ndays = ["monday"]\n',
      'give [demand].weekday or [demand].days, not both; got weekday = "monday", days = ["monday"]'),
     ("start-with-profile", D + "start = 08:00:00\n",
