@@ -290,7 +290,8 @@ def optimize_plan(
     # the agents the simulation may add stop at max_agents (positions, seats)
     room = np.maximum(settings.max_agents - base, 0) if settings.max_agents is not None else None
     history = []
-    global_sl = settings.objective == "global_service_level"
+    # no call while open: nothing to meet over the horizon, and the global model has no level to reach
+    global_sl = settings.objective == "global_service_level" and bool((is_open & (f.calls > 0)).any())
     design_level = target.level
     if global_sl:
         busy = is_open & (f.calls > 0)
