@@ -32,6 +32,7 @@ from cxqueue.scenario import (
     ServiceTarget,
     ShiftTemplate,
 )
+from cxqueue.scenario.settings import MAX_AGENTS
 from cxqueue.scenario.shifts import MAX_COST
 from cxqueue.units import DAY
 
@@ -287,6 +288,8 @@ class Builder(DemandReader):
         """`PlanSettings` from ``[staffing]`` and ``[simulation]`` (keys left out keep its defaults)."""
         vals = {**(staffing.values if staffing else {}), **(simulation.values if simulation else {})}
         lo, hi = vals.get("min_agents", 0), vals.get("max_agents")
+        if lo > MAX_AGENTS:
+            self.fail(f"{staffing.where('min_agents')} must be <= {MAX_AGENTS:,}; got {staffing.raw('min_agents')}")
         if hi is not None and hi < max(lo, 1):
             self.fail(f"[staffing].max_agents must be >= max(min_agents, 1); got min_agents={lo}, max_agents={hi}")
         return PlanSettings(**vals, line_blocking=target.max_blocking, lines=lines)

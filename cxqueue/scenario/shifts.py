@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario.settings import MAX_AGENTS
 from cxqueue.units import DAY
 
 __all__ = ["MAX_COST", "ShiftTemplate"]
@@ -66,6 +67,8 @@ class ShiftTemplate:
             raise ConfigError(f"{n}: days must be weekday numbers 0 (Monday) .. 6; got {self.days}")
         if self.min_count < 0 or (self.max_count is not None and self.max_count < self.min_count):
             raise ConfigError(f"{n}: need 0 <= min_count <= max_count; got {self.min_count}, {self.max_count}")
+        if self.min_count > MAX_AGENTS:  # as many shifts as the MILP returned as 9.2e18 agents
+            raise ConfigError(f"{n}: min_count must be <= {MAX_AGENTS:,}; got {self.min_count:,}")
 
     def start_times_s(self) -> np.ndarray:
         """Allowed start times, seconds since midnight."""

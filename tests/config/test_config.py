@@ -359,6 +359,11 @@ BAD = [
      '[target].basis must be one of "offered", "answered", "virtual"; got "answerd" (did you mean "answered"?)'),
     ("format", D + '[output]\nformats = ["csv", "pdf"]\n',
      '[output].formats must be one of "csv", "json", "html"; got "pdf" at index 1'),
+    # issue 12 fuzz: 2**63 - 1 came back from the MILP as 9.2e18 agents, and no lines for them was "infeasible"
+    ("min-agents-huge", D + "[staffing]\nmin_agents = 9223372036854775807\n",
+     "[staffing].min_agents must be <= 1,000,000; got 9223372036854775807"),
+    ("min-count-huge", D + "[shifts.early]\nlength_h = 8\nmin_count = 9223372036854775807\n",
+     "[shifts.early]: shift 'early': min_count must be <= 1,000,000; got 9,223,372,036,854,775,807"),
     ("agents", D + "[staffing]\nmin_agents = 3\nmax_agents = 2\n",
      "[staffing].max_agents must be >= max(min_agents, 1); got min_agents=3, max_agents=2"),
     ("search-order", D + "[hours_search]\nearliest_open = 10:00:00\nlatest_open = 08:00:00\n",

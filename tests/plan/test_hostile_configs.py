@@ -10,7 +10,7 @@ import pytest
 from cxqueue.cli import EXIT_INFEASIBLE, EXIT_USAGE, main
 from cxqueue.exceptions import ConfigError, InfeasibleError
 from cxqueue.optimize import schedule_shifts
-from cxqueue.scenario import OpeningHours, ShiftTemplate
+from cxqueue.scenario import OpeningHours, PlanSettings, ShiftTemplate
 from tests.conftest import REPO
 
 DEFAULT = (REPO / "configs" / "default.toml").read_text()
@@ -114,6 +114,15 @@ def test_a_start_step_under_a_minute_is_refused():
 def test_a_shift_cost_the_solver_cannot_weigh_is_refused(cost):
     with pytest.raises(ConfigError, match=r"shift 'x': cost must be >= 0 and <= 1e\+12 per shift; got "):
         ShiftTemplate("x", length_s=3600.0, cost=cost)
+
+
+def test_agent_counts_the_milp_returns_as_garbage_are_refused():
+    # issue 12 fuzz: min_agents or min_count = 2**63 - 1 came back from HiGHS as 9.2e18 agents (a cast warning),
+    # then "no number of lines keeps busy signals at or below 0.01" for them: exit 3 with the wrong reason
+    with pytest.raises(ConfigError, match="min_agents must be <= 1,000,000; got 9,223,372,036,854,775,807"):
+        PlanSettings(min_agents=2**63 - 1)
+    with pytest.raises(ConfigError, match="shift 'x': min_count must be <= 1,000,000; got 1,000,001"):
+        ShiftTemplate("x", length_s=3600.0, min_count=10**6 + 1)
 
 
 def test_a_plan_that_misses_its_target_exits_3_with_the_reason(tmp_path, capsys):
