@@ -16,6 +16,7 @@ import numpy as np
 from cxqueue.config import schema as S
 from cxqueue.config.demand import DemandReader, _hhmm, _Missing
 from cxqueue.config.types import HoursSearchSettings, OutputSettings, PlanConfig, ValidationSettings
+from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import (
     IVR,
     WEEKDAYS,
@@ -31,6 +32,8 @@ from cxqueue.scenario import (
     ServiceTarget,
     ShiftTemplate,
 )
+from cxqueue.scenario.settings import MAX_AGENTS
+from cxqueue.scenario.shifts import MAX_COST
 from cxqueue.units import DAY
 
 __all__ = ["Builder"]
@@ -152,7 +155,7 @@ class Builder(DemandReader):
         if kind in ("none", S.FITTED):
             for k in ("mean_s", "cv"):
                 if k in t.values:
-                    self.fail(f'{t.where(k)} is not used with kind = "{kind}"; remove it')
+                    self.fail(f'{t.where(k)} is not used with kind = "{kind}"; remove it; got {t.raw(k)}')
             if kind == "none":
                 return Distribution.none()
             self.need_fit(t, "kind", fit)
@@ -244,8 +247,14 @@ class Builder(DemandReader):
                 f"{_hhmm(early)}, latest_start={_hhmm(late)}"
             )
         if "cost" in t.values and "cost_per_hour" in t.values:
-            self.fail(f"[{t.label}] gives both cost and cost_per_hour; give one of them")
+            self.fail(
+                f"[{t.label}] gives both cost and cost_per_hour; give one of them; got cost = {t.raw('cost')}, "
+                f"cost_per_hour = {t.raw('cost_per_hour')}"
+            )
         cost = t.values.get("cost", t.get("cost_per_hour", 1.0) * length / 3600.0)
+        if cost > MAX_COST:
+            k = "cost" if "cost" in t.values else "cost_per_hour"
+            self.fail(f"{t.where(k)} must make a shift cost at most {MAX_COST:g}; got {t.raw(k)} ({cost:g} a shift)")
         self.costed = self.costed or "cost" in t.values or "cost_per_hour" in t.values
         lo, hi = t.get("min_count", 0), t.get("max_count")
         if hi is not None and hi < lo:
@@ -267,16 +276,21 @@ class Builder(DemandReader):
                 )
             breaks.append((ws, we, dur))
         days = t.get("days", tuple(range(7)))
-        return ShiftTemplate(
-            name=name, length_s=length, earliest_start_s=early, latest_start_s=late,
-            start_step_s=t.get("start_step_s", 900.0), cost=cost, breaks=tuple(breaks), days=tuple(days),
-            min_count=lo, max_count=hi,
-        )  # fmt: skip
+        try:
+            return ShiftTemplate(
+                name=name, length_s=length, earliest_start_s=early, latest_start_s=late,
+                start_step_s=t.get("start_step_s", 900.0), cost=cost, breaks=tuple(breaks), days=tuple(days),
+                min_count=lo, max_count=hi,
+            )  # fmt: skip
+        except ConfigError as exc:  # the template's own rule, said under the table that wrote it
+            self.fail(f"[{t.label}]: {exc}")
 
     def settings(self, staffing: S.Table | None, simulation: S.Table | None, target, lines) -> PlanSettings:
         """`PlanSettings` from ``[staffing]`` and ``[simulation]`` (keys left out keep its defaults)."""
         vals = {**(staffing.values if staffing else {}), **(simulation.values if simulation else {})}
         lo, hi = vals.get("min_agents", 0), vals.get("max_agents")
+        if lo > MAX_AGENTS:
+            self.fail(f"{staffing.where('min_agents')} must be <= {MAX_AGENTS:,}; got {staffing.raw('min_agents')}")
         if hi is not None and hi < max(lo, 1):
             self.fail(f"[staffing].max_agents must be >= max(min_agents, 1); got min_agents={lo}, max_agents={hi}")
         return PlanSettings(**vals, line_blocking=target.max_blocking, lines=lines)

@@ -19,9 +19,12 @@ from cxqueue.config import schema as S
 from cxqueue.config.types import DatedForecast
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import IVR, WEEKDAYS, Forecast, PlanWarning
+from cxqueue.scenario.demand import MAX_AHT_S, MAX_CALLS
 from cxqueue.units import DAY
 
-__all__ = ["DemandReader"]
+__all__ = ["MIN_INTERVAL_S", "DemandReader"]
+
+MIN_INTERVAL_S = 60.0  # the shortest planning interval (shift starts step by a minute at least)
 
 
 class _Missing(Exception):
@@ -58,6 +61,15 @@ class DemandReader:
         if len(given) != 1:
             got = "none" if not given else ", ".join(t.where(k) for k in given)
             self.fail(f"[demand] needs exactly one of profile, history, csv, calls or forecast; got {got}")
+        if not MIN_INTERVAL_S <= t.get("interval_s", 900.0) <= DAY:
+            # a unit slip (interval_s = 1e-9 repeated over [demand].days asked for 4 PiB), not a planning interval
+            rule = "must be from a minute to a day (60 to 86400 s)"
+            self.fail(f"{t.where('interval_s')} {rule}; got {t.raw('interval_s')}")
+        if t.get("aht_s", 0.0) > MAX_AHT_S:  # said here with the key as written, not as seconds of a Forecast
+            self.fail(
+                f"{t.where('aht_s')} must be at most a day (86400 s); got {t.raw('aht_s')} "
+                f"({t.values['aht_s']:g} s): milliseconds, or seconds in aht_min or aht_h?"
+            )
         kind = given[0]
         if "fallback_profile" in t.values and kind != "history":
             self.fail(f"{t.where('fallback_profile')} is only used with [demand].history; got {t.where(kind)}")
@@ -76,6 +88,12 @@ class DemandReader:
             calls = np.asarray(t.values["calls"], dtype=np.float64)
             if calls.size == 0:
                 self.fail(f"{t.where('calls')} must hold at least one interval; got []")
+            if calls.max() > MAX_CALLS:  # said with the key, not as a Forecast's "calls"
+                i = int(np.argmax(calls > MAX_CALLS))
+                self.fail(
+                    f"{t.where('calls')} must be at most {MAX_CALLS:.0e} per interval; got "
+                    f"{S.show(t.raws['calls'][i])} at index {i}"
+                )
             if "aht_s" not in t.values:
                 self.fail("[demand].aht_s is required with [demand].calls (give aht_s, aht_min or aht_h)")
             aht, what = t.values["aht_s"], f"{calls.size} intervals inline"
@@ -152,7 +170,10 @@ class DemandReader:
     def week(self, t: S.Table, calls: np.ndarray, aht, interval_s: float, start: float) -> Forecast:
         """One week from Monday 00:00 with the one-day pattern, from `start` (seconds of the day), on ``days``."""
         if "weekday" in t.values:
-            self.fail(f"give {t.where('weekday')} or {t.where('days')}, not both")
+            self.fail(
+                f"give {t.where('weekday')} or {t.where('days')}, not both; got weekday = {t.raw('weekday')}, "
+                f"days = {t.raw('days')}"
+            )
         per_day = DAY / interval_s
         if abs(per_day - round(per_day)) > 1e-9:
             self.fail(
@@ -361,4 +382,9 @@ class DemandReader:
             )
         if factor == 1.0:
             return f
+        if f.calls.max(initial=0.0) * factor > MAX_CALLS:
+            self.fail(
+                f"{t.where('scale')} makes up to {f.calls.max() * factor:.4g} calls per interval, more than "
+                f"{MAX_CALLS:.0e}; got {t.raw('scale')}"
+            )
         return Forecast(calls=f.calls * factor, aht_s=f.aht_s, interval_s=f.interval_s, start_s=f.start_s)

@@ -245,6 +245,16 @@ def _weekday(x, key: Key) -> str:
     return x.lower()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(x: str) -> None:
+    """A name, text or path holds no control character (a NUL is no folder name, no spreadsheet cell)."""
+    m = _CONTROL.search(x)
+    if m:
+        raise _Bad("a string without control characters", f"{m.group()!r} at position {m.start()}")
+
+
 def _array(x, key: Key, what: str) -> list:
     if not isinstance(x, list):
         raise _Bad(f"an array of {what}", type_word(x))
@@ -256,6 +266,7 @@ def _convert(key: Key, x, factor: float):
     if k == "str":
         if not isinstance(x, str):
             raise _Bad("a string", type_word(x))
+        _printable(x)
         return x
     if k == "choice":
         rule = "one of " + ", ".join(f'"{c}"' for c in key.choices)
@@ -289,6 +300,8 @@ def _convert(key: Key, x, factor: float):
         items = [x] if isinstance(x, str) else _array(x, key, "paths")
         if not items or not all(isinstance(p, str) and p.strip() for p in items):
             raise _Bad("a path or an array of paths (non-empty strings)")
+        for p in items:
+            _printable(p)
         return tuple(items)
     if k == "table":
         if not isinstance(x, dict):
@@ -408,8 +421,10 @@ def read_table(source: str, label: str, raw, keys: dict[str, Key]) -> Table:
             raise ConfigError(f"{source}: " + unknown("key", f"[{label}].{name}", name, names))
         key, factor = names[name]
         if key.name in t.written:
+            first = t.written[key.name]
             raise ConfigError(
-                f"{source}: [{label}].{t.written[key.name]} and [{label}].{name} set the same value; give one of them"
+                f"{source}: [{label}].{first} and [{label}].{name} set the same value; give one of them; "
+                f"got {first} = {show(raw[first])}, {name} = {show(value)}"
             )
         try:
             t.values[key.name] = _convert(key, value, factor)

@@ -84,9 +84,8 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("calls", "numbers", "inline calls per interval, from `start` on `weekday`"),
         Key("aht_s", "duration", "mean handle time; required with `calls` and a CSV without `aht_s`; "
             "overrides the fitted AHT of a profile or history", "from the demand", low=0.0, low_open=True),
-        Key("interval_s", "duration", "length of an interval; a profile keeps its own (900 s), a CSV with a time "
-            "column the step between its rows", 900.0,
-            low=0.0, low_open=True),
+        Key("interval_s", "duration", "length of an interval, a minute to a day; a profile keeps its own (900 s), "
+            "a CSV with a time column the step between its rows", 900.0, low=0.0, low_open=True),
         Key("start", "time", "time of day of the first interval of `calls` or `csv` (a CSV with a time column: "
             "its first row's)", "00:00"),
         Key("weekday", "weekday", "weekday of the first interval of `calls` or `csv` (a CSV whose time column "

@@ -13,6 +13,7 @@ over the horizon meets the target with 95 % confidence, or the iteration cap is 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import time
@@ -134,6 +135,23 @@ class PlanResult:
             "simulation": self.simulation.to_dict(),
             "history": [list(h) for h in self.history],
         }
+
+
+@contextlib.contextmanager
+def _about_the_demand(f: Forecast):
+    """A model or the simulation refusing the demand (a queue too long to sum, a run that would not fit in
+    memory) says which demand: a unit slip in a config's [demand] reached 1e12 Erlangs and was named only
+    by the models' own parameters."""
+    try:
+        yield
+    except ConfigError as exc:
+        load = f.offered_load
+        i = int(np.argmax(load))
+        raise ConfigError(
+            f"{exc}; the demand holds {f.calls.sum():,.6g} calls in {f.n_intervals} intervals of {f.interval_s:g} s, "
+            f"an offered load of up to {load[i]:,.6g} Erlangs ({f.calls[i]:,.6g} calls of {f.aht_s[i]:,.6g} s at "
+            f"{when(f.start_s + i * f.interval_s)}): are [demand].calls, aht_s, interval_s and scale in their units?"
+        ) from None
 
 
 def _patience_s(scenario: Scenario) -> float:
@@ -302,7 +320,11 @@ def optimize_plan(
     target = scenario.target
     is_open = hours.open_mask(f.interval_starts_s, f.interval_s)
     if not is_open.any():
-        raise ConfigError("hours: the center is closed in every interval of the forecast; open it on some day to plan")
+        raise ConfigError(
+            "hours: the center is closed in every interval of the forecast; open it on some day to plan ([hours]), "
+            "or place the demand in its opening hours ([demand].start, [demand].weekday); got calls from "
+            f"{when(f.start_s)} to {when(f.end_s)} and the hours {hours.describe()}"
+        )
     keep = 1.0 - target.shrinkage
     # a forecast of exactly one week is a typical week: shifts wrap around its end
     # (Sunday's night shift covers Monday's first hours)
@@ -310,12 +332,14 @@ def optimize_plan(
 
     say(f"requirements ({settings.model}, {settings.method}) for {f.n_intervals} intervals")
     warnings = check_demand(scenario, hours)
-    base, needed = _requirements(scenario.replace(hours=hours), settings, is_open)
+    with _about_the_demand(f):
+        base, needed = _requirements(scenario.replace(hours=hours), settings, is_open)
     added = np.zeros_like(base)
     # the agents the simulation may add stop at max_agents (positions, seats)
     room = np.maximum(settings.max_agents - base, 0) if settings.max_agents is not None else None
     history = []
-    global_sl = settings.objective == "global_service_level"
+    # no call while open: nothing to meet over the horizon, and the global model has no level to reach
+    global_sl = settings.objective == "global_service_level" and bool((is_open & (f.calls > 0)).any())
     design_level = target.level
     if global_sl:
         busy = is_open & (f.calls > 0)
@@ -354,13 +378,14 @@ def optimize_plan(
         lines = _size_lines(scenario.replace(hours=hours), settings, on_duty)
         planned = scenario.replace(agents=on_duty, lines=lines, hours=hours)
         say(f"iteration {it}: cost {sched.cost:.1f}, {lines} lines; simulating {settings.replications} replications")
-        sim = simulate(
-            planned,
-            replications=settings.replications,
-            seed=settings.seed,
-            engine=settings.engine,
-            warmup_s=settings.warmup_s,
-        )
+        with _about_the_demand(f):
+            sim = simulate(
+                planned,
+                replications=settings.replications,
+                seed=settings.seed,
+                engine=settings.engine,
+                warmup_s=settings.warmup_s,
+            )
         sl = getattr(sim.intervals, f"sl_{basis}")
         offered = np.asarray(sim.intervals.offered.mean)
         high = np.asarray(sl.mean) + np.nan_to_num(np.asarray(sl.half_width), nan=0.0)

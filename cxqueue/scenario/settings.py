@@ -12,8 +12,11 @@ import dataclasses
 from dataclasses import dataclass
 
 from cxqueue import _validation as v
+from cxqueue.exceptions import ConfigError
 
-__all__ = ["ENGINES", "METHODS", "MODELS", "OBJECTIVES", "ROUNDINGS", "PlanSettings"]
+__all__ = ["ENGINES", "MAX_AGENTS", "METHODS", "MODELS", "OBJECTIVES", "ROUNDINGS", "PlanSettings"]
+
+MAX_AGENTS = 10**6  # the most agents a plan may be asked to keep on duty (or shifts of a kind per day)
 
 MODELS = ("erlang_c", "erlang_a", "erlang_x")
 METHODS = ("sipp", "lag_sipp", "isa")
@@ -82,6 +85,8 @@ class PlanSettings:
         v.positive_array("shift_time_limit_s", self.shift_time_limit_s)
         v.fraction_array("mip_rel_gap", self.mip_rel_gap)
         v.integer_scalar("min_agents", self.min_agents, minimum=0)
+        if self.min_agents > MAX_AGENTS:  # 2**63 - 1 came back from the MILP as 9.2e18 agents, and lines for them
+            raise ConfigError(f"min_agents must be <= {MAX_AGENTS:,}; got {self.min_agents:,}")
         if self.max_agents is not None:
             v.integer_scalar("max_agents", self.max_agents, minimum=max(1, self.min_agents))
 

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxqueue.exceptions import ConfigError
+from cxqueue.scenario.settings import MAX_AGENTS
 from cxqueue.units import DAY
 
-__all__ = ["ShiftTemplate"]
+__all__ = ["MAX_COST", "ShiftTemplate"]
+
+MAX_COST = 1e12  # per shift: beyond it a cost is a unit slip, and the MILP solver loses the costs' order
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,8 @@ class ShiftTemplate:
         if not self.start_step_s >= 60.0:  # finer is no schedule, and 1e-9 asked for 894 GiB of start times
             raise ConfigError(f"{n}: start_step_s must be at least 60 (one minute); got {self.start_step_s}")
         cost = self.length_s / 3600.0 if self.cost is None else float(self.cost)
-        if cost < 0:
-            raise ConfigError(f"{n}: cost must be >= 0; got {cost}")
+        if not 0 <= cost <= MAX_COST:  # HiGHS reads 1e20 as infinite: a cost of 1e300 ended in its status 15
+            raise ConfigError(f"{n}: cost must be >= 0 and <= {MAX_COST:g} per shift; got {cost:g}")
         object.__setattr__(self, "cost", cost)
         for b in self.breaks:
             ws, we, dur = (float(x) for x in b)
@@ -64,6 +67,8 @@ class ShiftTemplate:
             raise ConfigError(f"{n}: days must be weekday numbers 0 (Monday) .. 6; got {self.days}")
         if self.min_count < 0 or (self.max_count is not None and self.max_count < self.min_count):
             raise ConfigError(f"{n}: need 0 <= min_count <= max_count; got {self.min_count}, {self.max_count}")
+        if self.min_count > MAX_AGENTS:  # as many shifts as the MILP returned as 9.2e18 agents
+            raise ConfigError(f"{n}: min_count must be <= {MAX_AGENTS:,}; got {self.min_count:,}")
 
     def start_times_s(self) -> np.ndarray:
         """Allowed start times, seconds since midnight."""

@@ -404,7 +404,9 @@ BAD = [
     ("zero-reps", D + "[simulation]\nreplications = 0\n", "[simulation].replications must be >= 2; got 0"),
     ("engine-typo", D + '[simulation]\nengine = "fsat"\n',
      '[simulation].engine must be one of "fast", "simpy"; got "fsat" (did you mean "fast"?)'),
-    ("two-units", C + "aht_min = 3\n", "[demand].aht_s and [demand].aht_min set the same value; give one of them"),
+    # issue 12 fuzz: the message gave neither value
+    ("two-units", C + "aht_min = 3\n",
+     "[demand].aht_s and [demand].aht_min set the same value; give one of them; got aht_s = 180, aht_min = 3"),
     ("no-unit", "[demand]\ncalls = [10, 20]\naht = 180\n", "[demand].aht needs a unit: write aht_s, aht_min or aht_h"),
     ("negative-calls", "[demand]\ncalls = [10, -4, 3]\naht_s = 180\n",
      "[demand].calls must be >= 0; got -4 at index 1"),
@@ -439,7 +441,10 @@ BAD = [
     ("late-before-early", D + "[shifts.early]\nlength_h = 8\nearliest_start = 09:00:00\nlatest_start = 08:00:00\n",
      "[shifts.early].latest_start must be at or after earliest_start; got earliest_start=09:00, latest_start=08:00"),
     ("two-costs", D + "[shifts.early]\nlength_h = 8\ncost = 10\ncost_per_hour = 1\n",
-     "[shifts.early] gives both cost and cost_per_hour; give one of them"),
+     "[shifts.early] gives both cost and cost_per_hour; give one of them; got cost = 10, cost_per_hour = 1"),
+    # issue 12 fuzz: said which key to remove but not what it held
+    ("fitted-with-mean", D + '[patience]\nkind = "fitted"\nmean_min = 5\n',
+     '[patience].mean_min is not used with kind = "fitted"; remove it; got 5'),
     ("break-too-short", D + "[shifts.early]\nlength_h = 8\n"
      "breaks = [{ earliest_h = 3, latest_h = 3.25, length_min = 30 }]\n",
      "[shifts.early.breaks[0]].latest_h must be at least earliest + length; got earliest_h=3, latest_h=3.25, "
@@ -453,6 +458,11 @@ BAD = [
     ("bad-day", D + '[shifts.early]\nlength_h = 8\ndays = ["monday", "funday"]\n',
      "[shifts.early].days must be a weekday name (monday, tuesday, wednesday, thursday, friday, saturday, sunday); "
      'got "funday" at index 1 (did you mean "sunday"?)'),
+    # issue 12 fuzz: 1e300 reached the MILP solver and came back as a traceback
+    ("shift-cost-per-hour", D + "[shifts.early]\nlength_h = 8\ncost_per_hour = 1e300\n",
+     "[shifts.early].cost_per_hour must make a shift cost at most 1e+12; got 1e+300 (8e+300 a shift)"),
+    ("shift-step", D + "[shifts.early]\nlength_h = 8\nstart_step_min = 0.5\n",
+     "[shifts.early]: shift 'early': start_step_s must be at least 60 (one minute); got 30.0"),
     ("long-shift", D + "[shifts.long]\nlength_h = 25\n", "[shifts.long].length_h must be at most 24 h; got 25"),
     ("shares-sum", D + "[priority]\nshares = [0.7, 0.2]\nhead_start_s = [0, 90]\n",
      "[priority].shares must add up to 1; got [0.7, 0.2] (sum 0.9)"),
@@ -467,6 +477,11 @@ BAD = [
      '[target].basis must be one of "offered", "answered", "virtual"; got "answerd" (did you mean "answered"?)'),
     ("format", D + '[output]\nformats = ["csv", "pdf"]\n',
      '[output].formats must be one of "csv", "json", "html"; got "pdf" at index 1'),
+    # issue 12 fuzz: 2**63 - 1 came back from the MILP as 9.2e18 agents, and no lines for them was "infeasible"
+    ("min-agents-huge", D + "[staffing]\nmin_agents = 9223372036854775807\n",
+     "[staffing].min_agents must be <= 1,000,000; got 9223372036854775807"),
+    ("min-count-huge", D + "[shifts.early]\nlength_h = 8\nmin_count = 9223372036854775807\n",
+     "[shifts.early]: shift 'early': min_count must be <= 1,000,000; got 9,223,372,036,854,775,807"),
     ("agents", D + "[staffing]\nmin_agents = 3\nmax_agents = 2\n",
      "[staffing].max_agents must be >= max(min_agents, 1); got min_agents=3, max_agents=2"),
     ("search-order", D + "[hours_search]\nearliest_open = 10:00:00\nlatest_open = 08:00:00\n",
@@ -476,8 +491,25 @@ BAD = [
     ("days-past-midnight", '[demand]\ncalls = [1, 2, 3]\naht_s = 180\ninterval_h = 8\nstart = 16:00:00\n'
      'days = ["monday"]\n', "[demand] with days: the pattern must fit in one day; 3 intervals of 28800 s from 16:00 "
      "run past midnight"),
+    # issue 12 fuzz: interval_s = 1e-9 with days allocated 4.3 PiB (MemoryError); 1e300 planned nothing
+    ("interval-tiny", '[demand]\ncalls = [1, 2]\naht_s = 180\ninterval_s = 1e-9\ndays = ["monday"]\n',
+     "[demand].interval_s must be from a minute to a day (60 to 86400 s); got 1e-09"),
+    ("interval-huge", '[demand]\ncalls = [1, 2]\naht_s = 180\ninterval_h = 1e300\n',
+     "[demand].interval_h must be from a minute to a day (60 to 86400 s); got 1e+300"),
+    # issue 12 fuzz: said as "aht_s must be > 0 and <= 86400 (a day) ... 648000.0", without the key as written
+    ("aht-over-a-day", '[demand]\ncalls = [1, 2]\naht_h = 180\n',
+     "[demand].aht_h must be at most a day (86400 s); got 180 (648000 s): milliseconds, or seconds in aht_min or "
+     "aht_h?"),
+    ("aht-in-ms", '[demand]\ncalls = [1, 2]\naht_s = 180000\n',
+     "[demand].aht_s must be at most a day (86400 s); got 180000 (180000 s): milliseconds, or seconds in aht_min or "
+     "aht_h?"),
+    # issue 12 fuzz: said as a Forecast's "calls must be <= 1e+09 per interval", without the key
+    ("calls-over-1e9", '[demand]\ncalls = [1, 9223372036854775807]\naht_s = 180\n',
+     "[demand].calls must be at most 1e+09 per interval; got 9223372036854775807 at index 1"),
+    ("scale-over-1e9", '[demand]\ncalls = [1, 20]\naht_s = 180\nscale = 1e300\n',
+     "[demand].scale makes up to 2e+301 calls per interval, more than 1e+09; got 1e+300"),
     ("days-and-weekday", '[demand]\ncalls = [1]\naht_s = 180\nweekday = "monday"\ndays = ["monday"]\n',
-     "give [demand].weekday or [demand].days, not both"),
+     'give [demand].weekday or [demand].days, not both; got weekday = "monday", days = ["monday"]'),
     ("start-with-profile", D + "start = 08:00:00\n",
      "[demand].start applies to [demand].calls or [demand].csv only; got [demand].profile"),
     ("shift-not-table", D + "[shifts]\nearly = 8\n", "[shifts].early must be a table such as [shifts.early]; got 8"),
@@ -487,6 +519,12 @@ BAD = [
      "[simulation].warmup_s must be a number; got true (a boolean)"),
     ("abandon-share", D + "[redials]\nabandoned = 1.5\n",
      '[redials].abandoned must be a fraction in [0, 1] or "fitted"; got 1.5 (pass 0.015 for 1.5%)'),
+    # issue 12 fuzz: a NUL in [center].name or currency broke plan.xlsx (IllegalCharacterError), in
+    # [output].folder the folder (ValueError: embedded null byte): tracebacks both
+    ("name-nul", D + '[center]\nname = "a\\u0000b"\n',
+     "[center].name must be a string without control characters; got \"a\\u0000b\" ('\\x00' at position 1)"),
+    ("folder-nul", D + '[output]\nfolder = "p\\u0007"\n',
+     "[output].folder must be a string without control characters; got \"p\\u0007\" ('\\x07' at position 1)"),
     ("name-int", D + "[center]\nname = 3\n", "[center].name must be a string; got 3 (an integer)"),
     ("fallback-without-history", D + 'fallback_profile = "bank-1999"\n',
      "[demand].fallback_profile is only used with [demand].history; got [demand].profile"),

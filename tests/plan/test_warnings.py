@@ -160,3 +160,14 @@ def test_a_missing_history_replaced_by_a_profile_is_a_warning_and_strict_exits_4
         ("data_fallback", "[demand].history"),
         ("data_fallback", "[validation].history"),
     ]
+
+
+def test_no_call_while_open_plans_nothing_with_the_global_objective_too(tmp_path):
+    # issue 12 fuzz: with objective = "global_service_level" the same demand was an error naming no key
+    # ("calls must be positive in at least one open interval for a global service level")
+    calls = "0, " * 4 + "12, " * 35 + "12"  # 17:00-18:00 open without calls, then every call after closing
+    late = "[shifts.late]\nlength_h = 1\nearliest_start = 17:00:00\n"
+    for extra in ("", '[staffing]\nobjective = "global_service_level"\n'):
+        code, s, _ = plan(tmp_path, center(tmp_path, calls=calls, start="17:00:00", extra=late + extra))
+        assert code == EXIT_OK and codes(s) == ["closed_hours_calls", "missing_weekdays"] and s["shifts"] == 0
+        assert s["message"] == "no calls while the center is open: nothing to plan (see the warnings)"
