@@ -86,7 +86,7 @@ class Builder(DemandReader):
             hours_search=hours_search,
             output=OutputSettings(
                 folder=Path(out.get("folder", f"plans/{_slug(name)}")),
-                formats=tuple(out.get("formats", ("csv", "json", "html"))),
+                formats=tuple(out.get("formats", ("csv", "html", "xlsx"))),
                 figures=out.get("figures", True),
             ),
             validation=self.validation(t.get("validation")),

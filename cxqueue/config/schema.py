@@ -250,7 +250,9 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
     )),
     ("output", (
         Key("folder", "str", "output folder, relative to the current directory", "plans/<name>"),
-        Key("formats", "choices", "files to write", ("csv", "json", "html"), choices=("csv", "json", "html")),
+        Key("formats", "choices", "files to write besides summary.json (always written: the plan's record): "
+            "`csv` (plan.csv, shifts.csv, validation.csv), `html` (report.html), `xlsx` (plan.xlsx)",
+            ("csv", "html", "xlsx"), choices=("csv", "json", "html", "xlsx")),
         Key("figures", "bool", "write PNG figures (and put them in report.html)", True),
     )),
 )

@@ -92,7 +92,7 @@ class OutputSettings:
     """Output folder (relative to the current directory), file formats and figures."""
 
     folder: Path = Path("plans/scenario")
-    formats: tuple[str, ...] = ("csv", "json", "html")
+    formats: tuple[str, ...] = ("csv", "html", "xlsx")
     figures: bool = True
 
     def to_dict(self) -> dict:

@@ -318,6 +318,7 @@ def write_plan_report(
     tables: dict | None = None,
     start_date: str | None = None,
     cost_unit: str = "paid hours",
+    formats=("csv", "html", "xlsx"),
 ) -> Path:
     """Write a plan's output folder atomically and return its path.
 
@@ -341,15 +342,19 @@ def write_plan_report(
         The first day of a dated plan (ISO): plan.csv and shifts.csv get a ``date`` column.
     cost_unit : str
         The unit of the costs, shown with each (``PlanConfig.cost_unit``).
+    formats : sequence of str
+        Files besides summary.json (always written): ``csv`` (plan.csv, shifts.csv and
+        ``tables``), ``html`` (report.html and its figures), ``xlsx`` (plan.xlsx).
     """
     out = folder if isinstance(folder, OutputFolder) else OutputFolder(folder, force=force, kind="plan")
     with out, out.writing() as tmp:
         header, rows = _plan_rows(result, start_date)
-        _write_csv(tmp / "plan.csv", header, rows)
         shift_table = _shift_rows(result, start_date)
-        _write_csv(tmp / "shifts.csv", *shift_table)
-        for name, (head, body) in (tables or {}).items():
-            _write_csv(tmp / name, head, body)
+        if "csv" in formats:
+            _write_csv(tmp / "plan.csv", header, rows)
+            _write_csv(tmp / "shifts.csv", *shift_table)
+            for name, (head, body) in (tables or {}).items():
+                _write_csv(tmp / name, head, body)
         summary = result.summary(cost_unit=cost_unit, start_date=start_date)
         summary["cxqueue_version"] = __version__
         if extra:
@@ -357,15 +362,17 @@ def write_plan_report(
             # the config's warnings (a fallback, a short history) come first, before the plan's
             summary["warnings"] = [*extra.get("warnings", []), *summary["warnings"]]
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
-        made = _figures(result, tmp, start_date) if figures else []
-        (tmp / "report.html").write_text(render_page(summary, made, tmp, title or "cxqueue plan", FIGURES))
-        sheets = {
-            "per day": _per_day_rows(summary),
-            "weakest intervals": _weakest_rows(summary),
-            "per interval": (header, rows),
-            "shifts": shift_table,
-        }
-        tabled = ("per_day", "weakest_intervals")  # their own sheets, not lines of text in the summary
-        book = {k: v for k, v in summary.items() if k not in tabled}
-        write_workbook(tmp / "plan.xlsx", book, sheets)  # the same numbers for a spreadsheet (issue 12)
+        if "html" in formats:
+            made = _figures(result, tmp, start_date) if figures else []
+            (tmp / "report.html").write_text(render_page(summary, made, tmp, title or "cxqueue plan", FIGURES))
+        if "xlsx" in formats:
+            sheets = {
+                "per day": _per_day_rows(summary),
+                "weakest intervals": _weakest_rows(summary),
+                "per interval": (header, rows),
+                "shifts": shift_table,
+            }
+            tabled = ("per_day", "weakest_intervals")  # their own sheets, not lines of text in the summary
+            book = {k: v for k, v in summary.items() if k not in tabled}
+            write_workbook(tmp / "plan.xlsx", book, sheets)  # the same numbers for a spreadsheet (issue 12)
     return out.folder

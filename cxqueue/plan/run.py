@@ -95,6 +95,7 @@ def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[
         tables={"validation.csv": validation_table(replay)} if replay is not None else None,
         start_date=cfg.start_date,
         cost_unit=cfg.cost_unit,
+        formats=cfg.output.formats,
     )
     return result, path
 

@@ -476,7 +476,7 @@ BAD = [
     ("basis-typo", D + '[target]\nbasis = "answerd"\n',
      '[target].basis must be one of "offered", "answered", "virtual"; got "answerd" (did you mean "answered"?)'),
     ("format", D + '[output]\nformats = ["csv", "pdf"]\n',
-     '[output].formats must be one of "csv", "json", "html"; got "pdf" at index 1'),
+     '[output].formats must be one of "csv", "json", "html", "xlsx"; got "pdf" at index 1'),
     # issue 12 fuzz: 2**63 - 1 came back from the MILP as 9.2e18 agents, and no lines for them was "infeasible"
     ("min-agents-huge", D + "[staffing]\nmin_agents = 9223372036854775807\n",
      "[staffing].min_agents must be <= 1,000,000; got 9223372036854775807"),

@@ -120,3 +120,15 @@ def test_shifts_csv_says_when_shifts_end_and_how_long_breaks_are(plan, tmp_path)
             assert 4 * H <= t <= 5 * H - 1800.0  # inside the template's break window
         else:
             assert (r["start"], r["end"], r["breaks"]) == ("16:00", "20:00", "")
+
+
+def test_output_formats_choose_the_files(plan, tmp_path):
+    # issue 12 fuzz: [output].formats was read and never used; summary.json is always written
+    out = write_plan_report(plan, tmp_path / "csv", figures=False, formats=("csv",))
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "plan.csv", "shifts.csv", "summary.json"]  # fmt: skip
+    out = write_plan_report(plan, tmp_path / "all", figures=False)
+    assert {"plan.csv", "shifts.csv", "summary.json", "report.html", "plan.xlsx"} <= {p.name for p in out.iterdir()}
+    out = write_plan_report(plan, tmp_path / "x", figures=False, formats=("xlsx", "html"))
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "plan.xlsx", "report.html", "summary.json"]  # fmt: skip
