@@ -75,3 +75,19 @@ def reference_row(table: str, case: str) -> dict:
         except (TypeError, ValueError):
             out[key] = value
     return out
+
+
+@pytest.fixture(scope="session")
+def bank_plan_folders(tmp_path_factory):
+    """Two quick plan folders of the bank, today's 8 positions and the recommended plan (for what reads them)."""
+    from tests.plan._plans import bank_plans
+
+    return bank_plans(tmp_path_factory.mktemp("bank-plans"))
+
+
+@pytest.fixture(scope="session")
+def bank_summaries(bank_plan_folders):
+    """Their summary.json, read."""
+    import json
+
+    return [json.loads((p / "summary.json").read_text()) for p in bank_plan_folders]

@@ -164,30 +164,26 @@ class Routing(PlainDict):
         gnames = [g.name for g in groups]
         skills = {g.name: g.skills for g in groups}
         prio = {t.name: t.priority for t in types}
-        for k, gs in self.type_groups.items():
-            if k not in tnames:
-                raise _unknown("routing.type_groups", "names", k, "call type", tnames)
-            for g in gs:
-                if g not in gnames:
-                    raise _unknown(f"routing.type_groups.{k}", "lists", g, "group", gnames)
+
+        def check(key: str, owner: str, names, listed, kind_owner: str, kind_listed: str, pair) -> None:
+            if owner not in names:
+                raise _unknown(f"routing.{key}", "names", owner, kind_owner, names)
+            for x in listed:
+                if x not in (gnames if kind_listed == "group" else tnames):
+                    raise _unknown(f"routing.{key}.{owner}", "lists", x, kind_listed, gnames if kind_listed == "group"
+                                   else tnames)  # fmt: skip
+                k, g = pair(x)
                 if k not in skills[g]:
-                    raise ConfigError(
-                        f"routing.type_groups.{k} lists group {g!r}, which does not have {k!r} among its skills "
-                        f"(groups.{g}.skills = {skills[g]!r})"
-                    )
+                    what = f"group {g!r}, which does not have {k!r} among its skills" if kind_listed == "group" else (
+                        f"{k!r}, which is not among the group's skills")  # fmt: skip
+                    raise ConfigError(f"routing.{key}.{owner} lists {what} (groups.{g}.skills = {skills[g]!r})")
+
+        for k, gs in self.type_groups.items():
+            check("type_groups", k, tnames, gs, "call type", "group", lambda g, k=k: (k, g))
         taken = {}
         for g, levels in self.group_types.items():
-            if g not in gnames:
-                raise _unknown("routing.group_types", "names", g, "group", gnames)
-            taken[g] = [k for lv in levels for k in lv]
-            for k in taken[g]:
-                if k not in tnames:
-                    raise _unknown(f"routing.group_types.{g}", "lists", k, "call type", tnames)
-                if k not in skills[g]:
-                    raise ConfigError(
-                        f"routing.group_types.{g} lists {k!r}, which is not among the group's skills "
-                        f"(groups.{g}.skills = {skills[g]!r})"
-                    )
+            taken[g] = [k for lv in levels for k in lv] if g in gnames else []
+            check("group_types", g, gnames, taken[g], "group", "call type", lambda k, g=g: (k, g))
         tg = {}
         for k in tnames:
             if k in self.type_groups:

@@ -74,7 +74,23 @@ class _Call:
         self.reserve = False
 
 
-class _Center:
+class ArrivalFeed:
+    """First arrivals put on the simpy clock one at a time (the next when one arrives), not
+    all up front: the event heap stays small. An engine gives ``env``, ``arrival``,
+    ``next_first``, ``_new_call(i)`` and ``_arrive(event)``; the multi-skill engine shares it."""
+
+    def _schedule_first(self):
+        i = self.next_first
+        if i < len(self.arrival):
+            self.env.timeout(self.arrival[i] - self.env.now, value=self._new_call(i)).callbacks.append(self._first)
+            self.next_first = i + 1
+
+    def _first(self, ev):
+        self._schedule_first()
+        self._arrive(ev)
+
+
+class _Center(ArrivalFeed):
     def __init__(self, env: simpy.Environment, scenario: Scenario, callers: Callers, record: bool):
         self.env, self.sc, self.record = env, scenario, record
         f = scenario.forecast
@@ -155,16 +171,8 @@ class _Center:
         self.callers, self.columns = wider, wider.columns
 
     # ---- event sources -----------------------------------------------------------------
-    def _schedule_first(self):
-        i = self.next_first
-        if i < len(self.arrival):
-            call = _Call(i, 0, self.cls[i] if self.multi else 0)
-            self.env.timeout(self.arrival[i] - self.env.now, value=call).callbacks.append(self._first)
-            self.next_first = i + 1
-
-    def _first(self, ev):
-        self._schedule_first()
-        self._arrive(ev)
+    def _new_call(self, i: int) -> _Call:
+        return _Call(i, 0, self.cls[i] if self.multi else 0)
 
     def _boundary(self, ev):
         self._advance()

@@ -10,7 +10,6 @@ import pytest
 
 from cxqueue.exceptions import ConfigError
 from cxqueue.plan.compare import ROWS, compare_plans
-from tests.plan._plans import bank_plans
 
 KEYS = [
     "cost",
@@ -27,20 +26,10 @@ KEYS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def plans(tmp_path_factory):
-    return bank_plans(tmp_path_factory.mktemp("compare"))
-
-
-@pytest.fixture(scope="module")
-def summaries(plans):
-    return [json.loads((p / "summary.json").read_text()) for p in plans]
-
-
-def test_rows_hold_each_plans_summary_and_the_differences(plans, summaries):
-    c = compare_plans(plans)
-    today, recommended = summaries
-    assert c.names == ("bank-today", "bank-recommended") and c.folders == tuple(str(p) for p in plans)
+def test_rows_hold_each_plans_summary_and_the_differences(bank_plan_folders, bank_summaries):
+    c = compare_plans(bank_plan_folders)
+    today, recommended = bank_summaries
+    assert c.names == ("bank-today", "bank-recommended") and c.folders == tuple(str(p) for p in bank_plan_folders)
     rows = {r.key: r for r in c.rows}
     assert [r.key for r in c.rows] == [*KEYS, "warnings"] == [s.key for s in ROWS]
     for key in KEYS:
@@ -49,20 +38,20 @@ def test_rows_hold_each_plans_summary_and_the_differences(plans, summaries):
         assert rows[key].differences == (None, recommended[key] - today[key]), key
     assert rows["converged"].differences == (None, None)
     sl = rows["simulated_service_level"]
-    assert sl.intervals == tuple(tuple(s["simulated_service_level_ci"]) for s in summaries)
+    assert sl.intervals == tuple(tuple(s["simulated_service_level_ci"]) for s in bank_summaries)
     # the warnings each plan carries, counted (today's 8 positions cannot meet the target)
-    n = tuple(len(x["warnings"]) for x in summaries)
+    n = tuple(len(x["warnings"]) for x in bank_summaries)
     assert rows["warnings"].values == n and n[0] > n[1]
     assert "capped_agents" in [w["code"] for w in today["warnings"]]
-    # the two plans differ where they should: 8 positions cost less and serve worse
+    # the two bank_plan_folders differ where they should: 8 positions cost less and serve worse
     assert today["settings"]["max_agents"] == 8 and recommended["settings"]["max_agents"] == 13
     assert rows["cost"].differences[1] > 0 and sl.differences[1] > 0
 
 
-def test_text_shows_each_value_as_formatted_from_summary_json(plans, summaries):
-    text = compare_plans(plans).text()
+def test_text_shows_each_value_as_formatted_from_summary_json(bank_plan_folders, bank_summaries):
+    text = compare_plans(bank_plan_folders).text()
     lines = {line.split("  ")[0]: line for line in text.splitlines()}
-    today, rec = summaries
+    today, rec = bank_summaries
 
     def cells(label):
         return lines[label].split()
@@ -73,10 +62,10 @@ def test_text_shows_each_value_as_formatted_from_summary_json(plans, summaries):
         f"{rec['cost'] - today['cost']:+,.1f}",
     ]
     assert cells("shifts")[-3:-1] == [f"{today['shifts']:,}", f"{rec['shifts']:,}"]
-    assert cells("agent-hours on duty")[-3:-1] == [f"{s['agent_hours_on_duty']:,.1f}" for s in summaries]
-    assert cells("lines")[-3:-1] == [str(s["lines"]) for s in summaries]
-    assert cells("calls")[-3:-1] == [f"{s['calls']:,.0f}" for s in summaries]
-    for s in summaries:
+    assert cells("agent-hours on duty")[-3:-1] == [f"{s['agent_hours_on_duty']:,.1f}" for s in bank_summaries]
+    assert cells("lines")[-3:-1] == [str(s["lines"]) for s in bank_summaries]
+    assert cells("calls")[-3:-1] == [f"{s['calls']:,.0f}" for s in bank_summaries]
+    for s in bank_summaries:
         lo, hi = s["simulated_service_level_ci"]
         sl = f"{100 * s['simulated_service_level']:.1f} ({100 * lo:.1f}–{100 * hi:.1f})"
         assert sl in lines["service level (simulated, 95 % interval)"]
@@ -93,14 +82,14 @@ def test_text_shows_each_value_as_formatted_from_summary_json(plans, summaries):
     assert all(len(line) == len(rule) for line in table if not line.startswith("converged"))
 
 
-def test_to_dict_is_the_summaries(plans, summaries):
-    d = compare_plans(plans).to_dict()
+def test_to_dict_is_the_summaries(bank_plan_folders, bank_summaries):
+    d = compare_plans(bank_plan_folders).to_dict()
     assert d["names"] == ["bank-today", "bank-recommended"] and d["baseline"] == "bank-today"
     for row in d["rows"]:
         if row["key"] != "warnings":
-            assert row["values"] == [s[row["key"]] for s in summaries]
+            assert row["values"] == [s[row["key"]] for s in bank_summaries]
     sl = next(r for r in d["rows"] if r["key"] == "simulated_service_level")
-    assert sl["intervals"] == [s["simulated_service_level_ci"] for s in summaries]
+    assert sl["intervals"] == [s["simulated_service_level_ci"] for s in bank_summaries]
     json.dumps(d, allow_nan=False)
 
 
@@ -114,37 +103,37 @@ def _copy(plan, folder, **change):
     return folder
 
 
-def test_warnings_are_counted_and_names_fall_back_to_the_folder(plans, tmp_path):
+def test_warnings_are_counted_and_names_fall_back_to_the_folder(bank_plan_folders, tmp_path):
     warnings = [{"code": "occupancy", "message": "occupancy above 95 %"}, {"code": "closed", "message": "calls"}]
-    other = _copy(plans[1], tmp_path / "what-if", warnings=warnings, name=None)
-    same = _copy(plans[1], tmp_path / "again")
-    old = _copy(plans[1], tmp_path / "old", warnings=None)  # a folder written before warnings existed: none
-    c = compare_plans([plans[1], other, same, old])
+    other = _copy(bank_plan_folders[1], tmp_path / "what-if", warnings=warnings, name=None)
+    same = _copy(bank_plan_folders[1], tmp_path / "again")
+    old = _copy(bank_plan_folders[1], tmp_path / "old", warnings=None)  # a folder written before warnings existed: none
+    c = compare_plans([bank_plan_folders[1], other, same, old])
     rows = {r.key: r for r in c.rows}
-    n = len(json.loads((plans[1] / "summary.json").read_text())["warnings"])
+    n = len(json.loads((bank_plan_folders[1] / "summary.json").read_text())["warnings"])
     assert rows["warnings"].values == (n, 2, n, 0) and rows["warnings"].differences == (None, 2 - n, 0, -n)
     # no name in summary.json: the folder's; a repeated name: with its folder
     assert c.names == ("bank-recommended (recommended)", "what-if", "bank-recommended (again)",
                        "bank-recommended (old)")  # fmt: skip
 
 
-def test_html_is_self_contained_and_escapes_every_value(plans, tmp_path):
-    odd = _copy(plans[0], tmp_path / "odd", name="<script>alert(1)</script> & co")
-    page = compare_plans([plans[1], odd]).html()
+def test_html_is_self_contained_and_escapes_every_value(bank_plan_folders, tmp_path):
+    odd = _copy(bank_plan_folders[0], tmp_path / "odd", name="<script>alert(1)</script> & co")
+    page = compare_plans([bank_plan_folders[1], odd]).html()
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
     assert "http" not in page and "<link" not in page and "src=" not in page
-    table = compare_plans([plans[1], odd]).table()
+    table = compare_plans([bank_plan_folders[1], odd]).table()
     for row in table[1:]:
         for cell in row[1:]:
             assert f"<td>{cell}</td>" in page or f"<td>{cell.replace('&', '&amp;')}</td>" in page
 
 
-def test_a_folder_without_summary_json_is_an_error_naming_it(plans, tmp_path):
+def test_a_folder_without_summary_json_is_an_error_naming_it(bank_plan_folders, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ConfigError, match=f"plan folder {tmp_path / 'empty'} holds no summary.json"):
-        compare_plans([plans[0], tmp_path / "empty"])
+        compare_plans([bank_plan_folders[0], tmp_path / "empty"])
     with pytest.raises(ConfigError, match=f"plan folder {tmp_path / 'gone'} does not exist"):
-        compare_plans([plans[0], tmp_path / "gone"])
+        compare_plans([bank_plan_folders[0], tmp_path / "gone"])
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "summary.json").write_text("{not json")
     with pytest.raises(ConfigError, match=r"bad/summary.json must be the JSON a plan writes; it does not parse"):

@@ -38,7 +38,7 @@ from cxqueue.analytic._kernels import (
     M_WAIT,
     N_METRICS,
 )
-from cxqueue.analytic._kernels._jit import kernel
+from cxqueue.analytic._kernels._jit import inline, kernel
 from cxqueue.analytic._kernels.erlang_b import Y_MAX, inv_b_cf, inv_erlang_b, inv_erlang_b_from
 
 _BIG = 1e250  # rescale running sums beyond this
@@ -69,6 +69,16 @@ def _below(c, A, y, yprev):
     if A > c + 1.0:
         return c / A * inv_b_cf(float(c), A)
     return max(y - 1.0, 0.0)
+
+
+@inline
+def _wait_horizon(c, K, th, tt):
+    """The threshold ``tt`` capped where every wait is complete: without abandonment a wait is at
+    most K + 1 completions at rate c, so beyond this every P(W > t) is below 1e-300. Keeps the
+    scaled negative-binomial sums finite for a threshold of 1e300 s (which made inf * 0 = NaN)."""
+    if th == 0.0 and c > 0.0:
+        return min(tt, (K + 1.0 + 50.0 * math.sqrt(K + 1.0) + 800.0) / c)
+    return tt
 
 
 @kernel
@@ -181,11 +191,7 @@ def queue_metrics(A, c, K, th, tt, m, tails):
         m[M_EQ] = C * A / (c - A)
         m[M_OCC] = A / c
         return
-    if th == 0.0 and c > 0.0:
-        # no abandonment: a wait is at most K + 1 completions at rate c, so beyond this t every
-        # P(W > t) is below 1e-300; capping keeps the scaled negative-binomial sums finite for a
-        # threshold of 1e300 s (which made inf * 0 = NaN)
-        tt = min(tt, (K + 1.0 + 50.0 * math.sqrt(K + 1.0) + 800.0) / c)
+    tt = _wait_horizon(c, K, th, tt)
     # ----- state-by-state sums over the waiting positions j = 0, 1, ...
     p = math.exp(-th * tt)
     g = -math.expm1(-th * tt) / th if th > 0.0 else tt  # (1 - p) / th
@@ -348,11 +354,7 @@ def queue_one(A, c, K, th, tt, what, tol, ks, yks):
         if what == M_BLOCK or what == M_ABANDON:
             return 0.0
         return 1.0 if what == M_SERVED else min((c - A) * below / den - C * math.expm1(-(c - A) * tt), 1.0)
-    if th == 0.0 and c > 0.0:
-        # no abandonment: a wait is at most K + 1 completions at rate c, so beyond this t every
-        # P(W > t) is below 1e-300; capping keeps the scaled negative-binomial sums finite for a
-        # threshold of 1e300 s (which made inf * 0 = NaN)
-        tt = min(tt, (K + 1.0 + 50.0 * math.sqrt(K + 1.0) + 800.0) / c)
+    tt = _wait_horizon(c, K, th, tt)
     need_f1 = what == M_SL_OFFERED or what == M_SL_ANSWERED or what == M_SL_ADMITTED
     need_f0 = what == M_SL_VIRTUAL
     need_h = what == M_ASA

@@ -41,6 +41,7 @@ import simpy
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
 from cxqueue.sim.arrivals import hours_windows
+from cxqueue.sim.engine import ArrivalFeed
 from cxqueue.sim.multiskill import records as rec
 from cxqueue.sim.multiskill.callers import SkillCallers
 from cxqueue.sim.multiskill.records import SkillRepOutput, skill_call_log
@@ -88,7 +89,7 @@ class _Group:
         self.present_s = [0.0] * n_int
 
 
-class _Center:
+class _Center(ArrivalFeed):
     def __init__(self, env: simpy.Environment, sc: MultiSkillScenario, callers: SkillCallers, record: bool):
         self.env, self.record = env, record
         n, K = sc.n_intervals, sc.n_types
@@ -182,16 +183,8 @@ class _Center:
         self.waiting[k] -= 1
 
     # ---- event sources ---------------------------------------------------------------------
-    def _schedule_first(self):
-        i = self.next_first
-        if i < len(self.arrival):
-            call = _Call(i, self.ctype[i])
-            self.env.timeout(self.arrival[i] - self.env.now, value=call).callbacks.append(self._first)
-            self.next_first = i + 1
-
-    def _first(self, ev):
-        self._schedule_first()
-        self._arrive(ev)
+    def _new_call(self, i: int) -> _Call:
+        return _Call(i, self.ctype[i])
 
     def _boundary(self, ev):
         for g in range(len(self.groups)):

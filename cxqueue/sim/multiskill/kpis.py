@@ -85,27 +85,23 @@ class GroupKPIs(_Select):
 
 
 @dataclass(frozen=True, eq=False)
-class TypeResult:
-    """The KPIs of one call type: per interval (arrays) and over the horizon (0-d)."""
+class _Named:
+    """KPIs of one named part of the center: per interval (arrays) and over the horizon (0-d)."""
 
     name: str
-    intervals: TypeKPIs
-    totals: TypeKPIs
+    intervals: object
+    totals: object
 
     def to_dict(self) -> dict:
         return {"name": self.name, "intervals": self.intervals.to_dict(), "totals": self.totals.to_dict()}
 
 
-@dataclass(frozen=True, eq=False)
-class GroupResult:
-    """The KPIs of one group: per interval and over the horizon (``served`` per type)."""
+class TypeResult(_Named):
+    """The KPIs of one call type (`TypeKPIs`): per interval and over the horizon."""
 
-    name: str
-    intervals: GroupKPIs
-    totals: GroupKPIs
 
-    def to_dict(self) -> dict:
-        return {"name": self.name, "intervals": self.intervals.to_dict(), "totals": self.totals.to_dict()}
+class GroupResult(_Named):
+    """The KPIs of one group (`GroupKPIs`): per interval and over the horizon (``served`` per type)."""
 
 
 @dataclass(frozen=True, eq=False)
