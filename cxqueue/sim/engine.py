@@ -76,8 +76,9 @@ class _Call:
 
 class ArrivalFeed:
     """First arrivals put on the simpy clock one at a time (the next when one arrives), not
-    all up front: the event heap stays small. An engine gives ``env``, ``arrival``,
-    ``next_first``, ``_new_call(i)`` and ``_arrive(event)``; the multi-skill engine shares it."""
+    all up front: the event heap stays small; and whether an arrival finds the center open.
+    An engine gives ``env``, ``arrival``, ``next_first``, ``windows``, ``wp``, ``_new_call(i)``
+    and ``_arrive(event)``; the multi-skill engine shares it."""
 
     def _schedule_first(self):
         i = self.next_first
@@ -88,6 +89,15 @@ class ArrivalFeed:
     def _first(self, ev):
         self._schedule_first()
         self._arrive(ev)
+
+    def _open_at(self, now) -> bool:
+        """Whether the center is open at ``now`` (``windows``: its open spans in time order),
+        moving the pointer ``wp`` past the spans that ended: arrivals come in time order."""
+        win, wp = self.windows, self.wp
+        while wp < len(win) and win[wp][1] <= now:
+            wp += 1
+        self.wp = wp
+        return wp < len(win) and win[wp][0] <= now
 
 
 class _Center(ArrivalFeed):
@@ -191,15 +201,11 @@ class _Center(ArrivalFeed):
         call.ivl, call.arrival_s = ci, now
         cnt = self.counts[ci]
         cnt[rec.C_OFFERED] += 1
-        win, wp = self.windows, self.wp
-        while wp < len(win) and win[wp][1] <= now:
-            wp += 1
-        self.wp = wp
-        if not (wp < len(win) and win[wp][0] <= now):
+        if not self._open_at(now):
             cnt[rec.C_CLOSED] += 1
             self._log(call, Outcome.CLOSED, NAN, now, NAN)
-            if wp < len(win):
-                self._redial(call, "closed", win[wp][0])
+            if self.wp < len(self.windows):  # redial after the next opening
+                self._redial(call, "closed", self.windows[self.wp][0])
         elif self.lused >= self.lines:
             cnt[rec.C_BLOCKED] += 1
             self._log(call, Outcome.BLOCKED, NAN, now, NAN)

@@ -208,11 +208,7 @@ class _Center(ArrivalFeed):
         call.ivl, call.arrival_s = ci, now
         cnt = self.counts[k][ci]
         cnt[rec.C_OFFERED] += 1
-        win, wp = self.windows, self.wp
-        while wp < len(win) and win[wp][1] <= now:
-            wp += 1
-        self.wp = wp
-        if not (wp < len(win) and win[wp][0] <= now):
+        if not self._open_at(now):
             cnt[rec.C_CLOSED] += 1
             self._log(call, O_CLOSED, NAN, now, NAN)
             return
