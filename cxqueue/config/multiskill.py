@@ -56,7 +56,7 @@ class _TypeDemand(S.Table):
 
 def _config_keys(message: str) -> str:
     """The scenario types' key names (``routing.type_groups.x``) as a config writes them."""
-    message = re.sub(r"\b(call_types|groups)\.([^.\s,:()]+)\.([a-z_]+)", r"[\1.\2].\3", message)
+    message = re.sub(r"(?<!\[)\b(call_types|groups)\.([^.\s,:()]+)\.([a-z_]+)", r"[\1.\2].\3", message)
     return re.sub(r"(?<![\[.\w])routing\.([a-z_]+)", r"[routing].\1", message)
 
 
@@ -119,8 +119,15 @@ class MultiSkillReader:
             if "target" in tt.values:
                 own = S.read_table(self.source, f"call_types.{name}.target", tt.values["target"], S.SCHEMA["target"])
                 t_target = ServiceTarget(**{**target.to_dict(), **own.values})
+            if out and f.n_intervals != out[0][0].n_intervals:
+                first = out[0][0]
+                self.fail(
+                    f"{tt.where(given[0])} must give one value per interval of the grid ({first.n_intervals}, as "
+                    f"[call_types.{first.name}]); got {f.n_intervals}"
+                )
+            own_patience = self._patience(tt, patience)
             try:
-                ct = CallType(name, f, handle=Distribution(kind, mean, cv), patience=self._patience(tt, patience),
+                ct = CallType(name, f, handle=Distribution(kind, mean, cv), patience=own_patience,
                               priority=tt.get("priority", 0))  # fmt: skip
             except ConfigError as exc:
                 self.fail(_config_keys(str(exc)))
