@@ -81,7 +81,7 @@ class MultiSkillReader:
         types, targets = [p[0] for p in pairs], {p[0].name: p[1] for p in pairs}
         pooled = _pooled(types)
         is_open = hours.open_mask(pooled.interval_starts_s, pooled.interval_s)
-        groups = self.groups(doc["groups"], types, is_open)
+        groups = self.groups(doc["groups"], types, is_open, t.get("demand") if demand is None else None)
         routing = self.routing(t.get("routing"), types, groups)
         cv = t["demand"].get("day_factor_cv", 0.0) if "demand" in t else 0.0
         try:
@@ -182,7 +182,9 @@ class MultiSkillReader:
         return Distribution(kind, tt.values["patience_s"], tt.get("patience_cv", 1.0))
 
     # groups -------------------------------------------------------------------------------
-    def groups(self, raw, types: list, is_open: np.ndarray) -> list:
+    def groups(self, raw, types: list, is_open: np.ndarray, grid_t) -> list:
+        """The `AgentGroup` of each ``[groups.NAME]``; an array of agents is placed on the grid of
+        ``grid_t`` (the ``[demand]`` without a source: with ``days``, one day's pattern) as calls are."""
         names = [k.name for k in types]
         out = []
         for name, val in self._named("groups", raw):
@@ -199,6 +201,14 @@ class MultiSkillReader:
                 if s not in names:
                     self.fail(f"{gt.where('skills')} names {S.show(s)}, which is not a call type {_suggest(s, names)}")
             agents = gt.values["agents"]
+            if isinstance(agents, tuple) and grid_t is not None and agents:
+                td = _TypeDemand(gt.label, {"calls": agents, "aht_s": 1.0}, {"calls": "agents"}, {"calls": agents})
+                td.kinds["calls"] = "numbers"
+                for k in GRID:
+                    if k in grid_t.values:
+                        td.values[k], td.written[k], td.raws[k] = grid_t.values[k], grid_t.written[k], grid_t.raws[k]
+                        td.kinds[k] = grid_t.kinds[k]
+                agents = tuple(self.demand(td)[0].calls)
             if isinstance(agents, tuple):
                 if len(agents) != is_open.size:
                     self.fail(

@@ -321,3 +321,22 @@ def test_single_queue_commands_refuse_a_multiskill_config(tmp_path):
         simulate_multiskill_config(cfg, agents=3)
     code, text = run_cli(["simulate", str(EXAMPLE), "--lines", "5", "--json"])
     assert code != EXIT_OK and "--lines applies to a single-queue config" in json.loads(text)["error"]
+
+
+def test_agents_per_interval_follow_the_days_pattern_as_calls_do():
+    text = """
+[demand]
+interval_min = 60
+start = 09:00:00
+days = ["monday", "friday"]
+[call_types.a]
+calls = [10, 20]
+aht_min = 3
+[groups.g]
+skills = ["a"]
+agents = [3, 4]
+"""
+    ms = loads_scenario(text).multiskill
+    assert ms.n_intervals == 168 and ms.agents.sum() == 14.0
+    assert ms.agents[0, 9:11].tolist() == [3.0, 4.0] and ms.agents[0, 4 * 24 + 9 : 4 * 24 + 11].tolist() == [3.0, 4.0]
+    assert ms.calls[0, 9:11].tolist() == [10.0, 20.0]
