@@ -72,10 +72,10 @@ class MultiSkillReader:
         """
         for name in ("call_types", "groups"):
             if name not in doc or not doc[name]:
-                other = "groups" if name == "call_types" else "call_types"
+                got = ", ".join(f"[{k}]" for k in MULTISKILL_TABLES if doc.get(k))
                 self.fail(
                     f"[{name}] is missing: a multi-skill config gives its call types in [call_types.NAME] and its "
-                    f"agent groups in [groups.NAME]; got [{other}] without [{name}.NAME]"
+                    f"agent groups in [groups.NAME]; got {got or 'empty tables'} without [{name}.NAME]"
                 )
         pairs = self.call_types(doc["call_types"], t.get("demand"), handle_t, patience, target, fit, demand)
         types, targets = [p[0] for p in pairs], {p[0].name: p[1] for p in pairs}

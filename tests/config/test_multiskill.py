@@ -340,3 +340,30 @@ agents = [3, 4]
     assert ms.n_intervals == 168 and ms.agents.sum() == 14.0
     assert ms.agents[0, 9:11].tolist() == [3.0, 4.0] and ms.agents[0, 4 * 24 + 9 : 4 * 24 + 11].tolist() == [3.0, 4.0]
     assert ms.calls[0, 9:11].tolist() == [10.0, 20.0]
+
+
+def test_shares_of_a_shipped_profile():
+    from cxqueue.data import load_profile
+
+    text = """
+[demand]
+profile = "bank-1999"
+scale = 1.1
+day_factor_cv = 0.05
+[call_types.retail]
+share = 0.6
+[call_types.business]
+share = 0.4
+aht_min = 6
+[groups.all]
+skills = ["retail", "business"]
+agents = 20
+"""
+    cfg = loads_scenario(text)
+    ms, prof = cfg.multiskill, load_profile("bank-1999").forecast
+    np.testing.assert_allclose(ms.calls.sum(axis=0), 1.1 * prof.calls, rtol=1e-12)
+    np.testing.assert_array_equal(ms.types[0].aht_s, prof.aht_s)
+    assert (ms.interval_s, ms.n_intervals, ms.day_factor_cv) == (prof.interval_s, prof.n_intervals, 0.05)
+    assert cfg.demand_source.startswith("2 call types (retail, business) from ")
+    with pytest.raises(ConfigError, match=re.escape("x.toml: [call_types] is missing: a multi-skill config gives")):
+        loads_scenario('[demand]\ncalls = [1]\naht_s = 60\n[routing]\ncall_choice = "fifo"\n', source="x.toml")
