@@ -336,7 +336,7 @@ def _convert(key: Key, x, factor: float):
     if k == "amount":
         if isinstance(x, list):
             return _convert(Key(key.name, "numbers", ""), x, 1.0)
-        return _number(x, key)
+        return _number(x, key, what="a number or an array of numbers")
     if k == "delays":
         rule = "an inline table of inline tables of durations, such as { retail = { universal = 30 } }"
         if not isinstance(x, dict):
