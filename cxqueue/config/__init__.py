@@ -8,6 +8,11 @@ schema itself is data in `cxqueue.config.schema`). Durations may be written with
 suffix ``_s``, ``_min`` or ``_h`` (``aht_min = 3`` is ``aht_s = 180``); times of day are
 TOML local times (``open = 07:00:00``) or strings (``"07:00"``, ``"24:00"``).
 
+A config with ``[call_types.NAME]`` and ``[groups.NAME]`` tables (and ``[routing]``) is a
+multi-skill center: `load_scenario` then sets ``PlanConfig.multiskill`` to its
+`cxqueue.scenario.MultiSkillScenario` (``config/multiskill.py``); a config without them
+loads as before, with ``multiskill`` None.
+
 Unknown keys, wrong types and impossible values raise `ConfigError` with the file, the
 ``[table].key``, the rule and the value, e.g.
 ``x.toml: [target].level must be a fraction in [0, 1]; got 80 (pass 0.8 for 80%)``.

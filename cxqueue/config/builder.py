@@ -2,7 +2,8 @@
 
 Every key is read through the schema (`cxqueue.config.schema`), which checks its type, unit
 and bounds; the rules that join several keys are checked here, with messages that name the
-file and the ``[table].key``. The ``[demand]`` table is read by `DemandReader`.
+file and the ``[table].key``. The ``[demand]`` table is read by `DemandReader`; a multi-skill center
+(``[call_types]``, ``[groups]``, ``[routing]``) by `MultiSkillReader` (`build_multiskill`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from cxqueue.config import schema as S
 from cxqueue.config.demand import DemandReader, _hhmm, _Missing
+from cxqueue.config.multiskill import GRID, MULTISKILL_TABLES, SINGLE_QUEUE_TABLES, SOURCES, MultiSkillReader
 from cxqueue.config.types import HoursSearchSettings, OutputSettings, PlanConfig, ValidationSettings
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import (
@@ -39,11 +41,12 @@ from cxqueue.units import DAY
 __all__ = ["Builder"]
 
 
-class Builder(DemandReader):
+class Builder(DemandReader, MultiSkillReader):
     """Turns the parsed TOML document into a PlanConfig, table by table."""
 
     PLAIN = ("center", "demand", "handle", "patience", "ivr", "lines", "hours_search", "target", "staffing",
-             "redials", "callbacks", "reserve", "priority", "simulation", "output", "validation")  # fmt: skip
+             "redials", "callbacks", "reserve", "priority", "simulation", "output", "validation",
+             "routing")  # fmt: skip
 
     def build(self, doc: dict) -> PlanConfig:
         for key, val in doc.items():
@@ -51,6 +54,8 @@ class Builder(DemandReader):
                 self.fail(S.unknown("table", f"[{key}]", key, [t for t in S.SCHEMA if "." not in t]))
             if not isinstance(val, dict):
                 self.fail(f"{key} must be a table such as [{key}]; got {S.show(val)} ({S.type_word(val)})")
+        if any(k in doc for k in MULTISKILL_TABLES):
+            return self.build_multiskill(doc)
         if "demand" not in doc:
             self.fail("the [demand] table is missing; give [demand] with profile, history, csv or calls")
         # every key is checked before the (slower) demand is read
@@ -96,6 +101,65 @@ class Builder(DemandReader):
             cost_unit=center.get("currency", "cost units" if self.costed else "paid hours"),
             start_date=self.forecast_start,
             dated=self.dated_forecast,
+        )
+
+    def build_multiskill(self, doc: dict) -> PlanConfig:
+        """A multi-skill center: ``PlanConfig.multiskill`` set, ``forecast`` the types' calls pooled."""
+        for key in SINGLE_QUEUE_TABLES:
+            if key in doc:
+                self.fail(
+                    f"[{key}] has no multi-skill counterpart yet; remove it, or [call_types], [groups] and [routing] "
+                    "to plan a single queue"
+                )
+        t = {n: S.read_table(self.source, n, doc[n], S.SCHEMA[n]) for n in self.PLAIN if n in doc}
+        hours = self.hours(doc.get("hours"))
+        target = self.target(t.get("target"), None)
+        settings = self.settings(None, t.get("simulation"), target, None)
+        center, out = t.get("center", S.Table("center", {})), t.get("output", S.Table("output", {}))
+        name = center.get("name", Path(self.source).stem if self.source != "<string>" else "scenario")
+        demand, fit, what = None, None, ""
+        if "demand" in t and any(k in t["demand"].values for k in SOURCES):
+            demand, fit, what = self.demand(t["demand"])
+            demand = self.scale(demand, t["demand"], IVR.off())
+        elif "demand" in t:
+            for k in t["demand"].values:
+                if k not in (*GRID, "day_factor_cv"):
+                    self.fail(
+                        f"{t['demand'].where(k)} needs a source in [demand] (profile, history, csv, calls or "
+                        "forecast); without one, a multi-skill config takes only interval_s, start, weekday, days "
+                        "and day_factor_cv from [demand]"
+                    )
+        patience = self.distribution(t.get("patience"), fit, "patience")
+        ms, pooled = self.multiskill(doc, t, hours, t.get("handle"), patience, target, fit, demand)
+        types = ", ".join(ms.type_names)
+        return PlanConfig(
+            source=self.source,
+            name=name,
+            description=center.get("description", ""),
+            forecast=pooled,
+            demand_source=f"{ms.n_types} call types ({types})" + (f" from {what}" if what else ""),
+            handle=self.handle(t.get("handle"), pooled, fit),
+            patience=patience,
+            ivr=IVR.off(),
+            lines=None,
+            hours=hours,
+            redials=Redials(),
+            callbacks=None,
+            priority=PriorityClasses(),
+            target=target,
+            day_factor_cv=ms.day_factor_cv,
+            settings=settings,
+            output=OutputSettings(
+                folder=Path(out.get("folder", f"plans/{_slug(name)}")),
+                formats=tuple(out.get("formats", ("csv", "json", "html"))),
+                figures=out.get("figures", True),
+            ),
+            history_fit=fit,
+            notes=tuple(self.notes),
+            warnings=tuple(self.warnings),
+            start_date=self.forecast_start,
+            dated=self.dated_forecast,
+            multiskill=ms,
         )
 
     def validation(self, t: S.Table | None) -> ValidationSettings | None:

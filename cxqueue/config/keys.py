@@ -36,8 +36,23 @@ WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturd
 DURATION_UNITS = {"_s": 1.0, "_min": 60.0, "_h": 3600.0}
 FITTED = "fitted"
 UNLIMITED = "unset"
+_DURATION_KINDS = ("duration", "durations", "delays")
 # documented defaults that are words, not values
-_WORDS = (UNLIMITED, "required", "file stem", "from the demand", "all", "paid hours", "earliest_start", "[]")
+_WORDS = (
+    UNLIMITED,
+    "required",
+    "file stem",
+    "from the demand",
+    "all",
+    "paid hours",
+    "earliest_start",
+    "[]",
+    "[handle].kind",
+    "[handle].cv",
+    "[patience]",
+    "[target]",
+    "{}",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +63,9 @@ class Key:
     ``duration``, ``time``, ``weekday``, ``weekdays``, ``paths``, ``numbers``,
     ``fractions``, ``durations``, ``choices`` (a subset of `choices`), ``tables``, ``table``
     (one inline table, read with its own schema), ``date`` (a TOML date such as 2026-12-07),
-    ``dates`` (an array of them).
+    ``dates`` (an array of them), ``names`` (an array of names, no repeats), ``amount`` (a
+    number or an array of numbers, one per interval), ``delays`` (an inline table of inline
+    tables of durations, such as ``{ retail = { universal = 30 } }``).
     ``low``/``low_open`` bound numbers from below (``>= low`` or ``> low``); fractions
     may exclude 1 with ``high_open``. ``fitted`` allows the string ``"fitted"`` (the
     value fitted from the ``[demand]`` history or profile); ``allow_24`` allows the
@@ -70,7 +87,7 @@ class Key:
     @property
     def base(self) -> str:
         """The name without the ``_s`` suffix for durations (``aht`` for ``aht_s``)."""
-        return self.name[:-2] if self.kind in ("duration", "durations") else self.name
+        return self.name[:-2] if self.kind in _DURATION_KINDS else self.name
 
     @property
     def type_doc(self) -> str:
@@ -93,6 +110,9 @@ class Key:
             "table": "inline table",
             "date": "date (YYYY-MM-DD)",
             "dates": "array of dates",
+            "names": "array of strings",
+            "amount": "number or array of numbers",
+            "delays": "inline table of inline tables of numbers",
             "choices": "array of strings from " + ", ".join(f'`"{c}"`' for c in self.choices),
         }[self.kind]
         if self.fitted:
@@ -101,7 +121,7 @@ class Key:
 
     @property
     def unit_doc(self) -> str:
-        if self.kind in ("duration", "durations"):
+        if self.kind in _DURATION_KINDS:
             return "s (`_min`, `_h`)"
         if self.kind == "time":
             return "HH:MM"
@@ -125,7 +145,7 @@ class Key:
 
 def accepted_names(key: Key) -> tuple[str, ...]:
     """Spellings a config may use for `key` (``aht_s``, ``aht_min``, ``aht_h`` for a duration)."""
-    if key.kind in ("duration", "durations"):
+    if key.kind in _DURATION_KINDS:
         return tuple(key.base + u for u in DURATION_UNITS)
     return (key.name,)
 
@@ -316,6 +336,36 @@ def _convert(key: Key, x, factor: float):
             except ValueError:
                 pass
         raise _Bad("a date such as 2026-12-07", type_word(x))
+    if k == "names":
+        items = [x] if isinstance(x, str) else _array(x, key, "names")
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip() or item.strip() != item:
+                raise _Bad(
+                    "an array of names (non-empty strings without surrounding spaces)", got=f"{show(item)} at index {i}"
+                )
+            if items.count(item) > 1:
+                raise _Bad("an array without repeats", got=f"{show(item)} {items.count(item)} times")
+        return tuple(items)
+    if k == "amount":
+        if isinstance(x, list):
+            return _convert(Key(key.name, "numbers", ""), x, 1.0)
+        return _number(x, key, what="a number or an array of numbers")
+    if k == "delays":
+        rule = "an inline table of inline tables of durations, such as { retail = { universal = 30 } }"
+        if not isinstance(x, dict):
+            raise _Bad(rule, type_word(x))
+        out = {}
+        for a, per in x.items():
+            if not isinstance(per, dict):
+                raise _Bad(rule, got=f"{a} = {show(per)}")
+            out[a] = {}
+            for b, d in per.items():
+                try:
+                    out[a][b] = _number(d, Key(key.name, "duration", "", low=0.0), factor)
+                except _Bad as exc:
+                    exc.got = f"{a}.{b} = {show(d)}"
+                    raise
+        return out
     if k == "dates":
         out = []
         for i, item in enumerate(_array(x, key, "dates")):
@@ -414,7 +464,7 @@ def read_table(source: str, label: str, raw, keys: dict[str, Key]) -> Table:
     t = Table(label, {})
     for name, value in raw.items():
         if name not in names:
-            bare = [k for k in keys.values() if k.kind in ("duration", "durations") and k.base == name]
+            bare = [k for k in keys.values() if k.kind in _DURATION_KINDS and k.base == name]
             if bare:
                 b = bare[0].base
                 raise ConfigError(f"{source}: [{label}].{name} needs a unit: write {b}_s, {b}_min or {b}_h")

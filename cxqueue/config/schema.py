@@ -5,8 +5,9 @@
 that README holds). A key whose kind is ``"duration"`` is named here with ``_s``; a
 config may write it with ``_s``, ``_min`` or ``_h`` (exactly one of them).
 
-Table names with a placeholder (``hours.<weekday>``, ``shifts.<name>``) stand for every
-table under that prefix; ``shifts.<name>.breaks`` is an array of inline tables.
+Table names with a placeholder (``hours.<weekday>``, ``shifts.<name>``,
+``call_types.<name>``, ``groups.<name>``) stand for every table under that prefix;
+``shifts.<name>.breaks`` is an array of inline tables.
 """
 
 from cxqueue.config.keys import (
@@ -22,6 +23,7 @@ from cxqueue.config.keys import (
     type_word,
     unknown,
 )
+from cxqueue.scenario.routing import AGENT_CHOICES, CALL_CHOICES
 from cxqueue.scenario.settings import ENGINES, METHODS, MODELS, OBJECTIVES, ROUNDINGS, PlanSettings
 
 __all__ = [
@@ -248,6 +250,55 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             low_open=True),
         Key("replications", "int", "replications of the replay", 20, low=2),
     )),
+    ("call_types", ()),
+    ("call_types.<name>", (
+        Key("calls", "numbers", "expected calls per interval on the grid of `[demand]` (its `interval_s`, `start`, "
+            "`weekday`, `days`)"),
+        Key("csv", "paths", "a CSV with a `calls` column and optional `aht_s`, read as `[demand].csv` is; "
+            + _PATHS),
+        Key("share", "fraction", "this share of the calls of `[demand]` (which then needs a profile, history, csv, "
+            "calls or forecast); the shares of all types add up to at most 1", low_open=True),
+        Key("aht_s", "duration", "mean handle time; required with `calls` and a CSV without `aht_s`", "from the demand",
+            low=0.0, low_open=True),
+        Key("handle_kind", "choice", "shape of the handle-time distribution (its mean is the type's AHT)",
+            "[handle].kind", choices=("exponential", "lognormal", "deterministic")),
+        Key("handle_cv", "float", "coefficient of variation (lognormal only)", "[handle].cv", low=0.0, low_open=True),
+        Key("patience_kind", "choice", "shape of the callers' patience; `none`: they never hang up", "[patience]",
+            choices=("none", "exponential", "lognormal", "deterministic")),
+        Key("patience_s", "duration", "mean patience; required with a patience_kind other than none", "[patience]",
+            low=0.0, low_open=True),
+        Key("patience_cv", "float", "coefficient of variation of the patience (lognormal only)", "[patience]",
+            low=0.0, low_open=True),
+        Key("priority", "int", "0 is served first: a free agent takes the waiting calls of its types by priority "
+            "level (unless `[routing]` says otherwise)", 0, low=0),
+        Key("target", "table", "the type's own service target, keys of `[target]` (`{ level = 0.9, answer_within_s "
+            "= 30 }`); keys left out come from `[target]`", "[target]"),
+    )),
+    ("groups", ()),
+    ("groups.<name>", (
+        Key("skills", "names", "the call types the group's agents answer", "required"),
+        Key("agents", "amount", "agents on duty: one number for every interval the center is open (none while "
+            "closed), or one value per interval, placed on the grid as a type's `calls` are (with `[demand].days`: one "
+            "day's pattern, none on other days)", "required", low=0.0),
+        Key("handle_factor", "table", "per skill, the group's handle time relative to the type's AHT: "
+            "`{ business = 1.25 }` takes 25 % longer (1 for a skill not named)", "{}"),
+    )),
+    ("routing", (
+        Key("type_groups", "table", "per call type, the groups its calls try, in order: "
+            '`{ retail = ["retail", "universal"] }`; a type not named tries every group with its skill, in the '
+            "order of the config", "by skills"),
+        Key("group_types", "table", "per group, the types its free agents take, by priority level (an item is a "
+            'type or an array of types of equal priority): `{ universal = ["business", ["retail", "english"]] }`; '
+            "a group not named takes its types by their `priority`", "by priority"),
+        Key("agent_choice", "choice", "which idle agent of a group answers: the one idle longest, or the "
+            "lowest-numbered", "longest_idle", choices=AGENT_CHOICES),
+        Key("call_choice", "choice", "which waiting call a free agent takes: by its `group_types` levels then the "
+            "longest waiting (`priority`), or the longest waiting of all its types (`fifo`)", "priority",
+            choices=CALL_CHOICES),
+        Key("delays_s", "delays", "re-routing: per type and group, how long a waiting call waits before that "
+            "group may take it: `{ retail = { universal = 30 } }` (the group must be among the type's groups)",
+            "0"),
+    )),
     ("output", (
         Key("folder", "str", "output folder, relative to the current directory", "plans/<name>"),
         Key("formats", "choices", "files to write besides summary.json (always written: the plan's record): "
@@ -300,6 +351,18 @@ TABLE_DOCS: dict[str, str] = {
     "level, ASA and abandonment per interval with the log (`cxqueue.replay.replay.replay_history`); the plan's "
     "summary reports the errors. Optional.",
     "output": "What `cxqueue plan` writes.",
+    "call_types": "A multi-skill center's call types (menu options, languages), each a table `[call_types.<name>]`. "
+    "With it the config is a multi-skill center (`PlanConfig.multiskill`, a `cxqueue.scenario.MultiSkillScenario`) "
+    "and needs `[groups]`; `[demand]` then gives the interval grid and, for types given by `share`, the calls. See "
+    '"Multi-skill centers" above.',
+    "call_types.<name>": "One call type: exactly one of `calls`, `csv` or `share`; its handle time, patience, "
+    "priority and target. Handle time and patience default to the `[handle]` and `[patience]` tables.",
+    "groups": "The agent groups of a multi-skill center, each a table `[groups.<name>]`; required with "
+    "`[call_types]`. Every call type must be among some group's skills.",
+    "groups.<name>": "One agent group: its skills, agents on duty and handle-time factors.",
+    "routing": "How calls and agents of a multi-skill center meet (`cxqueue.scenario.Routing`, whose docstring "
+    "states the rules). Optional: by default a call tries every group with its skill and a free agent takes its "
+    "types by priority, then the longest waiting.",
 }
 
 

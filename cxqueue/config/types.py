@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from cxqueue import scenario as sc
+from cxqueue.exceptions import ConfigError
 from cxqueue.units import DAY
 
 __all__ = [
@@ -114,7 +115,10 @@ class PlanConfig:
     ``warnings`` (`cxqueue.scenario.PlanWarning`) what makes its plan doubtful (a fallback
     to a shipped profile, a skipped validation, a forecast from a short history);
     ``cost_unit`` names the unit of every cost (``[center].currency``, else "paid hours"
-    when no shift is costed, else "cost units").
+    when no shift is costed, else "cost units"). ``multiskill`` is the
+    `cxqueue.scenario.MultiSkillScenario` of a config with ``[call_types]`` and ``[groups]``
+    (None otherwise); its ``forecast`` is then the types' calls pooled, and the single-queue
+    parts are off (`single_queue` stops what cannot take it yet).
     """
 
     source: str
@@ -144,6 +148,19 @@ class PlanConfig:
     dated: DatedForecast | None = None
     reserve: sc.Reserve | None = None
     start_date: str | None = None
+    multiskill: sc.MultiSkillScenario | None = None
+
+    def single_queue(self, what: str) -> None:
+        """Raise `ConfigError` if this config is a multi-skill center, which ``what`` cannot take yet.
+
+        >>> from cxqueue.config import loads_scenario
+        >>> loads_scenario('[demand]\\ncalls = [10]\\naht_s = 180\\n').single_queue("cxqueue plan")
+        """
+        if self.multiskill is not None:
+            raise ConfigError(
+                f"{self.source}: {what} takes a single-queue config for now; this one is a multi-skill center "
+                "([call_types], [groups]): run cxqueue simulate on it (per-group staffing and shifts come next)"
+            )
 
     @property
     def max_blocking(self) -> float | None:
@@ -158,6 +175,7 @@ class PlanConfig:
         >>> cfg.scenario([2, 3]).agents.tolist()
         [2.0, 3.0]
         """
+        self.single_queue("PlanConfig.scenario")
         parts = {name: getattr(self, name) for name in _SCENARIO_PARTS}
         lines = self.lines if lines is None else lines
         return sc.Scenario(agents=agents, lines=lines, reserve=self.reserve_for(agents), **parts)
@@ -186,6 +204,7 @@ class PlanConfig:
                 return {k: conv(val) for k, val in x.__dict__.items()}
             return x
 
-        out = {k: conv(val) for k, val in self.__dict__.items() if k not in ("history_fit", "forecast")}
+        out = {k: conv(val) for k, val in self.__dict__.items() if k not in ("history_fit", "forecast", "multiskill")}
+        out["multiskill"] = None if self.multiskill is None else self.multiskill.to_dict()
         out["forecast"] = self.forecast.to_dict()
         return out

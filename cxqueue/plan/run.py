@@ -47,6 +47,7 @@ def run_plan(
     -------
     (PlanResult, Path)
     """
+    cfg.single_queue("cxqueue plan")
     if not cfg.shifts:
         raise ConfigError(f"{cfg.source}: [shifts] holds no shift template; add at least one [shifts.NAME] table")
     folder = OutputFolder(out if out is not None else cfg.output.folder, force=force, kind="plan")

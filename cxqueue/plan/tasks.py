@@ -4,7 +4,8 @@ Each takes a config (from `cxqueue.config.load_scenario`) and the few choices th
 line offers, and returns the library's own result; the CLI only parses and prints.
 
 * `agents_on_duty`: agents per interval, fixed or the config's requirement (closed: none);
-* `simulate_config`: the config's center simulated with those agents;
+* `simulate_config`: the config's center simulated with those agents (a multi-skill config:
+  `cxqueue.plan.multiskill.simulate_multiskill_config`);
 * `config_lines`: phone lines for a busy-signal target per interval, day or horizon;
 * `study_hours`: the opening hours searched within ``[hours_search]``, against the current hours.
 """
@@ -43,6 +44,7 @@ def agents_on_duty(cfg: PlanConfig, agents: float | None = None) -> np.ndarray:
     The requirement uses the config's model and target; intervals outside the opening
     hours get none.
     """
+    cfg.single_queue("agents_on_duty")
     f = cfg.forecast
     if agents is not None:
         return np.full(f.n_intervals, float(agents))
@@ -66,12 +68,20 @@ def simulate_config(
 ):
     """Simulate the config's center; ``None`` keeps the config's agents requirement, lines, replications, seed.
 
+    A multi-skill config (``cfg.multiskill``) is simulated by
+    `cxqueue.plan.multiskill.simulate_multiskill_config` instead.
+
     Returns
     -------
     (cxqueue.sim.SimulationResult, cxqueue.scenario.Scenario)
     """
     from cxqueue.sim import simulate
 
+    if cfg.multiskill is not None:
+        raise ConfigError(
+            f"{cfg.source}: a multi-skill config ([call_types], [groups]) is simulated by "
+            "cxqueue.plan.multiskill.simulate_multiskill_config"
+        )
     sc = cfg.scenario(agents_on_duty(cfg, agents), lines=lines)
     res = simulate(
         sc,
@@ -94,6 +104,7 @@ def config_lines(cfg: PlanConfig, *, agents: float | None = None, blocking: floa
     """
     from cxqueue.optimize.lines import size_lines
 
+    cfg.single_queue("cxqueue lines")
     target = blocking or cfg.max_blocking or 0.01
     f = cfg.forecast
     is_open = cfg.hours.open_mask(f.interval_starts_s, f.interval_s)
@@ -207,6 +218,7 @@ def study_hours(
     """
     from cxqueue.optimize.hours import evaluate_opening_hours, search_opening_hours
 
+    cfg.single_queue("cxqueue hours")
     hs = cfg.hours_search or HoursSearchSettings()
     f = cfg.forecast
     if carry_over is None:

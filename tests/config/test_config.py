@@ -26,6 +26,8 @@ from tests.conftest import REPO
 
 CONFIGS = REPO / "configs"
 EXAMPLES = sorted(p.name for p in CONFIGS.glob("*.toml"))
+# the single-queue examples (multiskill-*.toml: tests/config/test_multiskill.py)
+SINGLE = [n for n in EXAMPLES if not n.startswith("multiskill")]
 D = '[demand]\nprofile = "bank-1999"\n'
 C = "[demand]\ncalls = [10, 20]\naht_s = 180\n"
 H = 3600.0
@@ -45,12 +47,13 @@ def no_data(monkeypatch, tmp_path):
 # the examples ---------------------------------------------------------------------------
 
 
-def test_the_examples_are_the_four_of_the_issue():
-    assert EXAMPLES == ["bank.toml", "default.toml", "evening-callers.toml", "utility-24x7.toml"]
+def test_the_examples_are_the_four_of_the_issue_and_the_multiskill_center():
+    assert SINGLE == ["bank.toml", "default.toml", "evening-callers.toml", "utility-24x7.toml"]
+    assert EXAMPLES == sorted([*SINGLE, "multiskill-bank.toml"])
     assert default_config_path() == CONFIGS / "default.toml"
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("name", SINGLE)
 def test_every_example_loads_without_the_shared_data(name, no_data):
     cfg = load_scenario(CONFIGS / name)
     assert isinstance(cfg, PlanConfig)
