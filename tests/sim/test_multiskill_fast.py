@@ -16,7 +16,7 @@ from cxqueue import _rng
 from cxqueue import scenario as model
 from cxqueue.exceptions import ConfigError
 from cxqueue.sim.multiskill import _kernels as mk
-from cxqueue.sim.multiskill import run_multiskill_replication, sample_skill_callers, simulate_multiskill
+from cxqueue.sim.multiskill import fast, run_multiskill_replication, sample_skill_callers, simulate_multiskill
 from cxqueue.sim.multiskill.engine import run_multiskill_simpy
 from cxqueue.sim.multiskill.fast import run_multiskill_fast
 from tests.conftest import needs_jit
@@ -145,6 +145,23 @@ def test_a_center_that_never_opens_and_one_with_no_calls():
     ref, got = both(quiet, 1)
     assert got.calls.size == 0 and ref.calls.size == 0
     np.testing.assert_array_equal(got.group_s, ref.group_s)
+
+
+def test_growing_the_heap_changes_no_answer(monkeypatch):
+    sc = skill_centers.mixed()
+    callers = sample_skill_callers(sc, 4)
+    ref = run_multiskill_fast(sc, callers, record=True)
+    codes = []
+    run = mk.run
+
+    def counting(*args):
+        codes.append(int(run(*args)))
+        return codes[-1]
+
+    monkeypatch.setattr(fast.k, "run", counting)
+    monkeypatch.setattr(fast, "_CAP", 2)
+    assert_same(ref, run_multiskill_fast(sc, callers, record=True))
+    assert codes.count(mk.GROW_HEAP) >= 1 and codes[-1] == mk.DONE and codes.count(mk.DONE) == 1
 
 
 def test_bad_engine_is_named():

@@ -19,7 +19,8 @@ State, all flat arrays allocated by the driver (`cxqueue.sim.multiskill.fast`):
   gone are skipped lazily when they reach the head, as the reference does;
 - per group: the idle agents in the order ``agent_choice`` picks them (a ring buffer; kept
   sorted for ``fixed_order``), agent numbers in use, busy and on-duty counts;
-- the heap, sized by the driver for every event that can be pending at once.
+- the heap; when it may run out of room, `run` saves its scalars and returns `GROW_HEAP`,
+  and the driver calls it again with a larger one.
 
 Event payloads are ``(index * n_groups + group) * 8 + kind``.
 """
@@ -45,6 +46,11 @@ K_BOUNDARY, K_FIRST, K_ABANDON, K_REROUTE, K_DEPART = range(5)
 # group int state columns: busy, on duty, idle head, idle count
 G_BUSY, G_DUTY, G_HEAD, G_IDLE = range(4)
 N_G = 4
+# scalars that survive the returns of `run`: heap size, next event number, interval, hours window, started
+X_HN, X_SEQ, X_CI, X_WP, X_STARTED = range(5)
+N_X = 5
+# why `run` returned
+DONE, GROW_HEAP = range(2)
 
 _f1, _f2, _f3 = types.float64[::1], types.float64[:, ::1], types.float64[:, :, ::1]
 _i1, _i2 = types.int64[::1], types.int64[:, ::1]
@@ -56,8 +62,8 @@ SIGNATURE = (
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
     # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, outcome codes
     _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _i1,
-    # state: CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp
-    _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _f1, _i1, _i1,
+    # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp
+    _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _f1, _i1, _i1,
     # outputs: counts (K, n, 8), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
     _f3, _f2, _f3, _f3, _i2,
 )  # fmt: skip
@@ -233,11 +239,13 @@ def run(
     arr, ctype, handle, patience,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
     sl_t, windows, interval_s, horizon_s, fixed, oc,
-    CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp,
+    sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp,
     counts, waiting_s, group_s, served, backlog,
 ):  # fmt: skip
-    """One replication: every event before the horizon, then the backlog. ``oc`` holds the
-    outcome codes (answered, abandoned, closed, backlog). Returns the number of heap events."""
+    """One replication: every event before the horizon, then the backlog (returns `DONE`); or,
+    when the heap may run out of room for the next event, `GROW_HEAP` with its scalars saved
+    in ``sti`` (the driver passes a larger heap with the same entries and calls again).
+    ``oc`` holds the outcome codes (answered, abandoned, closed, backlog)."""
     n = arr.shape[0]
     n_int = staff.shape[1]
     G = staff.shape[0]
@@ -246,25 +254,25 @@ def run(
     o_ans, o_ab, o_closed, o_backlog = oc[0], oc[1], oc[2], oc[3]
     nan = math.nan
     inf = math.inf
-    hn = 0
-    seq = 0
-    for i in range(1, n_int):  # scheduled first: boundaries go first at a tie
-        hn = _push(ht, hs, hp, hn, 0.0 + i * interval_s, seq, (i * G) * 8 + K_BOUNDARY)
-        seq += 1
-    ci = 0
-    now = 0.0
-    for g in range(G):
-        _staff(g, staff[g, 0], fixed, gi, idle, used)
-    if n > 0:
-        hn = _push(ht, hs, hp, hn, now + (arr[0] - now), seq, K_FIRST)
-        seq += 1
-    wp = 0
-    events = 0
+    room = 3 + later_g.shape[0] + G * idle.shape[1]  # the most one event can push
+    hn, seq, ci, wp = sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP]
+    if sti[X_STARTED] == 0:
+        sti[X_STARTED] = 1
+        for i in range(1, n_int):  # scheduled first: boundaries go first at a tie
+            hn = _push(ht, hs, hp, hn, 0.0 + i * interval_s, seq, (i * G) * 8 + K_BOUNDARY)
+            seq += 1
+        for g in range(G):
+            _staff(g, staff[g, 0], fixed, gi, idle, used)
+        if n > 0:
+            hn = _push(ht, hs, hp, hn, 0.0 + (arr[0] - 0.0), seq, K_FIRST)
+            seq += 1
     while hn > 0 and ht[0] < horizon_s:
+        if hn + room > ht.shape[0]:
+            sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP] = hn, seq, ci, wp
+            return GROW_HEAP
         now = ht[0]
         payload = hp[0]
         hn = _pop(ht, hs, hp, hn)
-        events += 1
         kind = payload & 7
         idx = payload >> 3
         c = idx // G
@@ -391,7 +399,8 @@ def run(
             backlog[ctype[c], 1] += 1
             CI[c, I_OUT] = o_ans
             CF[c, F_WAIT] = CF[c, F_ANS] - CF[c, F_Q]
-    return events
+    sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP] = hn, seq, ci, wp
+    return DONE
 
 
 def status() -> str:

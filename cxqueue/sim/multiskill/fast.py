@@ -7,8 +7,9 @@ the same counters.
 This module is the kernel's driver: it turns a scenario into flat arrays (the routing as
 offsets into lists: the groups a new call tries at once per type, the re-routing delays per
 type, the priority levels per group), coerced to the one `_kernels.SIGNATURE` so that
-numba compiles one specialization; it allocates the state (sized for the worst case, so the
-kernel never returns to grow it) and turns the per-call columns into the log.
+numba compiles one specialization; it allocates the state (the per-call columns and the
+queues sized for every caller; the event heap small, doubled whenever the kernel returns
+`_kernels.GROW_HEAP`) and turns the per-call columns into the log.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from cxqueue.sim.multiskill.records import N_COUNTS, SkillRepOutput, skill_call_
 __all__ = ["run_multiskill_fast"]
 
 _OUTCOMES = np.array([int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG)])
+_CAP = 256  # initial room of the event heap (it doubles when the kernel asks)
 _CENTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # scenario -> `_center`
 
 
@@ -35,6 +37,13 @@ def _arr(a, dtype) -> np.ndarray:
     if type(a) is np.ndarray and a.dtype == dtype and a.flags.carray:
         return a
     return np.require(a, dtype, ("C", "A", "W"))
+
+
+def _grown(a: np.ndarray) -> np.ndarray:
+    """``a`` twice as long, its entries kept in place."""
+    out = np.empty(2 * a.shape[0], a.dtype)
+    out[: a.shape[0]] = a
+    return out
 
 
 def _ptr(lists) -> tuple[np.ndarray, np.ndarray]:
@@ -89,8 +98,6 @@ def _center(sc: MultiSkillScenario) -> tuple:
             _OUTCOMES,
         ),
         max(1, int(staff.max(initial=0))),
-        int(staff.max(axis=1, initial=0).sum()),
-        max((len(x) for x in later), default=0),
         np.array([t.priority for t in sc.types], dtype=np.int64),
     )
     _CENTERS[sc] = got
@@ -113,7 +120,7 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
     >>> bool(out.counts[..., 4].sum() == out.calls.size), int(out.served[0, 1].sum())  # all answered; G1 no B
     (True, 0)
     """
-    center, most, all_agents, n_later, priority = _center(sc)
+    center, most, priority = _center(sc)
     arr = _arr(callers.arrival_s, np.float64)
     ctype = _arr(callers.call_type, np.int64)
     n, K, G, n_int = arr.shape[0], sc.n_types, sc.n_groups, sc.n_intervals
@@ -122,17 +129,21 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
     per_type = np.bincount(ctype, minlength=K)
     qh = np.zeros(K, dtype=np.int64)
     qh[1:] = np.cumsum(per_type)[:-1]
-    cap = n * (1 + n_later) + all_agents + n_int + 2  # every event that may be pending at once
+    cap = _CAP  # the boundaries, the next arrival, a departure per agent and the most one event adds
+    while cap < n_int + 2 * (3 + center[7].shape[0] + G * most):  # center[7]: every re-routing
+        cap *= 2
+    ht, hs, hp = np.empty(cap), np.empty(cap, np.int64), np.empty(cap, np.int64)
+    sti = np.zeros(k.N_X, np.int64)
+    state = (CI, CF, np.empty(max(n, 1), np.int64), qh, qh.copy(), np.zeros(K, np.int64), np.zeros(K),
+             np.zeros((G, k.N_G), np.int64), np.zeros(G), np.zeros((G, most), np.int64),
+             np.zeros((G, most), np.int64))  # fmt: skip
     counts, waiting_s = np.zeros((K, n_int, N_COUNTS)), np.zeros((K, n_int))
     group_s, served = np.zeros((G, n_int, 2)), np.zeros((G, K, n_int))
     backlog = np.zeros((K, 2), dtype=np.int64)
-    k.run(
-        arr, ctype, _arr(callers.handle_unit, np.float64), _arr(callers.patience_s, np.float64), *center,
-        CI, CF, np.empty(max(n, 1), np.int64), qh, qh.copy(), np.zeros(K, np.int64), np.zeros(K),
-        np.zeros((G, k.N_G), np.int64), np.zeros(G), np.zeros((G, most), np.int64), np.zeros((G, most), np.int64),
-        np.empty(cap), np.empty(cap, np.int64), np.empty(cap, np.int64),
-        counts, waiting_s, group_s, served, backlog,
-    )  # fmt: skip
+    handle, patience = _arr(callers.handle_unit, np.float64), _arr(callers.patience_s, np.float64)
+    while k.run(arr, ctype, handle, patience, *center, sti, *state, ht, hs, hp,
+                counts, waiting_s, group_s, served, backlog) == k.GROW_HEAP:  # fmt: skip
+        ht, hs, hp = _grown(ht), _grown(hs), _grown(hp)
     calls = None
     if record:
         ended = CI[:, k.I_OUT] >= 0  # every call that arrived before the horizon
