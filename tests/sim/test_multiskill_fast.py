@@ -9,6 +9,8 @@ the conservation laws of `test_multiskill_conservation`, and its kernel compiles
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -117,6 +119,23 @@ def test_same_log_with_priority_levels_and_rerouting(call_choice, agent_choice):
 @pytest.mark.parametrize("seed", range(6))
 def test_same_log_on_random_centers(seed):
     assert_same(*both(random_center(seed), seed))
+
+
+def test_same_log_on_a_small_wallace_whitt_center():
+    sc = skill_centers.wallace_whitt(2, per_group=4)
+    assert_same(*both(sc, 5))
+
+
+@needs_jit
+@pytest.mark.parametrize("agent_choice", ["longest_idle", "fixed_order"])
+def test_same_log_on_a_day_of_the_wallace_whitt_center(agent_choice):
+    sc = skill_centers.wallace_whitt(24)
+    sc = sc.replace(routing=dataclasses.replace(sc.routing, agent_choice=agent_choice))
+    ref, got = both(sc, 21)
+    assert_same(ref, got)
+    assert got.calls.size > 20_000
+    log = got.calls[got.calls["group"] >= 0]
+    assert 0.05 < np.mean(log["group"] != log["call_type"]) < 0.5  # the second skill answers a share
 
 
 def test_conservation_on_the_fast_engine():
