@@ -22,7 +22,7 @@ State, all flat arrays allocated by the driver (`cxqueue.sim.multiskill.fast`):
 - the heap; when it may run out of room, `run` saves its scalars and returns `GROW_HEAP`,
   and the driver calls it again with a larger one.
 
-Event payloads are ``(index * n_groups + group) * 8 + kind``.
+Event payloads are ``index << 24 | group << 3 | kind`` (shifts, not divisions: up to 2 ** 21 groups).
 """
 
 from __future__ import annotations
@@ -138,6 +138,12 @@ def _touch_type(k, now, ci, waiting, wlast, waiting_s):
 
 
 @njit(**_JIT)
+def _wrap(i, m):
+    """``i % m`` for ``0 <= i < 2 * m``, without a division."""
+    return i - m if i >= m else i
+
+
+@njit(**_JIT)
 def _idle_put(g, a, fixed, gi, idle):
     """Agent ``a`` of group ``g`` becomes idle: last in line, or in its place by number."""
     m = idle.shape[1]
@@ -146,12 +152,12 @@ def _idle_put(g, a, fixed, gi, idle):
     j = n
     if fixed:
         while j > 0:
-            prev = idle[g, (h + j - 1) % m]
+            prev = idle[g, _wrap(h + j - 1, m)]
             if prev < a:
                 break
-            idle[g, (h + j) % m] = prev
+            idle[g, _wrap(h + j, m)] = prev
             j -= 1
-    idle[g, (h + j) % m] = a
+    idle[g, _wrap(h + j, m)] = a
     gi[g, G_IDLE] = n + 1
 
 
@@ -169,7 +175,7 @@ def _staff(g, target, fixed, gi, idle, used):
         _idle_put(g, a, fixed, gi, idle)
     while gi[g, G_IDLE] > 0 and gi[g, G_BUSY] + gi[g, G_IDLE] > target:
         n = gi[g, G_IDLE] - 1
-        used[g, idle[g, (gi[g, G_HEAD] + n) % m]] = 0
+        used[g, idle[g, _wrap(gi[g, G_HEAD] + n, m)]] = 0
         gi[g, G_IDLE] = n
 
 
@@ -180,7 +186,7 @@ def _take(g, now, ci, gi, glast, group_s, idle):
     gi[g, G_BUSY] += 1
     h = gi[g, G_HEAD]
     a = idle[g, h]
-    gi[g, G_HEAD] = (h + 1) % idle.shape[1]
+    gi[g, G_HEAD] = _wrap(h + 1, idle.shape[1])
     gi[g, G_IDLE] -= 1
     return a
 
@@ -231,7 +237,7 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
     talk = handle[c] * aht[k, ivl] * factor[g, k]
     end = now + talk
     CF[c, F_END] = end
-    return _push(ht, hs, hp, hn, end, seq, (c * factor.shape[0] + g) * 8 + K_DEPART)
+    return _push(ht, hs, hp, hn, end, seq, (c << 24) | (g << 3) | K_DEPART)
 
 
 @njit(**_JIT)
@@ -259,7 +265,7 @@ def run(
     if sti[X_STARTED] == 0:
         sti[X_STARTED] = 1
         for i in range(1, n_int):  # scheduled first: boundaries go first at a tie
-            hn = _push(ht, hs, hp, hn, 0.0 + i * interval_s, seq, (i * G) * 8 + K_BOUNDARY)
+            hn = _push(ht, hs, hp, hn, 0.0 + i * interval_s, seq, (i << 24) | K_BOUNDARY)
             seq += 1
         for g in range(G):
             _staff(g, staff[g, 0], fixed, gi, idle, used)
@@ -274,9 +280,8 @@ def run(
         payload = hp[0]
         hn = _pop(ht, hs, hp, hn)
         kind = payload & 7
-        idx = payload >> 3
-        c = idx // G
-        g = idx - c * G
+        c = payload >> 24
+        g = (payload >> 3) & 0x1FFFFF
         if kind == K_DEPART:
             k = ctype[c]
             CI[c, I_STATE] = GONE
@@ -299,7 +304,7 @@ def run(
                 _idle_put(g, agent, fixed, gi, idle)
         elif kind == K_FIRST:
             if c + 1 < n:
-                hn = _push(ht, hs, hp, hn, now + (arr[c + 1] - now), seq, ((c + 1) * G) * 8 + K_FIRST)
+                hn = _push(ht, hs, hp, hn, now + (arr[c + 1] - now), seq, ((c + 1) << 24) | K_FIRST)
                 seq += 1
             k = ctype[c]
             CI[c, I_IVL] = ci
@@ -335,10 +340,10 @@ def run(
             qt[k] += 1
             p = patience[c]
             if p < inf:
-                hn = _push(ht, hs, hp, hn, now + p, seq, (c * G) * 8 + K_ABANDON)
+                hn = _push(ht, hs, hp, hn, now + p, seq, (c << 24) | K_ABANDON)
                 seq += 1
             for j in range(later_ptr[k], later_ptr[k + 1]):
-                hn = _push(ht, hs, hp, hn, now + later_d[j], seq, (c * G + later_g[j]) * 8 + K_REROUTE)
+                hn = _push(ht, hs, hp, hn, now + later_d[j], seq, (c << 24) | (later_g[j] << 3) | K_REROUTE)
                 seq += 1
         elif kind == K_ABANDON:
             if CI[c, I_STATE] != WAIT:  # answered before the patience ran out
