@@ -58,3 +58,22 @@ def stationary(types, groups, *, hours: int, routing=None, answer_within_s: floa
             for name, per_h, aht_s, prio, pat in types]  # fmt: skip
     return model.MultiSkillScenario(made, groups, routing or model.Routing(), interval_s=H,
                                     target=model.ServiceTarget(answer_within_s=answer_within_s))  # fmt: skip
+
+
+def wallace_whitt(hours: int, *, per_group: int = 15, load: float = 0.93) -> model.MultiSkillScenario:
+    """Six types, six groups of ``per_group`` agents, each with two skills (Wallace & Whitt 2005):
+    group i takes type i first and type i + 1 below it; type i tries group i at once and group
+    i - 1 after 10 s; exponential handle times (5 min, 10 % slower on the second skill) and
+    patience (3 min); 15-minute intervals; ``load`` offered Erlangs per agent."""
+    k, n = 6, hours * 4
+    per_type = load * per_group * 900.0 / 300.0
+    exp = model.Distribution.exponential
+    types = [model.CallType(f"t{i}", np.full(n, per_type), aht_s=300.0, patience=exp(180.0)) for i in range(k)]
+    groups = [model.AgentGroup(f"g{i}", (f"t{i}", f"t{(i + 1) % k}"), per_group,
+                               handle_factor={f"t{(i + 1) % k}": 1.1}) for i in range(k)]  # fmt: skip
+    routing = model.Routing(
+        type_groups={f"t{i}": (f"g{i}", f"g{(i - 1) % k}") for i in range(k)},
+        group_types={f"g{i}": (f"t{i}", f"t{(i + 1) % k}") for i in range(k)},
+        delays_s={f"t{i}": {f"g{(i - 1) % k}": 10.0} for i in range(k)},
+    )
+    return model.MultiSkillScenario(types, groups, routing, interval_s=900.0)

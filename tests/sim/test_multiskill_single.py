@@ -3,8 +3,9 @@
 The multi-skill engine draws type 0's callers from the streams the single-queue engine uses
 (`cxqueue._rng.purpose_streams` substream 0) in the same order, and handles its events in
 the same order, so on the same seed the two call logs are identical, bit for bit, and so
-are the KPIs. The scenarios exercise shifts that end mid-call, opening hours, lognormal and
-empirical handle times, lognormal and exponential patience, a day factor and backlog.
+are the KPIs; on either engine (the fast pair, numba, as the simpy pair). The scenarios
+exercise shifts that end mid-call, opening hours, lognormal and empirical handle times,
+lognormal and exponential patience, a day factor and backlog.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ SHARED = ("replication", "customer", "attempt", "priority", "interval", "arrival
 
 @pytest.mark.parametrize("name", list(SINGLE))
 @pytest.mark.parametrize("agent_choice", ["longest_idle", "fixed_order"])
-def test_one_type_one_group_gives_the_single_queue_call_log(name, agent_choice):
+@pytest.mark.parametrize("engine", ["simpy", "fast"])
+def test_one_type_one_group_gives_the_single_queue_call_log(name, agent_choice, engine):
     sc = SINGLE[name]()
     ms = MultiSkillScenario.from_scenario(sc)
     ms = ms.replace(routing=Routing(agent_choice=agent_choice))
-    one = simulate(sc, replications=2, seed=7, record_calls=True)
-    multi = simulate_multiskill(ms, replications=2, seed=7, record_calls=True)
+    one = simulate(sc, replications=2, seed=7, record_calls=True, engine=engine)
+    multi = simulate_multiskill(ms, replications=2, seed=7, record_calls=True, engine=engine)
     a, b = one.calls, multi.calls
     assert a.size == b.size > 1000
     for field in SHARED:

@@ -1,8 +1,9 @@
 """Discrete-event simulation of a multi-skill center: call types, agent groups, routing.
 
 The model is plain data (`cxqueue.scenario.MultiSkillScenario`); the reference engine
-(``engine.py``, simpy) interprets it on callers drawn beforehand (``callers.py``, common
-random numbers); ``kpis.py`` turns replications into per-type and per-group KPIs with 95 %
+(``engine.py``, simpy) and the fast engine (``fast.py``, its numba kernel in ``_kernels.py``)
+interpret it on callers drawn beforehand (``callers.py``, common random numbers) and give
+the same call log bit for bit; ``kpis.py`` turns replications into per-type and per-group KPIs with 95 %
 intervals; ``records.py`` holds the counters and the call log
 (`cxqueue.scenario.SKILL_CALL_DTYPE`). A center of one type and one group gives the same
 call log as the single-queue engine on the equivalent `Scenario`.

@@ -16,7 +16,7 @@ import numpy as np
 from cxqueue.scenario.calls import SKILL_CALL_DTYPE, empty_calls
 from cxqueue.units import DAY
 
-__all__ = ["N_COUNTS", "SkillRepOutput", "skill_call_log"]
+__all__ = ["N_COUNTS", "SkillRepOutput", "skill_call_columns", "skill_call_log"]
 
 # Columns of SkillRepOutput.counts (types, intervals of arrival, N_COUNTS).
 (
@@ -70,26 +70,46 @@ def skill_call_log(rows: list[tuple], priority: list[int], *, clock_offset_s: fl
     >>> log["arrival_s"].tolist(), log["service_s"].tolist(), log["priority"].tolist()
     ([102.0, 105.0], [7.0, nan], [1, 0])
     """
-    out = empty_calls(len(rows), SKILL_CALL_DTYPE)
     if not rows:
-        return out
+        return empty_calls(0, SKILL_CALL_DTYPE)
     cols = list(zip(*rows, strict=True))
     customer = np.asarray(cols[0], dtype=np.int64)
     order = np.argsort(customer, kind="stable")
-    ctype = np.asarray(cols[1], dtype=np.int64)[order]
+    ints = [np.asarray(cols[i], dtype=np.int64)[order] for i in (1, 2, 3)]
+    floats = [np.asarray(cols[i], dtype=np.float64)[order] for i in (4, 5, 6)]
+    return skill_call_columns(customer[order], *ints, *floats, np.asarray(cols[7], dtype=np.int64)[order],
+                              np.asarray(cols[8], dtype=np.float64)[order], np.asarray(cols[9], dtype=np.int64)[order],
+                              priority, clock_offset_s=clock_offset_s)  # fmt: skip
+
+
+def skill_call_columns(customer, call_type, group, agent, arrival_s, answer_s, end_s, outcome, wait_s, interval,
+                       priority, *, clock_offset_s: float) -> np.ndarray:  # fmt: skip
+    """The call log (`SKILL_CALL_DTYPE`) from columns already in the order of the customers
+    (times since the horizon start; ``priority`` is each type's priority).
+
+    >>> log = skill_call_columns(np.array([0]), np.array([1]), np.array([0]), np.array([2]), np.array([2.0]),
+    ...                          np.array([2.0]), np.array([9.0]), np.array([0]), np.array([0.0]), np.array([0]),
+    ...                          [0, 1], clock_offset_s=100.0)
+    >>> log["service_s"].tolist(), log["priority"].tolist(), log["end_s"].tolist()
+    ([7.0], [1], [109.0])
+    """
+    out = empty_calls(len(customer), SKILL_CALL_DTYPE)
+    if not len(customer):
+        return out
+    ctype = np.asarray(call_type, dtype=np.int64)
     out["replication"] = 0
-    out["customer"] = customer[order]
+    out["customer"] = customer
     out["attempt"] = 1
     out["call_type"] = ctype
     out["priority"] = np.asarray(priority, dtype=np.int64)[ctype]
-    out["group"] = np.asarray(cols[2], dtype=np.int64)[order]
-    out["server"] = np.asarray(cols[3], dtype=np.int64)[order]
-    out["arrival_s"] = np.asarray(cols[4], dtype=np.float64)[order] + clock_offset_s
-    out["answer_s"] = np.asarray(cols[5], dtype=np.float64)[order] + clock_offset_s
-    out["end_s"] = np.asarray(cols[6], dtype=np.float64)[order] + clock_offset_s
-    out["outcome"] = np.asarray(cols[7], dtype=np.int64)[order]
-    out["wait_s"] = np.asarray(cols[8], dtype=np.float64)[order]
-    out["interval"] = np.asarray(cols[9], dtype=np.int64)[order]
+    out["group"] = group
+    out["server"] = agent
+    out["arrival_s"] = np.asarray(arrival_s, dtype=np.float64) + clock_offset_s
+    out["answer_s"] = np.asarray(answer_s, dtype=np.float64) + clock_offset_s
+    out["end_s"] = np.asarray(end_s, dtype=np.float64) + clock_offset_s
+    out["outcome"] = outcome
+    out["wait_s"] = wait_s
+    out["interval"] = interval
     out["service_s"] = out["end_s"] - out["answer_s"]  # NaN where no agent answered
     out["handled"] = out["service_s"] > 0
     out["weekday"] = (out["arrival_s"] // DAY) % 7

@@ -12,19 +12,32 @@ from cxqueue.sim.multiskill.callers import sample_skill_callers
 from cxqueue.sim.multiskill.engine import run_multiskill_simpy
 from cxqueue.sim.multiskill.kpis import MultiSkillResult, rep_summary, summarize
 from cxqueue.sim.multiskill.records import SkillRepOutput
+from cxqueue.sim.runner import ENGINES
 
 __all__ = ["run_multiskill_replication", "simulate_multiskill"]
 
 
-def _iv(scenario, record_calls) -> bool:
+def _iv(scenario, record_calls, engine) -> bool:
     if not isinstance(scenario, MultiSkillScenario):
         raise ConfigError(f"scenario must be a cxqueue.scenario.MultiSkillScenario; got {type(scenario).__name__}")
+    v.choice("engine", engine, ENGINES)
     if not isinstance(record_calls, bool | np.bool_):
         raise ConfigError(f"record_calls must be True or False; got {record_calls!r}")
     return bool(record_calls)
 
 
-def run_multiskill_replication(scenario: MultiSkillScenario, *, seed, record_calls: bool = False) -> SkillRepOutput:
+def _engine(engine: str):
+    """The function that runs one replication on ``engine`` (the fast one imports numba on first use)."""
+    if engine == "fast":
+        from cxqueue.sim.multiskill.fast import run_multiskill_fast
+
+        return run_multiskill_fast
+    return run_multiskill_simpy
+
+
+def run_multiskill_replication(
+    scenario: MultiSkillScenario, *, seed, engine: str = "simpy", record_calls: bool = False
+) -> SkillRepOutput:
     """One replication of ``scenario``, raw: counters per type and interval, time integrals, call log.
 
     The same run as one replication of `simulate_multiskill`: ``simulate_multiskill(...,
@@ -38,8 +51,8 @@ def run_multiskill_replication(scenario: MultiSkillScenario, *, seed, record_cal
     >>> out.counts.shape, out.calls.size == int(out.counts[0, 0, 0])
     ((1, 1, 8), True)
     """
-    record_calls = _iv(scenario, record_calls)
-    return run_multiskill_simpy(scenario, sample_skill_callers(scenario, seed), record=record_calls)
+    record_calls = _iv(scenario, record_calls, engine)
+    return _engine(engine)(scenario, sample_skill_callers(scenario, seed), record=record_calls)
 
 
 def simulate_multiskill(
@@ -47,6 +60,7 @@ def simulate_multiskill(
     *,
     replications: int = 10,
     seed,
+    engine: str = "simpy",
     warmup_s: float = 0.0,
     record_calls: bool = False,
 ) -> MultiSkillResult:
@@ -64,6 +78,9 @@ def simulate_multiskill(
         Independent runs of the whole horizon (>= 1; intervals need >= 2).
     seed : int, SeedSequence, Generator or None
         Root seed; replication ``i`` uses child ``i``.
+    engine : {"simpy", "fast"}
+        The simpy reference engine (``engine.py``) or the numba one (``fast.py``); both give
+        the same call log and the same KPIs for the same seed.
     warmup_s : float, default 0
         Intervals that start before ``warmup_s`` seconds into the horizon are left out of the
         totals (still reported per interval).
@@ -77,7 +94,7 @@ def simulate_multiskill(
     Raises
     ------
     ConfigError
-        For a bad scenario, count, ``warmup_s``, ``record_calls`` or seed.
+        For a bad scenario, count, engine, ``warmup_s``, ``record_calls`` or seed.
 
     Examples
     --------
@@ -92,7 +109,8 @@ def simulate_multiskill(
     >>> res.group_totals.served.mean.shape, float(res.for_group("G1").totals.served.mean[1])  # G1 serves no B
     ((2, 2), 0.0)
     """
-    record_calls = _iv(scenario, record_calls)
+    record_calls = _iv(scenario, record_calls, engine)
+    run = _engine(engine)
     replications = v.integer_scalar("replications", replications, minimum=1)
     warmup_s = float(v.nonneg_array("warmup_s", warmup_s))
     if warmup_s >= scenario.horizon_s:
@@ -100,7 +118,7 @@ def simulate_multiskill(
     keep = scenario.interval_s * np.arange(scenario.n_intervals) >= warmup_s - 1e-9
     reps, logs = [], []
     for i, child in enumerate(_rng.spawn(seed, replications)):
-        out = run_multiskill_simpy(scenario, sample_skill_callers(scenario, child), record=record_calls)
+        out = run(scenario, sample_skill_callers(scenario, child), record=record_calls)
         reps.append(rep_summary(out, interval_s=scenario.interval_s, keep=keep))
         if record_calls:
             out.calls["replication"] = i
