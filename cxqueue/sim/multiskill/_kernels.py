@@ -31,6 +31,8 @@ import math
 
 from numba import njit, types
 
+from cxqueue.sim._kernels import _pop, _push  # the one event heap, ordered by (time, sequence)
+
 _JIT = {"cache": True, "error_model": "numpy", "nogil": True}
 
 # call states
@@ -70,52 +72,6 @@ SIGNATURE = (
 
 # counter columns (as in records.py; repeated here so that numba's cache sees them in this file)
 C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG = range(8)
-
-
-@njit(**_JIT)
-def _push(ht, hs, hp, hn, t, seq, payload):
-    """Push (t, seq, payload) on the min-heap ordered by (t, seq); the caller ensures room."""
-    i = hn
-    while i > 0:
-        p = (i - 1) >> 1
-        if ht[p] < t or (ht[p] == t and hs[p] < seq):
-            break
-        ht[i] = ht[p]
-        hs[i] = hs[p]
-        hp[i] = hp[p]
-        i = p
-    ht[i] = t
-    hs[i] = seq
-    hp[i] = payload
-    return hn + 1
-
-
-@njit(**_JIT)
-def _pop(ht, hs, hp, hn):
-    """Remove the root of the heap (read it first); returns the new size."""
-    hn -= 1
-    t = ht[hn]
-    s = hs[hn]
-    p = hp[hn]
-    i = 0
-    while True:
-        c = 2 * i + 1
-        if c >= hn:
-            break
-        r = c + 1
-        if r < hn and (ht[r] < ht[c] or (ht[r] == ht[c] and hs[r] < hs[c])):
-            c = r
-        if ht[c] < t or (ht[c] == t and hs[c] < s):
-            ht[i] = ht[c]
-            hs[i] = hs[c]
-            hp[i] = hp[c]
-            i = c
-        else:
-            break
-    ht[i] = t
-    hs[i] = s
-    hp[i] = p
-    return hn
 
 
 @njit(**_JIT)
