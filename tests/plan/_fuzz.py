@@ -275,14 +275,8 @@ def m_calls_values(case: Case, rng) -> list[str]:
     elif what == "string":
         d["calls"] = '"12, 16, 20"'
         return ["[demand].calls", "calls"]
-    if what == "empty":
-        d["calls"] = "[]"
-    elif what == "nested":
-        d["calls"] = "[[1, 2], [3, 4]]"
-    elif what == "table":
-        d["calls"] = "{ a = 1 }"
-    else:
-        d["calls"] = "[" + ", ".join(lit) + "]"
+    shapes = {"empty": "[]", "nested": "[[1, 2], [3, 4]]", "table": "{ a = 1 }"}
+    d["calls"] = shapes.get(what, "[" + ", ".join(lit) + "]")
     return ["[demand].calls", "calls"]
 
 
@@ -789,19 +783,17 @@ def p_placement(case: Case, rng) -> list[str]:
     """The config around a CSV: no start (its time column or 00:00 places it), a wrong start, an AHT key."""
     d = case.tables["demand"]
     what = _pick(rng, ["drop_start", "drop_start", "start0", "start10", "weekday", "aht_key", "days"])
+    edits = {"start0": ("start", "00:00:00"), "start10": ("start", "10:00:00"), "weekday": ("weekday", '"tuesday"'),
+             "days": ("days", '["monday"]')}  # fmt: skip
     if what == "drop_start":
         d.pop("start", None)
-    elif what == "start0":
-        d["start"] = "00:00:00"
-    elif what == "start10":
-        d["start"] = "10:00:00"
-    elif what == "weekday":
-        d["weekday"] = '"tuesday"'
     elif what == "aht_key":
         d["aht_min"] = _pick(rng, ["3", "180"])
     else:
-        d["days"] = '["monday"]'
-        d.pop("weekday", None)
+        key, value = edits[what]
+        d[key] = value
+        if what == "days":
+            d.pop("weekday", None)
     return ["[demand]", "start", "interval", "time", "aht", "days"]
 
 
