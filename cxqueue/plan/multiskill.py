@@ -91,10 +91,10 @@ def _type_row(name: str, k, target) -> TypeRow:
 def simulate_multiskill_config(
     cfg: PlanConfig,
     *,
-    agents: float | None = None,
-    lines: int | None = None,
     replications: int | None = None,
     seed: int | None = None,
+    agents: float | None = None,
+    lines: int | None = None,
 ) -> MultiSkillSimulation:
     """Simulate the multi-skill center of ``cfg``; ``None`` keeps the config's replications and seed.
 

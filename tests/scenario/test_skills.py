@@ -13,12 +13,12 @@ import re
 import numpy as np
 import pytest
 
+import cxqueue.scenario as scenario_types
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import (
     IVR,
     AgentGroup,
     CallType,
-    Distribution,
     Forecast,
     MultiSkillScenario,
     OpeningHours,
@@ -60,7 +60,7 @@ def _raises(msg: str, make):
          "call type name must be a non-empty string without surrounding spaces; got ''"),
         (lambda: CallType("A", [10.0], aht_s=1.0, priority=-1), "call_types.A.priority must be >= 0; got -1"),
         (lambda: CallType("A", [10.0], aht_s=1.0, priority=0.5), "call_types.A.priority must be an integer; got 0.5"),
-        (lambda: CallType("A", [10.0], aht_s=1.0, handle=Distribution.none()),
+        (lambda: CallType("A", [10.0], aht_s=1.0, handle=scenario_types.Distribution.none()),
          "call_types.A.handle must be a Distribution other than 'none' (an answered call takes time)"),
         (lambda: CallType("A", [10.0], aht_s=1.0, patience=60.0),
          "call_types.A.patience must be a Distribution or None (never hangs up); got 60.0"),
@@ -237,8 +237,8 @@ def test_center_arrays_and_lookups():
 
 def test_single_queue_round_trip():
     f = Forecast([30.0, 50.0], [200.0, 220.0], interval_s=1800.0, start_s=3600.0)
-    sc = Scenario(f, agents=[4, 6], handle=Distribution.lognormal(1.0, cv=0.8),
-                  patience=Distribution.exponential(90.0), hours=OpeningHours.daily(0.0, 7200.0),
+    sc = Scenario(f, agents=[4, 6], handle=scenario_types.Distribution.lognormal(1.0, cv=0.8),
+                  patience=scenario_types.Distribution.exponential(90.0), hours=OpeningHours.daily(0.0, 7200.0),
                   target=ServiceTarget(0.9, 15.0), day_factor_cv=0.1)  # fmt: skip
     ms = MultiSkillScenario.from_scenario(sc)
     back = ms.to_scenario()

@@ -39,7 +39,8 @@ def _check_replication(sc, out, callers):
     f = sc.handle_factors
     off = sc.start_s
     # every call once, in the order of the callers it was given
-    assert log.size == callers.n and np.array_equal(log["customer"], np.arange(callers.n))
+    n = callers.arrival_s.size
+    assert log.size == n and np.array_equal(log["customer"], np.arange(n))
     np.testing.assert_array_equal(log["arrival_s"], callers.arrival_s + off)
     np.testing.assert_array_equal(log["call_type"], callers.call_type)
     assert set(np.unique(log["outcome"]).tolist()) <= ENDINGS

@@ -40,10 +40,6 @@ class SkillCallers:
     handle_unit: np.ndarray
     patience_s: np.ndarray
 
-    @property
-    def n(self) -> int:
-        return int(self.arrival_s.size)
-
 
 def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
     """Draw every caller of one replication of ``scenario``.

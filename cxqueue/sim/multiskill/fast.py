@@ -112,12 +112,12 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
 
     Examples
     --------
-    >>> from cxqueue.scenario import AgentGroup, CallType, MultiSkillScenario
+    >>> from cxqueue.scenario import AgentGroup as G, CallType as T, MultiSkillScenario
     >>> from cxqueue.sim.multiskill.callers import sample_skill_callers
-    >>> sc = MultiSkillScenario([CallType("A", [100.0] * 4, aht_s=180.0), CallType("B", [50.0] * 4, aht_s=180.0)],
-    ...                         [AgentGroup("G1", "A", 20), AgentGroup("G2", ("A", "B"), 20)])
     >>> from cxqueue.sim.multiskill.engine import run_multiskill_simpy
-    >>> callers = sample_skill_callers(sc, 3)
+    >>> sc = MultiSkillScenario([T("A", [90.0] * 3, aht_s=200.0), T("B", [40.0] * 3, aht_s=150.0)],
+    ...                         [G("G1", ("A", "B"), 12), G("G2", "B", 4)])
+    >>> callers = sample_skill_callers(sc, 5)
     >>> fast, ref = run_multiskill_fast(sc, callers, record=True), run_multiskill_simpy(sc, callers, record=True)
     >>> fast.calls.tobytes() == ref.calls.tobytes()  # the same log, bit for bit
     True

@@ -123,14 +123,7 @@ def simulate_multiskill(
         if record_calls:
             out.calls["replication"] = i
             logs.append(out.calls)
-    parts = summarize(reps)
-    return MultiSkillResult(
-        type_names=scenario.type_names,
-        group_names=scenario.group_names,
-        interval_starts_s=scenario.interval_starts_s,
-        interval_s=scenario.interval_s,
-        replications=replications,
-        warmup_s=warmup_s,
-        calls=np.concatenate(logs) if record_calls else None,
-        **parts,
-    )
+    names = {"type_names": scenario.type_names, "group_names": scenario.group_names}
+    grid = {"interval_starts_s": scenario.interval_starts_s, "interval_s": scenario.interval_s}
+    log = np.concatenate(logs) if record_calls else None
+    return MultiSkillResult(**names, **grid, replications=replications, warmup_s=warmup_s, calls=log, **summarize(reps))
