@@ -18,7 +18,7 @@ from cxqueue.plan.checks import when
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, HOUR
 
-__all__ = ["headline", "per_day", "shifts_by_template", "weakest_intervals"]
+__all__ = ["calendar_dates", "headline", "per_day", "shifts_by_template", "weakest_intervals"]
 
 _BASIS_WORDS = {
     "offered": "of calls",
@@ -46,12 +46,18 @@ def _estimate(e, i=None, *, fraction: bool = False) -> dict:
     return {"mean": _f(mean), "low": _f(lo), "high": _f(hi)}
 
 
-def _dates(start_date, day_starts_s, first_s: float) -> list[str | None]:
-    if start_date is None:
-        return [None] * len(day_starts_s)
+def calendar_dates(start_date, f, t_s) -> list[str]:
+    """The calendar date of each time ``t_s`` (seconds since Monday 00:00 of the forecast ``f``'s
+    first week), for a plan whose first day is ``start_date``.
+
+    >>> from cxqueue.scenario import Forecast
+    >>> f = Forecast(calls=[1.0] * 3, aht_s=60.0, interval_s=43200.0, start_s=86400.0)
+    >>> calendar_dates("2026-12-08", f, [86400.0, 86400.0 + 46800.0, 172800.0])
+    ['2026-12-08', '2026-12-08', '2026-12-09']
+    """
     first = np.datetime64(start_date, "D")
-    base = np.floor(first_s / DAY)
-    return [str(first + np.timedelta64(round(t / DAY - base), "D")) for t in day_starts_s]
+    offset = np.floor(np.asarray(t_s, dtype=np.float64) / DAY) - np.floor(f.start_s / DAY)
+    return [str(first + np.timedelta64(int(k), "D")) for k in offset]
 
 
 def shifts_by_template(result) -> dict[str, int]:
@@ -73,7 +79,7 @@ def per_day(result, start_date: str | None = None) -> list[dict]:
     day_of = np.floor((f.interval_starts_s + 1e-6) / DAY) - np.floor((f.interval_starts_s[0] + 1e-6) / DAY)
     sl_i = np.asarray(getattr(sim.intervals, f"sl_{basis}").mean, dtype=np.float64)
     offered_i = np.asarray(sim.intervals.offered.mean, dtype=np.float64)
-    dates = _dates(start_date, sim.day_starts_s, f.interval_starts_s[0])
+    dates = calendar_dates(start_date, f, sim.day_starts_s) if start_date else [None] * len(sim.day_starts_s)
     rows = []
     for k, t0 in enumerate(sim.day_starts_s):
         on = day_of == k
@@ -107,7 +113,7 @@ def weakest_intervals(result, n: int = 10, start_date: str | None = None) -> lis
     offered = np.asarray(sim.offered.mean, dtype=np.float64)
     cand = np.flatnonzero((offered > 0) & np.isfinite(mean))
     pick = cand[np.argsort(mean[cand], kind="stable")[:n]]
-    dates = _dates(start_date, f.interval_starts_s[pick], f.interval_starts_s[0]) if pick.size else []
+    dates = calendar_dates(start_date, f, f.interval_starts_s[pick]) if start_date else [None] * pick.size
     return [
         {
             "interval": int(i),

@@ -17,6 +17,7 @@ import numpy as np
 
 from cxqueue import __version__
 from cxqueue.data.folders import OutputFolder
+from cxqueue.plan.headline import calendar_dates
 from cxqueue.plan.page import render_page
 from cxqueue.plan.workbook import write_workbook
 from cxqueue.scenario import WEEKDAYS
@@ -41,13 +42,6 @@ def _when(t_s: float) -> str:
     t = t_s % WEEK
     d, s = int(t // DAY), int(t % DAY)
     return f"{WEEKDAYS[d][:3]} {s // 3600:02d}:{s % 3600 // 60:02d}"
-
-
-def _dates(start_date, f, t_s) -> list[str]:
-    """The calendar date of each time ``t_s`` (seconds since Monday 00:00 of the forecast's first week)."""
-    first = np.datetime64(start_date, "D")
-    offset = np.floor(np.asarray(t_s, dtype=np.float64) / DAY) - np.floor(f.start_s / DAY)
-    return [str(first + np.timedelta64(int(k), "D")) for k in offset]
 
 
 def _plan_rows(result, start_date=None) -> tuple[list[str], list[list]]:
@@ -88,7 +82,7 @@ def _plan_rows(result, start_date=None) -> tuple[list[str], list[list]]:
     analytic_sl = m.service_level(basis if basis != "virtual" else "virtual")
     if start_date is not None:  # a dated plan: its calendar date beside the time of the week
         header.insert(3, "date")
-    dates = _dates(start_date, f, f.interval_starts_s) if start_date is not None else None
+    dates = calendar_dates(start_date, f, f.interval_starts_s) if start_date is not None else None
     rows = []
     starts = f.interval_starts_s
     for i in range(f.n_intervals):
@@ -150,7 +144,7 @@ def _day_labels(result, start_date=None) -> tuple[np.ndarray, list[str]]:
     day_of, day_starts = day_index(f.interval_starts_s, f.interval_s)
     names = [WEEKDAYS[int(t // DAY) % 7][:3].title() for t in day_starts]
     if start_date is not None:
-        names = [f"{n} {d[5:]}" for n, d in zip(names, _dates(start_date, f, day_starts), strict=True)]
+        names = [f"{n} {d[5:]}" for n, d in zip(names, calendar_dates(start_date, f, day_starts), strict=True)]
     return day_of, names
 
 
@@ -252,7 +246,7 @@ def _shift_rows(result, start_date=None) -> tuple[list[str], list[list]]:
     """shifts.csv: readable start, end and breaks (clock times and minutes) beside the seconds."""
     shifts = result.schedule.shifts
     lengths = {t.name: [b[2] for b in t.breaks] for t in result.templates}
-    when = _dates(start_date, result.scenario.forecast, [s.start_s for s in shifts]) if start_date else None
+    when = calendar_dates(start_date, result.scenario.forecast, [s.start_s for s in shifts]) if start_date else None
     rows = []
     for i, s in enumerate(shifts):
         lens = lengths.get(s.template, [])

@@ -132,3 +132,11 @@ def test_output_formats_choose_the_files(plan, tmp_path):
     out = write_plan_report(plan, tmp_path / "x", figures=False, formats=("xlsx", "html"))
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "plan.xlsx", "report.html", "summary.json"]  # fmt: skip
+
+
+def test_a_dated_plans_days_and_weakest_intervals_carry_their_own_dates(plan):
+    # an afternoon interval is on its own day (the date was rounded to the next day after noon)
+    h = headline(plan, start_date="2026-12-07")
+    assert [(d["day"], d["date"]) for d in h["per_day"]] == [("Mon", "2026-12-07"), ("Tue", "2026-12-08")]
+    for w in h["weakest_intervals"]:
+        assert w["date"] == ("2026-12-07" if w["interval"] < 96 else "2026-12-08"), w
