@@ -19,7 +19,12 @@ the agents, longest-idle agents, calls by priority level.
    - the fast multi-skill engine against the single-queue fast engine on the equivalent
      pooled load (one type with all the calls, one group of 90 agents, the same patience);
    - the fast multi-skill engine against the simpy multi-skill engine (on a shorter horizon,
-     per call).
+     per call);
+   - the fast multi-skill engine against a minimal simpy model of the same center, the one a
+     simpy user would write (`_simpy_minimal.py`: a PriorityResource per group, requests
+     raced against patience and the re-routing delay), per call; on the same callers it
+     must count the same answered, abandoned and quick answers as cxqueue within 0.5 % of
+     the calls (else the benchmark fails).
    The issue's target is 1 M calls/s per core for the fast engine on this center.
 """
 
@@ -32,10 +37,12 @@ import time
 
 import numpy as np
 from _paired import Paired, load_average, paired
+from _simpy_minimal import run_minimal
 
 from cxqueue import scenario as model
 from cxqueue.sim.arrivals import sample_callers
 from cxqueue.sim.fast import run_fast
+from cxqueue.sim.multiskill import records as rec
 from cxqueue.sim.multiskill import sample_skill_callers
 from cxqueue.sim.multiskill.engine import run_multiskill_simpy
 from cxqueue.sim.multiskill.fast import run_multiskill_fast
@@ -77,7 +84,7 @@ def check_answer(hours: float = 6.0, seed: int = 11) -> str:
     callers = sample_skill_callers(sc, seed)
     ref = run_multiskill_simpy(sc, callers, record=True)
     got = run_multiskill_fast(sc, callers, record=True)
-    assert got.calls.size == ref.calls.size == callers.n
+    assert got.calls.size == ref.calls.size == callers.arrival_s.size
     for name in ref.calls.dtype.names:
         assert got.calls[name].tobytes() == ref.calls[name].tobytes(), name
     for name in ("counts", "waiting_s", "group_s", "served", "backlog"):
@@ -86,8 +93,32 @@ def check_answer(hours: float = 6.0, seed: int = 11) -> str:
     secondary = float(np.mean(log["group"][log["group"] >= 0] != log["call_type"][log["group"] >= 0]))
     abandoned = float(np.mean(log["outcome"] == int(model.Outcome.ABANDONED)))
     return (
-        f"{callers.n} calls over {hours:g} h: fast log == simpy log (every field), counters equal; "
+        f"{callers.arrival_s.size} calls over {hours:g} h: fast log == simpy log (every field), counters equal; "
         f"{secondary:.1%} answered by the secondary group, {abandoned:.1%} abandoned"
+    )
+
+
+def minimal(sc: model.MultiSkillScenario, callers) -> dict:
+    """The minimal simpy model (`_simpy_minimal`) of the center ``wallace_whitt`` builds."""
+    return run_minimal(callers, n_groups=K, agents=PER_GROUP, aht_s=AHT_S, factor=1.1, reroute_s=REROUTE_S,
+                       answer_within_s=sc.target[0].answer_within_s)  # fmt: skip
+
+
+def check_minimal(hours: float = 10.0, seed: int = 12) -> str:
+    """The minimal simpy model counts what cxqueue's engine counts, on the same callers."""
+    sc = wallace_whitt(hours)
+    callers = sample_skill_callers(sc, seed)
+    got = minimal(sc, callers)
+    tot = run_multiskill_fast(sc, callers).counts.sum(axis=(0, 1))
+    ours = {"offered": tot[rec.C_OFFERED], "answered": tot[rec.C_ANSWERED] + tot[rec.C_BACKLOG],
+            "abandoned": tot[rec.C_ABANDONED], "hits": tot[rec.C_HITS]}  # fmt: skip
+    n = callers.arrival_s.size
+    worst = max(abs(got[k] - ours[k]) / n for k in ours)
+    assert worst <= 0.005, (got, ours)
+    return (
+        f"minimal simpy model on the same {n} calls: answered {got['answered']} (cxqueue {ours['answered']:.0f}, "
+        f"with the backlog), abandoned {got['abandoned']} ({ours['abandoned']:.0f}), within 20 s {got['hits']} "
+        f"({ours['hits']:.0f}): largest difference {worst:.2%} of the calls"
     )
 
 
@@ -121,6 +152,7 @@ def main() -> None:
     print(load_average())
     t0 = time.perf_counter()
     print(check_answer())
+    print(check_minimal())
     sc = wallace_whitt(args.hours)
     callers = sample_skill_callers(sc, 1)
     run_multiskill_fast(sc, callers)  # compile or load the kernel
@@ -128,7 +160,7 @@ def main() -> None:
     single = pooled(sc)
     single_callers = sample_callers(single, 1)
     run_fast(single, single_callers)
-    n_multi, n_single = callers.n, single_callers.n
+    n_multi, n_single = callers.arrival_s.size, single_callers.arrival_s.size
     print(f"{sc.n_types} types x {sc.n_groups} groups, {int(sc.agents[:, 0].sum())} agents, {args.hours:g} h: "
           f"{n_multi:,} calls (pooled single queue: {n_single:,})")  # fmt: skip
     res = {}
@@ -142,8 +174,12 @@ def main() -> None:
         lambda: run_multiskill_simpy(small, small_callers),
         pairs=max(3, args.pairs // 2),
     )
-    res["fast_multi_vs_simpy_multi"] = speed_ratio(p, n_multi, small_callers.n)
+    res["fast_multi_vs_simpy_multi"] = speed_ratio(p, n_multi, small_callers.arrival_s.size)
     print(line("multi-skill fast / multi-skill simpy", res["fast_multi_vs_simpy_multi"]))
+    p = paired(lambda: run_multiskill_fast(sc, callers), lambda: minimal(small, small_callers),
+               pairs=max(3, args.pairs // 2))  # fmt: skip
+    res["fast_multi_vs_minimal_simpy"] = speed_ratio(p, n_multi, small_callers.arrival_s.size)
+    print(line("multi-skill fast / minimal simpy model", res["fast_multi_vs_minimal_simpy"]))
     t0, c0 = time.perf_counter(), time.process_time()
     reps = 5
     for _ in range(reps):
