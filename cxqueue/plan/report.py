@@ -23,7 +23,7 @@ from cxqueue.plan.workbook import write_workbook
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, WEEK
 
-__all__ = ["FIGURES", "write_plan_report"]
+__all__ = ["FIGURES", "shift_table", "write_plan_report"]
 
 #: figure file name -> what it shows (the report's captions)
 FIGURES = {
@@ -243,10 +243,14 @@ def _hhmm_day(t_s: float, day_start_s: float) -> str:
 
 
 def _shift_rows(result, start_date=None) -> tuple[list[str], list[list]]:
-    """shifts.csv: readable start, end and breaks (clock times and minutes) beside the seconds."""
-    shifts = result.schedule.shifts
-    lengths = {t.name: [b[2] for b in t.breaks] for t in result.templates}
-    when = calendar_dates(start_date, result.scenario.forecast, [s.start_s for s in shifts]) if start_date else None
+    return shift_table(result.schedule.shifts, result.templates, result.scenario.forecast, start_date)
+
+
+def shift_table(shifts, templates, forecast=None, start_date=None) -> tuple[list[str], list[list]]:
+    """shifts.csv: readable start, end and breaks (clock times and minutes) beside the seconds; a dated
+    plan (``start_date`` with its ``forecast``) adds each shift's date."""
+    lengths = {t.name: [b[2] for b in t.breaks] for t in templates}
+    when = calendar_dates(start_date, forecast, [s.start_s for s in shifts]) if start_date else None
     rows = []
     for i, s in enumerate(shifts):
         lens = lengths.get(s.template, [])
