@@ -22,7 +22,7 @@
    types fall short, the types are taken by their shortfall, largest first, and a type
    that a group given an agent there this round already serves gets no second one (the agent
    helps every skill it has). A type whose level over the horizon misses with 95 % confidence
-   gets the same in each interval whose mean is below its level.
+   gets the same in each interval where the lower end of its 95 % interval is below its level.
 
 The result says whether every type met its target (``converged``) and carries warnings
 (`cxqueue.scenario.PlanWarning`): a plan that does not converge, a target that no routing can
@@ -46,16 +46,19 @@ from cxqueue.units import WEEK
 
 __all__ = ["MultiSkillPlan", "helper_groups", "optimize_multiskill_plan"]
 
+LISTED = 6  # intervals a message names per call type (then "and N more")
+
 
 @dataclass(frozen=True, eq=False)
 class MultiSkillPlan:
-    """A multi-skill plan and the evidence for it.
+    """What `optimize_multiskill_plan` returns: the roster per group and the simulation that checks it.
 
     Attributes
     ----------
     scenario : MultiSkillScenario
         The planned center: each group's agents on duty per interval (rostered, after shrinkage).
     settings : PlanSettings
+        How it was planned (replications, seed, engine, rounds).
     required, added : ndarray of int64, shape (groups, intervals)
         Agents on duty each group needs (the start plus what the simulation added) and the part
         the simulation added.
@@ -101,15 +104,11 @@ class MultiSkillPlan:
         return plan_summary(self, cost_unit=cost_unit)
 
     def to_dict(self) -> dict:
-        return {
-            "summary": self.summary(),
-            "required": self.required.tolist(),
-            "added": self.added.tolist(),
-            "agents": self.scenario.agents.tolist(),
-            "schedule": self.schedule.to_dict(),
-            "simulation": self.simulation.to_dict(),
-            "history": [list(h) for h in self.history],
-        }
+        """The summary, the arrays per group and interval, the schedule, the simulation and the rounds."""
+        arrays = {name: getattr(self, name).tolist() for name in ("required", "added", "failing")}
+        parts = {name: getattr(self, name).to_dict() for name in ("schedule", "simulation")}
+        return {"summary": self.summary(), **arrays, "agents": self.scenario.agents.tolist(), **parts,
+                "history": [list(h) for h in self.history]}  # fmt: skip
 
 
 def helper_groups(ms: MultiSkillScenario, cost) -> list[tuple[int, ...]]:
@@ -160,24 +159,26 @@ def dedicated_requirements(ms: MultiSkillScenario, settings: PlanSettings, is_op
 
 
 def _shortfall(ms, sim, is_open):
-    """(failing pairs mask (types, intervals), each type's horizon level ok, the per-interval means)."""
+    """(failing pairs mask (types, intervals), each type's horizon level ok, the per-interval means and lower
+    ends of the 95 % intervals, the levels as a column)."""
     level = np.array([t.level for t in ms.target])[:, None]
     sl = sim.types.sl_offered
     mean = np.asarray(sl.mean, dtype=np.float64)
-    high = mean + np.nan_to_num(np.asarray(sl.half_width, dtype=np.float64), nan=0.0)
+    half = np.nan_to_num(np.asarray(sl.half_width, dtype=np.float64), nan=0.0)
+    high, low = mean + half, mean - half
     offered = np.asarray(sim.types.offered.mean, dtype=np.float64)
     failing = is_open[None, :] & (offered > 0) & (high < level)
     tot = sim.type_totals.sl_offered
     lower = np.asarray(tot.mean, dtype=np.float64) - np.nan_to_num(np.asarray(tot.half_width), nan=0.0)
     total_ok = ~(lower < level[:, 0])  # NaN (no call) is not a miss
-    return failing, total_ok, mean, level
+    return failing, total_ok, mean, low, level
 
 
-def _add(added, failing, mean, level, helpers, total_ok, is_open) -> None:
+def _add(added, failing, mean, low, level, helpers, total_ok, is_open) -> None:
     """One more agent where a type falls short, by the rule of the module docstring (in place)."""
     short = failing.copy()
-    for k in np.flatnonzero(~total_ok):  # a type short over the horizon: every interval below its level
-        short[k] |= is_open & np.isfinite(mean[k]) & (mean[k] < level[k, 0])
+    for k in np.flatnonzero(~total_ok):  # a type short over the horizon: every interval not surely above its level
+        short[k] |= is_open & np.isfinite(low[k]) & (low[k] < level[k, 0])
     gap = np.where(short, level - np.nan_to_num(mean, nan=0.0), -np.inf)
     for i in np.flatnonzero(short.any(axis=0)):
         helped: set[int] = set()
@@ -190,15 +191,9 @@ def _add(added, failing, mean, level, helpers, total_ok, is_open) -> None:
 
 
 def optimize_multiskill_plan(
-    scenario: MultiSkillScenario,
-    templates,
-    *,
-    cost=None,
-    settings: PlanSettings | None = None,
-    requirements=None,
-    shrinkage: float | None = None,
-    progress=None,
-) -> MultiSkillPlan:
+    scenario: MultiSkillScenario, templates, *, cost=None, settings: PlanSettings | None = None, requirements=None,
+    shrinkage: float | None = None, progress=None,
+) -> MultiSkillPlan:  # fmt: skip
     """Plan each group's agents and shifts for ``scenario`` and check every type's target by simulation.
 
     Parameters
@@ -268,12 +263,12 @@ def optimize_multiskill_plan(
         say(f"iteration {it}: cost {sched.cost:.1f}; simulating {settings.replications} replications")
         sim = simulate_multiskill(planned, replications=settings.replications, seed=settings.seed,
                                   engine=settings.engine, warmup_s=settings.warmup_s)  # fmt: skip
-        failing, total_ok, mean, level = _shortfall(ms, sim, is_open)
+        failing, total_ok, mean, low, level = _shortfall(ms, sim, is_open)
         tot = np.asarray(sim.type_totals.sl_offered.mean, dtype=np.float64)
         history.append((it, sched.cost, int(failing.sum()), [float(x) for x in tot]))
         if (not failing.any() and total_ok.all()) or it == settings.max_iter:
             break
-        _add(added, failing, mean, level, helpers, total_ok, is_open)
+        _add(added, failing, mean, low, level, helpers, total_ok, is_open)
     converged = not failing.any() and bool(total_ok.all())
     msg = _message(ms, converged, failing, total_ok, tot, len(history))
     plan = MultiSkillPlan(planned, settings, (base + added).astype(np.int64), added.astype(np.int64), sched, sim,
@@ -293,8 +288,8 @@ def _message(ms, converged, failing, total_ok, tot, rounds) -> str:
     for k, name in enumerate(ms.type_names):
         idx = np.flatnonzero(failing[k])
         if idx.size or not total_ok[k]:
-            where = ", ".join(when(ms.start_s + i * ms.interval_s) for i in idx[:6])
-            more = f" and {idx.size - 6} more" if idx.size > 6 else ""
+            where = ", ".join(when(ms.start_s + i * ms.interval_s) for i in idx[:LISTED])
+            more = f" and {idx.size - LISTED} more" if idx.size > LISTED else ""
             below = f"{idx.size} interval(s) below with 95 % confidence" + (f": {where}{more}" if idx.size else "")
             parts.append(f"{name} over the horizon {tot[k]:.3f} (target {ms.target[k].level:g}), {below}")
     return f"not converged after {rounds} iteration(s): " + "; ".join(parts)

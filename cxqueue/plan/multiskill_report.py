@@ -18,14 +18,11 @@ Every number is the library's: the tables are views of the `MultiSkillPlan` and 
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
-from cxqueue import __version__
 from cxqueue.data.folders import OutputFolder
 from cxqueue.plan.checks import when
-from cxqueue.plan.report import _json_default, _write_csv, shift_table
+from cxqueue.plan.report import _write_csv, shift_table, write_summary
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.scenario._plain import plain
 from cxqueue.units import DAY
@@ -216,17 +213,9 @@ def _figures(plan, folder) -> tuple[list[str], dict]:
     return made, captions
 
 
-def write_multiskill_report(
-    plan,
-    folder,
-    *,
-    force: bool = False,
-    figures: bool = True,
-    title: str | None = None,
-    extra: dict | None = None,
-    cost_unit: str = "paid hours",
-    formats=("csv", "json", "html"),
-):
+def write_multiskill_report(plan, folder, *, title: str | None = None, extra: dict | None = None,
+                            cost_unit: str = "paid hours", formats=("csv", "json", "html"), figures: bool = True,
+                            force: bool = False):  # fmt: skip
     """Write a multi-skill plan's folder (module docstring) atomically and return its path.
 
     ``extra`` adds entries to summary.json (the config, its notes and settings; its
@@ -242,12 +231,7 @@ def write_multiskill_report(
             for name, table in (("types.csv", type_rows(plan)), ("groups.csv", group_rows(plan)),
                                 ("shifts.csv", group_shift_rows(plan))):  # fmt: skip
                 _write_csv(tmp / name, *table)
-        summary = plan.summary(cost_unit=cost_unit)
-        summary["cxqueue_version"] = __version__
-        if extra:
-            summary.update({k: v for k, v in extra.items() if k != "warnings"})
-            summary["warnings"] = [*extra.get("warnings", []), *summary["warnings"]]
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
+        summary = write_summary(tmp, plan.summary(cost_unit=cost_unit), extra)
         if "html" in formats:
             made, captions = _figures(plan, tmp) if figures else ([], {})
             page = render_multiskill_page(summary, made, tmp, title or "cxqueue plan", captions)
