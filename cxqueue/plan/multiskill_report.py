@@ -11,7 +11,8 @@
 * ``summary.json`` (`plan_summary`: the warnings, the recommendation and promise in words,
   per type and per group over the horizon) and ``report.html`` (`cxqueue.plan.multiskill_page`),
   with the figures: each type's service level by day against its target, agents per group
-  by day, and each group's roster.
+  by day, and each group's roster;
+* ``plan.xlsx`` when ``formats`` holds ``xlsx``: the summary and the three tables as sheets.
 
 Every number is the library's: the tables are views of the `MultiSkillPlan` and its simulation.
 """
@@ -221,17 +222,23 @@ def write_multiskill_report(plan, folder, *, title: str | None = None, extra: di
     ``extra`` adds entries to summary.json (the config, its notes and settings; its
     ``warnings`` come before the plan's); ``formats`` as in `cxqueue.plan.report.write_plan_report`
     (``csv``: types.csv, groups.csv, shifts.csv; ``html``: report.html and its figures;
-    summary.json is always written; there is no workbook for a multi-skill plan yet).
+    ``xlsx``: plan.xlsx, the summary and the same three tables; summary.json is always written).
     """
     from cxqueue.plan.multiskill_page import render_multiskill_page
 
     out = folder if isinstance(folder, OutputFolder) else OutputFolder(folder, force=force, kind="plan")
     with out, out.writing() as tmp:
+        tables = {"types": type_rows(plan), "groups": group_rows(plan), "shifts": group_shift_rows(plan)}
         if "csv" in formats:
-            for name, table in (("types.csv", type_rows(plan)), ("groups.csv", group_rows(plan)),
-                                ("shifts.csv", group_shift_rows(plan))):  # fmt: skip
-                _write_csv(tmp / name, *table)
+            for name, table in tables.items():
+                _write_csv(tmp / f"{name}.csv", *table)
         summary = write_summary(tmp, plan.summary(cost_unit=cost_unit), extra)
+        if "xlsx" in formats:  # the same tables for a spreadsheet, after a sheet of the summary
+            from cxqueue.plan.workbook import write_workbook
+
+            book = {k: v for k, v in summary.items() if k not in ("types", "groups", "history", "failing")}
+            write_workbook(tmp / "plan.xlsx", book, {f"per {k[:-1]}" if k != "shifts" else k: t
+                                                     for k, t in tables.items()})  # fmt: skip
         if "html" in formats:
             made, captions = _figures(plan, tmp) if figures else ([], {})
             page = render_multiskill_page(summary, made, tmp, title or "cxqueue plan", captions)

@@ -177,3 +177,27 @@ def test_the_folders_tables_are_the_simulation_of_its_own_roster(planned):
     s = json.loads((folder / "summary.json").read_text())
     for t, row in enumerate(s["types"]):
         assert row["service_level"]["mean"] == float(np.asarray(sim.type_totals.sl_offered.mean)[t])
+
+
+def test_the_workbook_holds_the_tables_the_csvs_hold(tmp_path):
+    import openpyxl
+
+    from cxqueue.plan.multiskill_report import group_rows, type_rows, write_multiskill_report
+
+    cfg = one_day()
+    ms, gp = cfg.multiskill, cfg.group_planning
+    plan = optimize_multiskill_plan(ms, gp.templates, cost=gp.cost, settings=PlanSettings(replications=3, max_iter=1))
+    folder = write_multiskill_report(plan, tmp_path / "p", formats=("csv", "xlsx"), figures=False)
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "groups.csv", "plan.xlsx", "shifts.csv", "summary.json", "types.csv"]  # fmt: skip
+    wb = openpyxl.load_workbook(folder / "plan.xlsx")
+    assert wb.sheetnames == ["summary", "per type", "per group", "shifts"]
+    for sheet, (head, rows) in (("per type", type_rows(plan)), ("per group", group_rows(plan))):
+        got = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+        assert got[0] == head and len(got) == len(rows) + 1
+        assert [r[0] for r in got[1:]] == [r[0] for r in rows]
+    assert (
+        len(_csv(folder / "shifts.csv"))
+        == wb["shifts"].max_row - 1
+        == sum(len(s.shifts) for s in plan.schedule.schedules)
+    )
