@@ -13,7 +13,8 @@
 3. **simulation** of the rostered agents on duty (`cxqueue.sim.multiskill.simulate_multiskill`,
    replications with common random numbers: each round sees the same callers);
 4. where a type's service level falls short of its target *with 95 % confidence* in an
-   interval (the upper end of its interval below the level), one agent is added to the
+   interval (the upper end of its interval below the level; the level on the target's basis,
+   offered or answered calls), one agent is added to the
    requirement of a group that serves the type there, and the schedule is solved again, at
    most ``settings.max_iter`` rounds. The group is the **cheapest per unit of help**: one agent
    of group g answers type k's calls at 1 / ``handle_factor[g, k]`` of the base rate and costs
@@ -44,7 +45,7 @@ from cxqueue.plan.checks import MAX_OCCUPANCY, check_demand, when
 from cxqueue.scenario import Forecast, MultiSkillScenario, PlanSettings, PlanWarning, Scenario
 from cxqueue.units import WEEK
 
-__all__ = ["MultiSkillPlan", "helper_groups", "optimize_multiskill_plan"]
+__all__ = ["MultiSkillPlan", "helper_groups", "optimize_multiskill_plan", "service_levels"]
 
 LISTED = 6  # intervals a message names per call type (then "and N more")
 
@@ -130,6 +131,18 @@ def helper_groups(ms: MultiSkillScenario, cost) -> list[tuple[int, ...]]:
     return out
 
 
+def service_levels(ms: MultiSkillScenario, kpis):
+    """Each type's service level on its target's basis (``answered``: over answered calls; else over offered
+    calls), an `Estimate` with the types on the first axis, from `TypeKPIs` per interval or over the horizon."""
+    from cxqueue.sim.kpis import Estimate
+
+    offered, answered = kpis.sl_offered, kpis.sl_answered
+    pick = np.array([t.basis == "answered" for t in ms.target])
+    pick = pick.reshape((-1,) + (1,) * (np.ndim(offered.mean) - 1))
+    mean = np.where(pick, answered.mean, offered.mean)
+    return Estimate(mean, np.where(pick, answered.half_width, offered.half_width), offered.limits)
+
+
 def _with_agents(ms: MultiSkillScenario, agents: np.ndarray) -> MultiSkillScenario:
     groups = tuple(type(g)(g.name, g.skills, agents[i], handle_factor=g.handle_factor) for i, g in enumerate(ms.groups))
     return ms.replace(groups=groups)
@@ -162,13 +175,13 @@ def _shortfall(ms, sim, is_open):
     """(failing pairs mask (types, intervals), each type's horizon level ok, the per-interval means and lower
     ends of the 95 % intervals, the levels as a column)."""
     level = np.array([t.level for t in ms.target])[:, None]
-    sl = sim.types.sl_offered
+    sl = service_levels(ms, sim.types)
     mean = np.asarray(sl.mean, dtype=np.float64)
     half = np.nan_to_num(np.asarray(sl.half_width, dtype=np.float64), nan=0.0)
     high, low = mean + half, mean - half
     offered = np.asarray(sim.types.offered.mean, dtype=np.float64)
     failing = is_open[None, :] & (offered > 0) & (high < level)
-    tot = sim.type_totals.sl_offered
+    tot = service_levels(ms, sim.type_totals)
     lower = np.asarray(tot.mean, dtype=np.float64) - np.nan_to_num(np.asarray(tot.half_width), nan=0.0)
     total_ok = ~(lower < level[:, 0])  # NaN (no call) is not a miss
     return failing, total_ok, mean, low, level
@@ -264,7 +277,7 @@ def optimize_multiskill_plan(
         sim = simulate_multiskill(planned, replications=settings.replications, seed=settings.seed,
                                   engine=settings.engine, warmup_s=settings.warmup_s)  # fmt: skip
         failing, total_ok, mean, low, level = _shortfall(ms, sim, is_open)
-        tot = np.asarray(sim.type_totals.sl_offered.mean, dtype=np.float64)
+        tot = np.asarray(service_levels(ms, sim.type_totals).mean, dtype=np.float64)
         history.append((it, sched.cost, int(failing.sum()), [float(x) for x in tot]))
         if (not failing.any() and total_ok.all()) or it == settings.max_iter:
             break

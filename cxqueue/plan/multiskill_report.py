@@ -23,6 +23,7 @@ import numpy as np
 
 from cxqueue.data.folders import OutputFolder
 from cxqueue.plan.checks import when
+from cxqueue.plan.multiskill_plan import service_levels
 from cxqueue.plan.report import _write_csv, shift_table, write_summary
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.scenario._plain import plain
@@ -39,19 +40,21 @@ def _est(e, i=None) -> dict:
 def type_rows(plan) -> tuple[list[str], list[list]]:
     """types.csv: one row per call type and interval (the simulation's numbers, unrounded)."""
     ms, k = plan.scenario, plan.simulation.types
-    head = ["type", "interval", "start_s", "when", "calls", "target_level", "answer_within_s", "sim_offered",
+    head = ["type", "interval", "start_s", "when", "calls", "target_level", "answer_within_s", "basis", "sim_offered",
             "sim_answered", "sim_sl", "sim_sl_low", "sim_sl_high", "sim_asa_s", "sim_asa_s_halfwidth",
             "sim_abandon_fraction", "sim_abandon_halfwidth", "below_target"]  # fmt: skip
     failing = {(int(a), int(b)) for a, b in plan.failing}
-    cols = [np.asarray(x, dtype=np.float64) for x in (k.offered.mean, k.answered.mean, k.sl_offered.mean,
-            k.sl_offered.low, k.sl_offered.high, k.asa_s.mean, k.asa_s.half_width, k.abandon_fraction.mean,
+    sl = service_levels(ms, k)
+    cols = [np.asarray(x, dtype=np.float64) for x in (k.offered.mean, k.answered.mean, sl.mean,
+            sl.low, sl.high, k.asa_s.mean, k.asa_s.half_width, k.abandon_fraction.mean,
             k.abandon_fraction.half_width)]  # fmt: skip
     rows = []
     for t, name in enumerate(ms.type_names):
         tgt = ms.target[t]
         for i, start in enumerate(ms.interval_starts_s):
+            values = [float(c[t, i]) for c in cols]
             rows.append([name, i, float(start), when(start), float(ms.types[t].calls[i]), tgt.level,
-                         tgt.answer_within_s, *(float(c[t, i]) for c in cols), (t, i) in failing])  # fmt: skip
+                         tgt.answer_within_s, tgt.basis, *values, (t, i) in failing])  # fmt: skip
     return head, rows
 
 
@@ -101,13 +104,13 @@ def plan_summary(plan, *, cost_unit: str = "paid hours") -> dict:
     hours = ms.interval_s / 3600.0
     failing = np.zeros((ms.n_types, ms.n_intervals), dtype=bool)
     failing[tuple(plan.failing.T)] = True
-    types = []
+    types, levels = [], service_levels(ms, tot)
     for k, name in enumerate(ms.type_names):
         tgt = ms.target[k]
-        sl = _est(tot.sl_offered, k)
+        sl = _est(levels, k)
         types.append({"name": name, "calls": float(ms.types[k].calls.sum()), "target_level": tgt.level,
-                      "answer_within_s": tgt.answer_within_s, "service_level": sl, "asa_s": _est(tot.asa_s, k),
-                      "abandon_fraction": _est(tot.abandon_fraction, k),
+                      "answer_within_s": tgt.answer_within_s, "basis": tgt.basis, "service_level": sl,
+                      "asa_s": _est(tot.asa_s, k), "abandon_fraction": _est(tot.abandon_fraction, k),
                       "failing_intervals": int(failing[k].sum()),
                       "met": bool(not failing[k].any() and not sl["high"] < tgt.level)})  # fmt: skip
     groups = []
@@ -194,7 +197,7 @@ def _figures(plan, folder) -> tuple[list[str], dict]:
         made.append(name)
         captions[name] = caption
 
-    sl = sim.types.sl_offered
+    sl = service_levels(ms, sim.types)
     for k, name in enumerate(ms.type_names):
         lo, hi = np.asarray(sl.low)[k], np.asarray(sl.high)[k]
         save(f"sl_type_{k}.png", CAPTIONS["sl_type"].format(name=name),

@@ -201,3 +201,21 @@ def test_the_workbook_holds_the_tables_the_csvs_hold(tmp_path):
         == wb["shifts"].max_row - 1
         == sum(len(s.shifts) for s in plan.schedule.schedules)
     )
+
+
+def test_each_type_is_judged_on_its_targets_basis():
+    from cxqueue.plan.multiskill_plan import service_levels
+    from cxqueue.scenario import Distribution
+
+    pat = Distribution.exponential(60.0)
+    a, b = CallType("A", [40.0, 40.0], aht_s=300.0, patience=pat), CallType("B", [20.0] * 2, aht_s=300.0, patience=pat)
+    target = {"A": ServiceTarget(0.8, 20.0), "B": ServiceTarget(0.8, 20.0, basis="answered")}
+    ms = MultiSkillScenario([a, b], [AgentGroup("g", ("A", "B"), 12)], interval_s=1800.0, target=target)
+    sim = simulate_multiskill(ms, replications=3, seed=2)
+    for kpis in (sim.types, sim.type_totals):
+        got = service_levels(ms, kpis)
+        assert np.array_equal(np.asarray(got.mean)[0], np.asarray(kpis.sl_offered.mean)[0])
+        assert np.array_equal(np.asarray(got.mean)[1], np.asarray(kpis.sl_answered.mean)[1])
+        assert np.array_equal(np.asarray(got.half_width)[1], np.asarray(kpis.sl_answered.half_width)[1])
+    # abandonment makes the two differ, so the test can tell them apart
+    assert np.asarray(sim.type_totals.sl_answered.mean)[1] > np.asarray(sim.type_totals.sl_offered.mean)[1]
