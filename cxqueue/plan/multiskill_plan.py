@@ -3,10 +3,12 @@
 `optimize_multiskill_plan` does for a `cxqueue.scenario.MultiSkillScenario` what
 `cxqueue.plan.optimize_plan` does for one queue:
 
-1. **requirements**: agents on duty per group and interval (``requirements=``, e.g. from
-   `cxqueue.optimize.multiskill.staff_multiskill`; by default the *dedicated start*: each type's
-   own Erlang requirement, for its calls at its first group's handle time, given to the first
-   group of its routing, a staffing that over-covers the pooled center and never starves a type);
+1. **requirements**: agents on duty per group and interval: by default
+   `cxqueue.optimize.multiskill.staff_multiskill` (simulation-based, at the groups' costs, on
+   the plan's replications and seed); ``requirements=`` gives them instead, and
+   ``start="dedicated"`` asks for the *dedicated start*: each type's own Erlang requirement,
+   for its calls at its first group's handle time, given to the first group of its routing (a
+   staffing that over-covers the pooled center and never starves a type);
 2. **shifts per group** (`cxqueue.optimize.shifts.schedule_group_shifts`: the groups' MILPs are
    independent, the covering problem being block-diagonal), paid agents being the
    requirement over one minus the shrinkage;
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 from cxqueue.plan.checks import MAX_OCCUPANCY, check_demand, when
 from cxqueue.scenario import Forecast, MultiSkillScenario, PlanSettings, PlanWarning, Scenario
@@ -48,6 +51,7 @@ from cxqueue.units import WEEK
 __all__ = ["MultiSkillPlan", "helper_groups", "optimize_multiskill_plan", "service_levels"]
 
 LISTED = 6  # intervals a message names per call type (then "and N more")
+STARTS = ("staffing", "dedicated")
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,7 +74,9 @@ class MultiSkillPlan:
     failing : ndarray of int64, shape (m, 2)
         (type, interval) pairs whose service level is below target with 95 % confidence.
     start : str
-        Where the requirements came from ("given" or "dedicated").
+        Where the requirements came from: "staffing" (`staff_multiskill`), "given" or "dedicated".
+    staffing : cxqueue.optimize.multiskill.MultiSkillStaffing or None
+        The staffing the requirements came from (with ``start="staffing"``).
     iterations, converged, history, message, elapsed_s, warnings
         How the loop went; ``history`` holds (iteration, cost, failing pairs, each type's
         simulated service level over the horizon) per round.
@@ -93,6 +99,7 @@ class MultiSkillPlan:
     shrinkage: float = 0.0
     #: group name -> the ShiftTemplates its schedule chose from
     templates: dict = field(default_factory=dict)
+    staffing: object = None
 
     @property
     def cost(self) -> float:
@@ -205,7 +212,7 @@ def _add(added, failing, mean, low, level, helpers, total_ok, is_open) -> None:
 
 def optimize_multiskill_plan(
     scenario: MultiSkillScenario, templates, *, cost=None, settings: PlanSettings | None = None, requirements=None,
-    shrinkage: float | None = None, progress=None,
+    shrinkage: float | None = None, start: str = "staffing", progress=None,
 ) -> MultiSkillPlan:  # fmt: skip
     """Plan each group's agents and shifts for ``scenario`` and check every type's target by simulation.
 
@@ -221,8 +228,9 @@ def optimize_multiskill_plan(
         ``replications``, ``seed``, ``engine``, ``warmup_s``, ``max_iter``, the MILP's limits,
         and ``model``/``method`` of the dedicated start.
     requirements : array_like, shape (groups, intervals), optional
-        Agents on duty per group to start from (e.g. ``staff_multiskill(...).agents``);
-        default: the dedicated start (module docstring).
+        Agents on duty per group to start from; default: ``start``'s.
+    start : {"staffing", "dedicated"}
+        Without ``requirements``: `staff_multiskill` (default) or the dedicated start (module docstring).
     shrinkage : float, optional
         Share of paid time off the phones; default the largest of the types' targets'.
     progress : callable, optional
@@ -250,9 +258,18 @@ def optimize_multiskill_plan(
     if not is_open.any():
         raise ConfigError(f"hours: the center is closed in every interval; got the hours {ms.hours.describe()}")
     warnings = _demand_warnings(ms)
-    if requirements is None:
+    v.choice("start", start, STARTS)
+    staffing = None
+    if requirements is None and start == "dedicated":
         say(f"requirements: each type's own {settings.model} staffing on its first group")
-        base, start = dedicated_requirements(ms, settings, is_open), "dedicated"
+        base = dedicated_requirements(ms, settings, is_open)
+    elif requirements is None:
+        from cxqueue.optimize.multiskill import staff_multiskill
+
+        say(f"requirements: staff_multiskill on {settings.replications} replications")
+        staffing = staff_multiskill(ms, cost=dict(zip(names, factors, strict=True)), replications=settings.replications,
+                                    seed=settings.seed, engine=settings.engine)  # fmt: skip
+        base = np.where(is_open, np.asarray(staffing.agents, dtype=np.int64), 0)
     else:
         base = np.asarray(requirements, dtype=np.float64)
         if base.shape != (ms.n_groups, ms.n_intervals) or not np.all(np.isfinite(base)) or (base < 0).any():
@@ -287,7 +304,8 @@ def optimize_multiskill_plan(
     plan = MultiSkillPlan(planned, settings, (base + added).astype(np.int64), added.astype(np.int64), sched, sim,
                           np.argwhere(failing).astype(np.int64), start, len(history), converged, tuple(history), msg,
                           time.perf_counter() - t0, shrinkage=1.0 - keep,
-                          templates=dict(zip(names, group_templates(templates, names), strict=True)))  # fmt: skip
+                          templates=dict(zip(names, group_templates(templates, names), strict=True)),
+                          staffing=staffing)  # fmt: skip
     warnings += _plan_warnings(plan, is_open)
     return dataclasses.replace(plan, warnings=tuple(warnings))
 

@@ -147,7 +147,10 @@ def plan_summary(plan, *, cost_unit: str = "paid hours") -> dict:
         "converged": plan.converged,
         "iterations": plan.iterations,
         "message": plan.message,
-        "requirements_from": plan.start,
+        "requirements_from": STARTS[plan.start],
+        "staffing": None
+        if plan.staffing is None
+        else {k: getattr(plan.staffing, k) for k in ("method", "cost", "met", "converged", "message")},
         "cost": plan.cost,
         "cost_unit": cost_unit,
         "shifts": sched.n_agents,
@@ -167,6 +170,13 @@ def plan_summary(plan, *, cost_unit: str = "paid hours") -> dict:
     }
     return plain(out, nan_to_none=True)
 
+
+#: where a plan's requirements came from, in words
+STARTS = {
+    "staffing": "staff_multiskill (simulation-based staffing per group)",
+    "dedicated": "each type's own Erlang requirement on the first group of its routing",
+    "given": "the requirements given",
+}
 
 #: figure file name (or its prefix, per type or group) -> caption
 CAPTIONS = {

@@ -34,12 +34,12 @@ earliest_start = 09:00:00
 cost_per_hour = 2
 
 [groups.g1]
-skills = ["a"]
 agents = 3
+skills = ["a"]
 
 [groups.g2]
-skills = ["a", "b"]
 agents = 2
+skills = ["a", "b"]
 """
 
 

@@ -138,6 +138,8 @@ def test_cxqueue_plan_on_the_example_exits_0_and_writes_the_folder(planned):
     assert {f"sl_type_{k}.png" for k in range(3)} | {f"roster_group_{g}.png" for g in range(3)} <= names
     s = json.loads((folder / "summary.json").read_text())
     assert s["kind"] == "multiskill" and s["converged"] and s["replications"] == 4
+    # the requirements are staff_multiskill's, whose own independent check met every target
+    assert s["requirements_from"].startswith("staff_multiskill") and s["staffing"]["met"]
     assert [t["name"] for t in s["types"]] == ["retail", "business", "english"] and all(t["met"] for t in s["types"])
     page = (folder / "report.html").read_text()
     assert 'id="types"' in page and 'id="groups"' in page and page.count("<figure>") == 7
@@ -186,7 +188,9 @@ def test_the_workbook_holds_the_tables_the_csvs_hold(tmp_path):
 
     cfg = one_day()
     ms, gp = cfg.multiskill, cfg.group_planning
-    plan = optimize_multiskill_plan(ms, gp.templates, cost=gp.cost, settings=PlanSettings(replications=3, max_iter=1))
+    settings = PlanSettings(replications=3, max_iter=1)
+    plan = optimize_multiskill_plan(ms, gp.templates, cost=gp.cost, settings=settings, start="dedicated")
+    assert plan.start == "dedicated" and plan.staffing is None
     folder = write_multiskill_report(plan, tmp_path / "p", formats=("csv", "xlsx"), figures=False)
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
         "groups.csv", "plan.xlsx", "shifts.csv", "summary.json", "types.csv"]  # fmt: skip
