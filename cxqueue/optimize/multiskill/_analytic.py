@@ -24,7 +24,15 @@ from cxqueue.analytic import _core as core
 from cxqueue.scenario import MultiSkillScenario
 from cxqueue.sim.arrivals import hours_windows
 
-__all__ = ["cover_staffing", "open_fraction", "partition_staffing", "serving", "solve_milp", "type_needs"]
+__all__ = [
+    "cover_staffing",
+    "open_fraction",
+    "partition_staffing",
+    "pooled_needs",
+    "serving",
+    "solve_milp",
+    "type_needs",
+]
 
 #: objective weight of one unit of shortfall against the costliest agent-interval
 PENALTY = 1e4
@@ -65,6 +73,31 @@ def type_needs(sc: MultiSkillScenario, *, patience: bool) -> np.ndarray:
                                  tg.answer_within_s)  # fmt: skip
         out[k] = np.where(load > 0, np.where(need < 0, np.ceil(load) + 1, need), 0)
     return out
+
+
+def pooled_needs(sc: MultiSkillScenario) -> np.ndarray:
+    """Agents the center would need per interval if every agent had every skill, shape (intervals,).
+
+    Erlang A on the types' pooled load (the calls' mean handle time at each type's first
+    group, the calls' mean patience) for the strictest target (the highest level within the
+    shortest threshold): a lower bound of what limited flexibility needs, nearly reached when
+    the skills chain the types together (Wallace & Whitt 2005).
+    """
+    first = [g[0] for g in serving(sc)]
+    f = sc.handle_factors[first, np.arange(sc.n_types)][:, None]
+    calls = sc.calls * open_fraction(sc)[None, :]
+    total = calls.sum(axis=0)
+    work = (calls * sc.aht_s * f).sum(axis=0)
+    aht = np.divide(work, total, out=np.full(total.shape, float(sc.aht_s.mean())), where=total > 0)
+    pat = np.array([t.patience.mean_s for t in sc.types])
+    mean_pat = np.full(total.shape, np.inf)
+    if np.all(np.isfinite(pat)):
+        mean_pat = np.divide((calls * pat[:, None]).sum(axis=0), total, out=np.full(total.shape, float(pat.mean())),
+                             where=total > 0)  # fmt: skip
+    level = max(t.level for t in sc.target)
+    within = min(t.answer_within_s for t in sc.target)
+    need = core.queue_agents([(core.SL["offered"], level)], work / sc.interval_s, np.inf, aht, mean_pat, within)
+    return np.where(total > 0, np.where(need < 0, np.ceil(work / sc.interval_s) + 1, need), 0).astype(np.int64)
 
 
 def solve_milp(c, rows, lower, bounds_hi, integral, bounds_lo=0.0) -> np.ndarray:
@@ -126,7 +159,10 @@ def partition_staffing(sc: MultiSkillScenario, needs: np.ndarray, cost: np.ndarr
     a = sparse.csr_array((val, (r, cidx)), shape=(n_rows, n_x + n_z))
     slack = sparse.vstack([sparse.eye_array(K * T), sparse.csr_array((G * T, K * T))])
     a = sparse.hstack([a, slack], format="csr")
-    c, hi = _elastic(n_x + n_z, K * T, np.r_[np.repeat(cost, T), np.zeros(n_z)], np.r_[caps.reshape(-1),
+    # a type's load goes to its groups in routing order when costs tie: each pair costs a little by its rank
+    rank = np.array([serving(sc)[k].index(g) for g, k in pairs], dtype=np.float64)
+    tie = np.repeat(1e-3 * float(cost.min()) * rank, T)
+    c, hi = _elastic(n_x + n_z, K * T, np.r_[np.repeat(cost, T), tie], np.r_[caps.reshape(-1),
                      np.full(n_z, np.inf)])  # fmt: skip
     lower = np.r_[needs.reshape(-1).astype(np.float64), np.zeros(G * T)]
     integral = np.r_[np.ones(n_x, bool), np.zeros(n_z + K * T, bool)]

@@ -15,10 +15,11 @@ On the sample, per type ``k`` and interval ``t``:
   replication; it is *short* where its service level is below the type's level;
 * over the horizon, each replication gives one service level per type (answered within the
   threshold over reached, every interval pooled); the type is short where the mean of those
-  minus `MARGIN` (2) half-widths of their Student-t 95 % interval is below the level: the
-  lower end of the interval, less as much again, so that the staffing's horizon level also
-  clears its target with 95 % confidence on an independent sample (whose own mean moves by
-  about a half-width).
+  is below the level plus the half-width of the Student-t 95 % interval that an independent
+  check of ``check_replications`` replications would have (from the sample's standard
+  deviation), plus `MARGIN` (3.5) standard errors of that check's mean: 2 for the check's
+  noise and 1.5 for the sample's own, so that the lower end of the check's interval clears
+  the level too, in all but a few % of checks per type.
 """
 
 from __future__ import annotations
@@ -29,16 +30,16 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue.scenario import MultiSkillScenario
-from cxqueue.sim.kpis import _estimate
+from cxqueue.sim.kpis import _estimate, _t975
 from cxqueue.sim.multiskill import records as r
 from cxqueue.sim.multiskill.callers import sample_skill_callers
 from cxqueue.sim.multiskill.engine import run_multiskill_simpy
 
 __all__ = ["MARGIN", "Evaluation", "Sample", "with_agents"]
 
-#: the horizon's target holds on the sample at the mean less this many 95 % half-widths: one for
-#: the sample's own interval, one more so that an independent check's lower end clears it too
-MARGIN = 2.0
+#: standard errors of a check's mean (beyond its 95 % half-width) by which the sample's mean clears the level:
+#: 2 for the check's own noise, 1.5 for the error of the sample's mean (the same size at ``check_replications``)
+MARGIN = 3.5
 
 
 def with_agents(sc: MultiSkillScenario, agents: np.ndarray) -> MultiSkillScenario:
@@ -57,8 +58,10 @@ class Evaluation:
     sl: np.ndarray  # (types, intervals): ratio of sums over replications; NaN where no call
     total_mean: np.ndarray  # (types,): mean over replications of the horizon's service level
     total_half: np.ndarray  # (types,): its 95 % half-width
+    total_margin: np.ndarray  # (types,): what the mean must clear the level by (see the module docstring)
     short: np.ndarray  # (types, intervals) bool: constrained and below the level
-    total_short: np.ndarray  # (types,) bool: the lower end below the level
+    total_short: np.ndarray  # (types,) bool: the mean less MARGIN half-widths below the level
+    level: np.ndarray  # (types,)
 
     @property
     def feasible(self) -> bool:
@@ -66,8 +69,8 @@ class Evaluation:
 
     @property
     def total_low(self) -> np.ndarray:
-        """What the horizon's target is held to: the mean less twice the half-width (see `Sample`)."""
-        return self.total_mean - MARGIN * self.total_half
+        """What the horizon's target is held to: the mean less its margin (see the module docstring)."""
+        return self.total_mean - self.total_margin
 
 
 class Sample:
@@ -78,7 +81,7 @@ class Sample:
     """
 
     def __init__(self, sc: MultiSkillScenario, *, replications: int, seed, engine: str, min_calls: float,
-                 interval_targets: bool):  # fmt: skip
+                 interval_targets: bool, check_replications: int):  # fmt: skip
         self.sc = sc
         self.callers = [sample_skill_callers(sc, child) for child in _rng.spawn(seed, replications)]
         if engine == "fast":
@@ -94,6 +97,12 @@ class Sample:
         self.reached: np.ndarray | None = None  # calls reached per replication, (types, intervals)
         self._interval_targets = interval_targets
         self._min_calls = min_calls
+        self._check = (_t975(check_replications - 1) + MARGIN) / np.sqrt(check_replications)
+
+    def absorb(self, other: Sample) -> None:
+        """Add ``other``'s replications to this sample (the constrained cells are fixed again)."""
+        self.callers = self.callers + other.callers
+        self.reached = None
 
     def counts(self, agents: np.ndarray) -> np.ndarray:
         """Counters of every replication, shape (replications, types, intervals, `records.N_COUNTS`)."""
@@ -114,8 +123,9 @@ class Sample:
             per_rep = np.where(den.sum(axis=2) > 0, hits.sum(axis=2) / den.sum(axis=2), np.nan)
         mean, half = _estimate(per_rep)
         half = np.nan_to_num(half, nan=0.0)
+        margin = self._check * half * np.sqrt(per_rep.shape[0]) / _t975(per_rep.shape[0] - 1)  # sd from the half-width
         level = self.level[:, None]
         short = self.cells & ~(np.nan_to_num(sl, nan=1.0) >= level - 1e-12)
         has_calls = reached.sum(axis=1) > 0
-        total_short = has_calls & ~(np.nan_to_num(mean - MARGIN * half, nan=1.0) >= self.level - 1e-12)
-        return Evaluation(sl, mean, half, short, total_short)
+        total_short = has_calls & ~(np.nan_to_num(mean - margin, nan=1.0) >= self.level - 1e-12)
+        return Evaluation(sl, mean, half, margin, short, total_short, self.level)

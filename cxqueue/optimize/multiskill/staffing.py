@@ -27,6 +27,10 @@ while every target still holds:
    target there, and the result is confirmed by simulating it (if the horizon target then
    fails, only the intervals with the most room are dropped). Rounds repeat until no group
    loses an agent.
+5. **Confirm.** The search fits its sample, and every drop it accepted was one the sample
+   allowed, so its answer looks better there than it is. A fresh batch of callers, as large
+   as the independent check, simulates the answer; where a type misses its horizon target
+   there, step 3 adds agents on that batch until it holds.
 
 What is met on the sample (`check_staffing` then judges the answer on an independent seed):
 every type's service level over the horizon with 95 % confidence and a margin (`_evaluate`),
@@ -74,12 +78,11 @@ def _add(sample: Sample, x, ev: Evaluation, caps, cost, serve) -> np.ndarray:
     deficit = np.clip(sample.level[:, None] - np.nan_to_num(ev.sl, nan=1.0), 0.0, None)
     for t in np.flatnonzero(ev.short.any(axis=0)):
         short = ev.short[:, t]
-        gain = np.minimum(q[:, short, t], deficit[short, t]).sum(axis=1) / cost
-        gain[~room[:, t]] = -1.0
-        if gain.max() <= 0:  # no gain shows: the cheapest group with room that serves a short type
-            able = room[:, t] & serve[:, short].any(axis=1)
-            if not able.any():
-                continue
+        able = room[:, t] & serve[:, short].any(axis=1)  # groups that answer a short type, below their cap
+        if not able.any():
+            continue
+        gain = np.where(able, np.minimum(q[:, short, t], deficit[short, t]).sum(axis=1) / cost, -1.0)
+        if gain.max() <= 0:  # no gain shows: the cheapest of them
             gain = np.where(able, 1.0 / cost, -1.0)
         out[int(np.argmax(gain)), t] += 1
     for k in np.flatnonzero(ev.total_short):
@@ -101,17 +104,20 @@ def _remove(sample: Sample, x: np.ndarray, ev: Evaluation, cost: np.ndarray, max
                 continue
             down = x.copy()
             down[g] = np.maximum(down[g] - 1, 0)
-            trial = sample.evaluate(down)
-            ok = ~trial.short.any(axis=0) & (down[g] < x[g])
-            if trial.total_short.any():  # keep the intervals with the most room only
-                room = np.nan_to_num(trial.sl - sample.level[:, None], nan=1.0).min(axis=0)
-                ok &= room >= np.median(room[ok]) if ok.any() else ok
-            if not ok.any():
-                continue
-            cand = np.where(ok, down[g], x[g])
-            got = trial if np.array_equal(cand, down[g]) else sample.evaluate(_set_row(x, g, cand))
-            if got.feasible:
-                x, ev, dropped = _set_row(x, g, cand), got, True
+            got = trial = sample.evaluate(down)
+            ok = down[g] < x[g]
+            for _try in range(4):  # drop where the cells hold; then, while a target fails, fewer
+                ok = ok & ~got.short.any(axis=0)
+                if got.total_short.any() and ok.any():
+                    room = np.nan_to_num(trial.sl - sample.level[:, None], nan=1.0).min(axis=0)
+                    ok &= room >= np.median(room[ok])  # the half with the most room
+                if not ok.any():
+                    break
+                cand = _set_row(x, g, np.where(ok, down[g], x[g]))
+                got = trial if np.array_equal(cand, down) else sample.evaluate(cand)
+                if got.feasible:
+                    x, ev, dropped = cand, got, True
+                    break
         if not dropped:
             break
     return x, ev
@@ -167,7 +173,9 @@ def staff_multiskill(
     max_iter : int, default 30
         Most rounds of cuts.
     check_replications : int, optional
-        Replications of the independent check (default: ``replications``).
+        Replications of the independent check (default: twice ``replications``, at least 40);
+        the search holds each type's horizon level to a margin that makes the check's lower
+        end clear the level (`_evaluate`).
 
     Returns
     -------
@@ -191,17 +199,56 @@ def staff_multiskill(
     """
     costs, caps, replications, min_calls = staffing_iv(scenario, cost, max_agents, replications, engine, min_calls)
     max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
-    check_reps = replications if check_replications is None else v.integer_scalar(
+    check_reps = max(2 * replications, 40) if check_replications is None else v.integer_scalar(
         "check_replications", check_replications, minimum=2)  # fmt: skip
     search_seed, check_seed = _rng.spawn(seed, 2)
     sc = scenario
-    G, T = sc.n_groups, sc.n_intervals
-    serve = np.zeros((G, sc.n_types), dtype=bool)
+    serve = np.zeros((sc.n_groups, sc.n_types), dtype=bool)
     for k, gs in enumerate(an.serving(sc)):
         serve[gs, k] = True
+    starts = _starts(sc, costs, caps)
+    sample_seed, confirm_seed = _rng.spawn(search_seed, 2)
+    sample = Sample(sc, replications=replications, seed=sample_seed, engine=engine, min_calls=min_calls,
+                    interval_targets=bool(interval_targets), check_replications=check_reps)  # fmt: skip
+    x, ev, it = _best_search(sample, starts, caps, costs, serve, max_iter)
+    runs = sample.runs
+    if ev.feasible:  # step 5: confirm the horizon's targets on a fresh batch as large as the check
+        confirm = Sample(sc, replications=check_reps, seed=confirm_seed, engine=engine, min_calls=min_calls,
+                         interval_targets=False, check_replications=check_reps)  # fmt: skip
+        x, ev, rounds = _search(confirm, x, caps, costs, serve, max_iter, remove=False)
+        it, runs = it + rounds, runs + confirm.runs
+    converged = ev.feasible
+    message = "" if converged else _unmet(sc, ev, x, caps, it)
+    check = check_staffing(sc, x, replications=check_reps, seed=check_seed, engine=engine, min_calls=min_calls)
+    return build_result("local_search", sc, x, costs, check, iterations=it, converged=converged,
+                        simulations=runs, message=message)  # fmt: skip
+
+
+def _starts(sc, costs, caps) -> list[np.ndarray]:
+    """The search's starting staffings (step 1): the partition scaled to the pooled need, and the set cover."""
     x, _ = an.partition_staffing(sc, an.type_needs(sc, patience=True), costs, caps)
-    sample = Sample(sc, replications=replications, seed=search_seed, engine=engine, min_calls=min_calls,
-                    interval_targets=bool(interval_targets))  # fmt: skip
+    part = x.sum(axis=0)  # scaled down to the pooled need: the search adds where that is too few
+    scale = np.divide(an.pooled_needs(sc), part, out=np.ones(part.shape), where=part > 0)
+    cover, _ = an.cover_staffing(sc, an.type_needs(sc, patience=True), costs, caps)
+    return [np.minimum(np.floor(x * scale), x).astype(np.int64), cover]
+
+
+def _best_search(sample: Sample, starts, caps, costs, serve, max_iter: int):
+    """`_search` from each start on the same sample; the cheapest staffing that meets every target."""
+    best, total = None, 0
+    for x in starts:
+        got = _search(sample, x, caps, costs, serve, max_iter)
+        total += got[2]
+        if best is None or (got[1].feasible, -costs @ got[0].sum(axis=1)) > (
+            best[1].feasible,
+            -costs @ best[0].sum(axis=1),
+        ):
+            best = got
+    return best[0], best[1], total
+
+
+def _search(sample: Sample, x, caps, costs, serve, max_iter: int, *, remove: bool = True):
+    """Add agents until every target holds on the sample, then remove those not needed (steps 3-4)."""
     ev, it = sample.evaluate(x), 0
     while not ev.feasible and it < max_iter:
         it += 1
@@ -209,13 +256,9 @@ def staff_multiskill(
         if np.array_equal(new, x):  # every group that could help is at its cap
             break
         x, ev = new, sample.evaluate(new)
-    converged = ev.feasible
-    if converged:
+    if ev.feasible and remove:
         x, ev = _remove(sample, x, ev, costs, max_iter)
-    message = "" if converged else _unmet(sc, ev, x, caps, it)
-    check = check_staffing(sc, x, replications=check_reps, seed=check_seed, engine=engine, min_calls=min_calls)
-    return build_result("local_search", sc, x, costs, check, iterations=it, converged=converged,
-                        simulations=sample.runs, message=message)  # fmt: skip
+    return x, ev, it
 
 
 def _unmet(sc, ev: Evaluation, x, caps, iterations: int) -> str:
