@@ -180,16 +180,10 @@ def _validate(cfg, *, quick: bool, progress):
 
 def validation_summary(replay) -> dict:
     """Per KPI: observed and simulated totals and the per-interval errors (calls-weighted)."""
-    out = {
-        "staffing": replay.staffing,
-        "agent_factor": replay.agent_factor,
-        "arrivals": replay.arrivals,
-        "agent_rounding": replay.agent_rounding,
-        "reserve_agents": float(replay.reserve_agents.max()) if replay.reserve_threshold else 0.0,
-        "reserve_threshold": replay.reserve_threshold,
-        "replications": replay.replications,
-        "intervals": int(replay.compared.sum()),
-    }
+    out = {k: getattr(replay, k) for k in ("staffing", "agent_factor", "arrivals", "agent_rounding")}
+    out["reserve_agents"] = float(replay.reserve_agents.max()) if replay.reserve_threshold else 0.0
+    out |= {"reserve_threshold": replay.reserve_threshold, "replications": replay.replications,
+            "intervals": int(replay.compared.sum())}  # fmt: skip
     for k in replay.kpis:
         o = k.overall
         out[k.name] = {
