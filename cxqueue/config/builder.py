@@ -112,7 +112,7 @@ class Builder(DemandReader, MultiSkillReader):
                     "to plan a single queue"
                 )
         t = {n: S.read_table(self.source, n, doc[n], S.SCHEMA[n]) for n in self.PLAIN if n in doc}
-        hours = self.hours(doc.get("hours"))
+        hours, shifts = self.hours(doc.get("hours")), self.shifts(doc.get("shifts"))
         target = self.target(t.get("target"), None)
         settings = self.settings(None, t.get("simulation"), target, None)
         center, out = t.get("center", S.Table("center", {})), t.get("output", S.Table("output", {}))
@@ -160,6 +160,9 @@ class Builder(DemandReader, MultiSkillReader):
             start_date=self.forecast_start,
             dated=self.dated_forecast,
             multiskill=ms,
+            shifts=shifts,
+            group_planning=self.group_planning(doc["groups"], shifts),
+            cost_unit=center.get("currency", "cost units" if self.costed else "paid hours"),
         )
 
     def validation(self, t: S.Table | None) -> ValidationSettings | None:

@@ -21,6 +21,7 @@ import re
 import numpy as np
 
 from cxqueue.config import schema as S
+from cxqueue.config.types import GroupPlanning
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import (
     AgentGroup,
@@ -38,8 +39,8 @@ __all__ = ["MULTISKILL_TABLES", "SINGLE_QUEUE_TABLES", "MultiSkillReader"]
 #: the tables that make a config a multi-skill center
 MULTISKILL_TABLES = ("call_types", "groups", "routing")
 #: tables of the single-queue model that have no multi-skill counterpart yet
-SINGLE_QUEUE_TABLES = ("ivr", "lines", "redials", "callbacks", "reserve", "priority", "shifts", "staffing",
-                       "hours_search", "validation")  # fmt: skip
+SINGLE_QUEUE_TABLES = ("ivr", "lines", "redials", "callbacks", "reserve", "priority", "staffing", "hours_search",
+                       "validation")  # fmt: skip
 # the [demand] keys that place the types' calls on the grid
 GRID = ("interval_s", "start", "weekday", "days")
 SOURCES = ("profile", "history", "csv", "calls", "forecast")
@@ -240,6 +241,26 @@ class MultiSkillReader:
                     f"{S.show(k)} to a group's skills or remove the type"
                 )
         return out
+
+    # shifts and cost per group (cxqueue plan) ---------------------------------------------------
+    def group_planning(self, raw, templates: tuple) -> GroupPlanning:
+        """Each ``[groups.NAME]``'s shift templates (``shifts``: names of ``[shifts.NAME]`` tables, default
+        all of them) and ``cost`` factor (default 1), for `cxqueue.plan.multiskill_plan`."""
+        known = [t.name for t in templates]
+        by_name = {t.name: t for t in templates}
+        own, cost = {}, {}
+        for name, val in self._named("groups", raw):
+            gt = S.read_table(self.source, f"groups.{name}", val, S.SCHEMA["groups.<name>"])
+            names = gt.values.get("shifts", tuple(known))
+            if "shifts" in gt.values and not names:
+                self.fail(f"{gt.where('shifts')} must name at least one [shifts.NAME] template; got []")
+            for k in names:
+                if k not in by_name:
+                    where = f"{gt.where('shifts')} names {S.show(k)}, which is not a [shifts.NAME] table"
+                    self.fail(f"{where} {_suggest(k, known)}" if known else f"{where}: the config has no [shifts]")
+            own[name] = tuple(by_name[k] for k in dict.fromkeys(names))
+            cost[name] = float(gt.values.get("cost", 1.0))
+        return GroupPlanning(own, cost)
 
     # routing ------------------------------------------------------------------------------
     def routing(self, rt, types: list, groups: list) -> Routing:

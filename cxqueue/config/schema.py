@@ -282,6 +282,11 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "day's pattern, none on other days)", "required", low=0.0),
         Key("handle_factor", "table", "per skill, the group's handle time relative to the type's AHT: "
             "`{ business = 1.25 }` takes 25 % longer (1 for a skill not named)", "{}"),
+        Key("shifts", "names", "the `[shifts.<name>]` templates `cxqueue plan` may roster for this group",
+            "every [shifts] template"),
+        Key("cost", "float", "cost per agent-hour relative to the base rate of `[shifts]` (a multi-skilled agent "
+            "may cost more): the group's shifts cost their template's cost times this", 1.0, low=0.0,
+            low_open=True),
     )),
     ("routing", (
         Key("type_groups", "table", "per call type, the groups its calls try, in order: "
@@ -333,7 +338,8 @@ TABLE_DOCS: dict[str, str] = {
     "hours.<weekday>": "One day's opening: `open` and `close`, or `closed = true`.",
     "hours_search": "Settings of the opening-hours search (`cxqueue hours`). Optional.",
     "shifts": "Shift templates the scheduler may use, each a table `[shifts.<name>]`. Optional: without "
-    "shifts a plan gives agents per interval only.",
+    "shifts a plan gives agents per interval only. In a multi-skill center each group rosters from these (or "
+    "from those its `[groups.<name>].shifts` names).",
     "shifts.<name>": "One shift template.",
     "shifts.<name>.breaks": "One break of a shift, an inline table in the `breaks` array.",
     "target": "What the staffing must achieve in each interval.",
@@ -359,7 +365,8 @@ TABLE_DOCS: dict[str, str] = {
     "priority and target. Handle time and patience default to the `[handle]` and `[patience]` tables.",
     "groups": "The agent groups of a multi-skill center, each a table `[groups.<name>]`; required with "
     "`[call_types]`. Every call type must be among some group's skills.",
-    "groups.<name>": "One agent group: its skills, agents on duty and handle-time factors.",
+    "groups.<name>": "One agent group: its skills, agents on duty (what `cxqueue simulate` runs; `cxqueue plan` "
+    "plans them), handle-time factors, and the shift templates and cost of its agents for `cxqueue plan`.",
     "routing": "How calls and agents of a multi-skill center meet (`cxqueue.scenario.Routing`, whose docstring "
     "states the rules). Optional: by default a call tries every group with its skill and a free agent takes its "
     "types by priority, then the longest waiting.",

@@ -19,6 +19,7 @@ from cxqueue.units import DAY
 __all__ = [
     "AGENT_HOUR_COST",
     "PENALTY_PER_LOST",
+    "GroupPlanning",
     "HoursSearchSettings",
     "OutputSettings",
     "PlanConfig",
@@ -101,6 +102,19 @@ class OutputSettings:
 
 
 @dataclass(frozen=True, eq=False)
+class GroupPlanning:
+    """What ``cxqueue plan`` needs per group of a multi-skill center: the shift ``templates`` each group
+    may roster (``[groups.NAME].shifts``, default every ``[shifts]`` template) and its ``cost`` per
+    agent-hour relative to the base rate (``[groups.NAME].cost``, default 1)."""
+
+    templates: dict[str, tuple[sc.ShiftTemplate, ...]]
+    cost: dict[str, float]
+
+    def to_dict(self) -> dict:
+        return {"templates": {g: [t.name for t in ts] for g, ts in self.templates.items()}, "cost": dict(self.cost)}
+
+
+@dataclass(frozen=True, eq=False)
 class PlanConfig:
     """Everything a plan needs, read from one config; seconds everywhere.
 
@@ -118,7 +132,8 @@ class PlanConfig:
     when no shift is costed, else "cost units"). ``multiskill`` is the
     `cxqueue.scenario.MultiSkillScenario` of a config with ``[call_types]`` and ``[groups]``
     (None otherwise); its ``forecast`` is then the types' calls pooled, and the single-queue
-    parts are off (`single_queue` stops what cannot take it yet).
+    parts are off (`single_queue` stops what cannot take it yet); ``group_planning`` (`GroupPlanning`)
+    holds each group's shift templates and cost for ``cxqueue plan``.
     """
 
     source: str
@@ -149,6 +164,7 @@ class PlanConfig:
     reserve: sc.Reserve | None = None
     start_date: str | None = None
     multiskill: sc.MultiSkillScenario | None = None
+    group_planning: GroupPlanning | None = None
 
     def single_queue(self, what: str) -> None:
         """Raise `ConfigError` if this config is a multi-skill center, which ``what`` cannot take yet.
@@ -159,7 +175,7 @@ class PlanConfig:
         if self.multiskill is not None:
             raise ConfigError(
                 f"{self.source}: {what} takes a single-queue config for now; this one is a multi-skill center "
-                "([call_types], [groups]): run cxqueue simulate on it (per-group staffing and shifts come next)"
+                "([call_types], [groups]): run cxqueue simulate or cxqueue plan on it"
             )
 
     @property

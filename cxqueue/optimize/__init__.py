@@ -7,6 +7,9 @@
 * `schedule_shifts` / `solve_covering`: shift scheduling by MILP (scipy's HiGHS);
 * `size_lines`: lines for a busy-signal target with Erlang X and redials;
 * `search_opening_hours` / `evaluate_opening_hours`: opening hours against cost and lost calls;
+* `staff_multiskill` / `set_cover_staffing` (``multiskill/``): agents per group and interval of a
+  multi-skill center for per-type targets, by simulation (`MultiSkillStaffing`), and
+  pyworkforce's set cover to compare; `wallace_whitt_center`, the 6 x 6 example;
 
 `optimize_plan`, `PlanResult` and `PlanSettings` moved to `cxqueue.plan` (the layer above, which
 joins these optimizers); the names here are aliases kept for old code.
@@ -14,6 +17,7 @@ joins these optimizers); the names here are aliases kept for old code.
 
 from cxqueue.optimize.hours import HoursPlan, HoursSearch, evaluate_opening_hours, search_opening_hours
 from cxqueue.optimize.lines import LinePlan, size_lines
+from cxqueue.optimize.multiskill import MultiSkillStaffing, set_cover_staffing, staff_multiskill, wallace_whitt_center
 from cxqueue.optimize.requirements import StaffingRequirements, staffing_requirements
 from cxqueue.optimize.shifts import ChosenShift, ShiftSchedule, UnmetInterval, schedule_shifts, solve_covering
 from cxqueue.optimize.staff_table import StaffTable, staff_table
@@ -24,6 +28,7 @@ __all__ = [
     "HoursPlan",
     "HoursSearch",
     "LinePlan",
+    "MultiSkillStaffing",
     "ShiftSchedule",
     "StaffTable",
     "StaffingRequirements",
@@ -32,11 +37,14 @@ __all__ = [
     "evaluate_opening_hours",
     "schedule_shifts",
     "search_opening_hours",
+    "set_cover_staffing",
     "size_lines",
     "solve_covering",
+    "staff_multiskill",
     "staff_table",
     "staffing_for_forecast",
     "staffing_requirements",
+    "wallace_whitt_center",
 ]
 
 _MOVED_UP = ("PlanResult", "PlanSettings", "optimize_plan")

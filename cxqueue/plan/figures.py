@@ -18,6 +18,7 @@ from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, HOUR, WEEK
 
 __all__ = [
+    "agents_by_group",
     "busy_and_abandon",
     "day_panels",
     "demand_by_day",
@@ -131,6 +132,31 @@ def service_level_by_day(fig, starts_s, mean, low, high, *, target, day_of, labe
     axes[0].set_ylabel(label)
     handles = axes[0].get_legend_handles_labels()[0]
     fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=3, fontsize="small")
+    fig.supxlabel("hour of day", fontsize="small")
+    return axes
+
+
+def agents_by_group(fig, starts_s, on_duty, required, *, names, day_of, labels):
+    """One panel per day: each group's agents on duty per interval (solid) and its requirement (dotted).
+
+    >>> from matplotlib.figure import Figure
+    >>> axes = agents_by_group(Figure(), [0, 900], [[3, 4], [1, 1]], [[3, 3], [1, 1]], names=["a", "b"],
+    ...                        day_of=np.array([0, 0]), labels=["Mon"])
+    >>> [line.get_label() for line in axes[0].get_lines()]
+    ['a on duty', 'a required', 'b on duty', 'b required']
+    """
+    on_duty, required = (np.asarray(a, dtype=np.float64) for a in (on_duty, required))
+    axes = day_panels(fig, len(labels))
+    for ax, (idx, hour), title in zip(axes, _by_day(starts_s, np.asarray(day_of)), labels, strict=True):
+        for g, name in enumerate(names):
+            ax.step(hour[idx], on_duty[g, idx], where="post", color=f"C{g}", label=f"{name} on duty")
+            ax.step(hour[idx], required[g, idx], where="post", color=f"C{g}", linestyle=":", label=f"{name} required")
+        ax.set_title(title, fontsize="medium")
+    axes[0].set_ylim(bottom=0.0)
+    axes[0].set_ylabel("agents")
+    handles = axes[0].get_legend_handles_labels()[0]
+    fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=min(2 * len(names), 6),
+               fontsize="small")  # fmt: skip
     fig.supxlabel("hour of day", fontsize="small")
     return axes
 

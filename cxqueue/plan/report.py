@@ -23,7 +23,7 @@ from cxqueue.plan.workbook import write_workbook
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.units import DAY, WEEK
 
-__all__ = ["FIGURES", "write_plan_report"]
+__all__ = ["FIGURES", "shift_table", "write_plan_report", "write_summary"]
 
 #: figure file name -> what it shows (the report's captions)
 FIGURES = {
@@ -243,10 +243,14 @@ def _hhmm_day(t_s: float, day_start_s: float) -> str:
 
 
 def _shift_rows(result, start_date=None) -> tuple[list[str], list[list]]:
-    """shifts.csv: readable start, end and breaks (clock times and minutes) beside the seconds."""
-    shifts = result.schedule.shifts
-    lengths = {t.name: [b[2] for b in t.breaks] for t in result.templates}
-    when = calendar_dates(start_date, result.scenario.forecast, [s.start_s for s in shifts]) if start_date else None
+    return shift_table(result.schedule.shifts, result.templates, result.scenario.forecast, start_date)
+
+
+def shift_table(shifts, templates, forecast=None, start_date=None) -> tuple[list[str], list[list]]:
+    """shifts.csv: readable start, end and breaks (clock times and minutes) beside the seconds; a dated
+    plan (``start_date`` with its ``forecast``) adds each shift's date."""
+    lengths = {t.name: [b[2] for b in t.breaks] for t in templates}
+    when = calendar_dates(start_date, forecast, [s.start_s for s in shifts]) if start_date else None
     rows = []
     for i, s in enumerate(shifts):
         lens = lengths.get(s.template, [])
@@ -301,6 +305,18 @@ def _weakest_rows(summary: dict) -> tuple[list[str], list[list]]:
     return head, rows
 
 
+def write_summary(tmp: Path, summary: dict, extra: dict | None) -> dict:
+    """summary.json in ``tmp``: the plan's ``summary`` with the version and ``extra`` (whose
+    ``warnings``, the config's, come before the plan's); returns what was written."""
+    summary["cxqueue_version"] = __version__
+    if extra:
+        summary.update({k: v for k, v in extra.items() if k != "warnings"})
+        # the config's warnings (a fallback, a short history) come first, before the plan's
+        summary["warnings"] = [*extra.get("warnings", []), *summary["warnings"]]
+    (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
+    return summary
+
+
 def write_plan_report(
     result,
     folder,
@@ -349,13 +365,7 @@ def write_plan_report(
             _write_csv(tmp / "shifts.csv", *shift_table)
             for name, (head, body) in (tables or {}).items():
                 _write_csv(tmp / name, head, body)
-        summary = result.summary(cost_unit=cost_unit, start_date=start_date)
-        summary["cxqueue_version"] = __version__
-        if extra:
-            summary.update({k: v for k, v in extra.items() if k != "warnings"})
-            # the config's warnings (a fallback, a short history) come first, before the plan's
-            summary["warnings"] = [*extra.get("warnings", []), *summary["warnings"]]
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default) + "\n")
+        summary = write_summary(tmp, result.summary(cost_unit=cost_unit, start_date=start_date), extra)
         if "html" in formats:
             made = _figures(result, tmp, start_date) if figures else []
             (tmp / "report.html").write_text(render_page(summary, made, tmp, title or "cxqueue plan", FIGURES))

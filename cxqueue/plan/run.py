@@ -15,7 +15,7 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.plan.optimize import PlanResult, PlanSettings, optimize_plan
 from cxqueue.plan.report import write_plan_report
 
-__all__ = ["plan_settings", "run_plan"]
+__all__ = ["plan_settings", "run_multiskill_plan", "run_plan"]
 
 
 def plan_settings(cfg, *, quick: bool = False) -> PlanSettings:
@@ -47,7 +47,8 @@ def run_plan(
     -------
     (PlanResult, Path)
     """
-    cfg.single_queue("cxqueue plan")
+    if cfg.multiskill is not None:
+        return run_multiskill_plan(cfg, out=out, force=force, quick=quick, figures=figures, progress=progress)
     if not cfg.shifts:
         raise ConfigError(f"{cfg.source}: [shifts] holds no shift template; add at least one [shifts.NAME] table")
     folder = OutputFolder(out if out is not None else cfg.output.folder, force=force, kind="plan")
@@ -101,6 +102,37 @@ def _run(cfg, folder: OutputFolder, *, quick: bool, figures, progress) -> tuple[
     return result, path
 
 
+def run_multiskill_plan(
+    cfg, *, out=None, force: bool = False, quick: bool = False, figures: bool | None = None, progress=None
+):
+    """`run_plan` for a multi-skill config (``cfg.multiskill`` set): each group's agents and shifts from
+    ``[shifts]`` (``[groups.NAME].shifts``, ``[groups.NAME].cost``), every type's target checked by
+    simulation (`cxqueue.plan.multiskill_plan.optimize_multiskill_plan`), and the folder of
+    `cxqueue.plan.multiskill_report.write_multiskill_report`. Returns ``(MultiSkillPlan, Path)``."""
+    from cxqueue.plan.multiskill_plan import optimize_multiskill_plan
+    from cxqueue.plan.multiskill_report import write_multiskill_report
+
+    if not cfg.shifts:
+        raise ConfigError(
+            f"{cfg.source}: [shifts] holds no shift template; a multi-skill plan rosters each group from [shifts] "
+            "(add at least one [shifts.NAME] table; [groups.NAME].shifts picks a group's)"
+        )
+    folder = OutputFolder(out if out is not None else cfg.output.folder, force=force, kind="plan")
+    with folder:
+        settings = plan_settings(cfg, quick=quick)
+        gp = cfg.group_planning
+        result = optimize_multiskill_plan(cfg.multiskill, gp.templates, cost=gp.cost, settings=settings,
+                                          shrinkage=cfg.target.shrinkage, progress=progress)  # fmt: skip
+        result = dataclasses.replace(result, warnings=(*cfg.warnings, *result.warnings))
+        extra = {"name": cfg.name, "description": cfg.description, "config": str(cfg.source),
+                 "demand": cfg.demand_source, "quick": quick, "notes": list(cfg.notes),
+                 "settings": settings.to_dict(), "start_date": cfg.start_date}  # fmt: skip
+        path = write_multiskill_report(result, folder, figures=cfg.output.figures if figures is None else figures,
+                                       title=f"cxqueue plan: {cfg.name}", extra=extra, cost_unit=cfg.cost_unit,
+                                       formats=cfg.output.formats)  # fmt: skip
+    return result, path
+
+
 def _validate(cfg, *, quick: bool, progress):
     """Replay the config's validation history, or say why it was skipped."""
     v = cfg.validation
@@ -148,16 +180,10 @@ def _validate(cfg, *, quick: bool, progress):
 
 def validation_summary(replay) -> dict:
     """Per KPI: observed and simulated totals and the per-interval errors (calls-weighted)."""
-    out = {
-        "staffing": replay.staffing,
-        "agent_factor": replay.agent_factor,
-        "arrivals": replay.arrivals,
-        "agent_rounding": replay.agent_rounding,
-        "reserve_agents": float(replay.reserve_agents.max()) if replay.reserve_threshold else 0.0,
-        "reserve_threshold": replay.reserve_threshold,
-        "replications": replay.replications,
-        "intervals": int(replay.compared.sum()),
-    }
+    out = {k: getattr(replay, k) for k in ("staffing", "agent_factor", "arrivals", "agent_rounding")}
+    out["reserve_agents"] = float(replay.reserve_agents.max()) if replay.reserve_threshold else 0.0
+    out |= {"reserve_threshold": replay.reserve_threshold, "replications": replay.replications,
+            "intervals": int(replay.compared.sum())}  # fmt: skip
     for k in replay.kpis:
         o = k.overall
         out[k.name] = {

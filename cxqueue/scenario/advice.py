@@ -22,6 +22,7 @@ WARNING_CODES = {
     "missing_weekdays": "an open weekday without any call in the demand (a history with missing weekdays?)",
     "no_calls": "the demand holds no call at all",
     "not_converged": "the simulation of the plan misses the target",
+    "unreachable_target": "a call type's target that no staffing can meet (its routing waits past its threshold)",
     "high_occupancy": "agents busy over 95 % of their time in some intervals",
     "capped_agents": "[staffing].max_agents is below what the target needs",
     "forecast_history": "a forecast from a short or gappy history",

@@ -308,13 +308,12 @@ def test_shares_add_up_to_at_most_one_and_tables_that_do_not_apply():
     fails(ok + "[call_types]\nx = 1\n", "x.toml: [call_types].x must be a table such as [call_types.x]; got 1")
 
 
-def test_single_queue_commands_refuse_a_multiskill_config(tmp_path):
+def test_single_queue_commands_refuse_a_multiskill_config():
+    # cxqueue plan plans it (tests/plan/test_multiskill_plan.py); lines, a Scenario and simulate_config do not
     cfg = load_scenario(EXAMPLE)
-    from cxqueue.plan import run_plan
     from cxqueue.plan.tasks import config_lines
 
-    for call in (lambda: run_plan(cfg, out=tmp_path / "x"), lambda: config_lines(cfg), lambda: cfg.scenario(3),
-                 lambda: simulate_config(cfg)):  # fmt: skip
+    for call in (lambda: config_lines(cfg), lambda: cfg.scenario(3), lambda: simulate_config(cfg)):
         with pytest.raises(ConfigError, match="multi-skill"):
             call()
     with pytest.raises(ConfigError, match=re.escape("--agents applies to a single-queue config")):

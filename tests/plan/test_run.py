@@ -14,7 +14,7 @@ from cxqueue.plan.run import run_plan
 from tests.conftest import REPO
 
 CONFIGS = sorted(p for p in (REPO / "configs").glob("*.toml") if not p.name.startswith("multiskill"))
-# the multi-skill examples are simulated, not planned (tests/config/test_multiskill.py)
+# the multi-skill example is planned by its own tests (tests/plan/test_multiskill_plan.py)
 
 
 def test_there_are_example_configs():
