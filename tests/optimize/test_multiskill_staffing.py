@@ -148,12 +148,14 @@ def _center():
         ({"cost": {"g9": 1.0}}, "cost names 'g9', which is not a group of the center (the groups: g0, g1, g2"),
         ({"cost": {"g1": -2.0}}, "cost.g1 must be > 0; got -2"),
         ({"cost": 0.0}, "cost.g0 must be > 0; got 0"),
+        ({"cost": {"g1": [1.0, 2.0]}}, "cost.g1 must be one number or one per interval (1); got shape (2,)"),
         ({"max_agents": {"g2": -1}}, "max_agents.g2 must be >= 0; got -1"),
         ({"max_agents": 2.5}, "max_agents must be whole agents; got 2.5"),
         ({"max_agents": {"g2": [1, 2]}}, "max_agents.g2 must be one number or one per interval (1); got shape (2,)"),
         ({"replications": 1}, "replications must be >= 2"),
         ({"engine": "numba"}, "engine must be one of"),
         ({"min_calls": -1.0}, "min_calls must be >= 0"),
+        ({"check_replications": 1}, "check_replications must be >= 2"),
     ],
 )
 def test_bad_input(kwargs, msg):
@@ -166,6 +168,8 @@ def test_bad_input(kwargs, msg):
 def test_bad_scenario_and_basis():
     with pytest.raises(ConfigError, match=re.escape("scenario must be a cxqueue.scenario.MultiSkillScenario; got")):
         staff_multiskill("center", seed=1)
+    with pytest.raises(ConfigError, match=re.escape("cost must be one number per group (a cost per agent and inter")):
+        staff_multiskill(wallace_whitt_center([1.0, 1.0]), cost={"g1": [1.0, 2.0]}, seed=1)
     sc = _center().replace(target=ServiceTarget(0.8, 20.0, basis="virtual"))
     with pytest.raises(ConfigError, match=re.escape("call_types.t0.target.basis must be 'offered' or 'answered'")):
         set_cover_staffing(sc, seed=1)

@@ -6,10 +6,14 @@ staffing: an analytic staffing first, then a simulation-based local search on a
 sample-average approximation that adds agents until every target holds and removes agents
 while every target still holds:
 
-1. **Start.** Each type's own need (Erlang A with its mean patience, `_analytic.type_needs`)
-   and the cheapest group staffing that gives every type its need with each agent on one
-   type (`_analytic.partition_staffing`, a small integer program): no pooling, so it is
-   usually above what the center needs.
+1. **Starts.** Two analytic staffings, each searched (steps 3-4) and the cheaper answer
+   kept: (a) the cheapest group staffing that gives every type its own need (Erlang A with
+   its mean patience, `_analytic.type_needs`) with each agent on one type
+   (`_analytic.partition_staffing`, a small integer program; no pooling, so above what the
+   center needs), scaled down in each interval to what the center would need if every
+   agent had every skill (`_analytic.pooled_needs`); (b) the set cover of those needs
+   (`_analytic.cover_staffing`), which counts a flexible agent for each of its skills and
+   so concentrates agents in few groups, each pooling two or more types.
 2. **Sample.** The callers of ``replications`` replications are drawn once
    (`_evaluate.Sample`); every staffing is simulated on them (common random numbers), so
    each type's service level per interval and over the horizon is a deterministic function
