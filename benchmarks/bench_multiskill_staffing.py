@@ -105,9 +105,7 @@ def main() -> None:
     assert scaled.met and scaled.converged, scaled.message
     assert opt.cost < scaled.cost, (opt.cost, scaled.cost)
     out["load"] = load_average()
-    print(out["load"])
-    if args.json:
-        print(json.dumps(out, indent=2))
+    print(json.dumps(out, indent=2) if args.json else out["load"])  # the JSON carries the load too
 
 
 if __name__ == "__main__":
