@@ -55,7 +55,8 @@ class MultiSkillStaffing(PlainDict):
     met : bool
         Every type met over the horizon (``type_met.all()``).
     iterations : int
-        Rounds of the search (integer programs solved after simulating).
+        Rounds of adding agents (`staff_multiskill`: over both starts and the confirmation;
+        the scaled set cover: rounds of raising the needs).
     converged : bool
         The search ended with every target met on its own sample.
     simulations : int

@@ -33,8 +33,9 @@ while every target still holds:
    loses an agent.
 5. **Confirm.** The search fits its sample, and every drop it accepted was one the sample
    allowed, so its answer looks better there than it is. A fresh batch of callers, as large
-   as the independent check, simulates the answer; where a type misses its horizon target
-   there, step 3 adds agents on that batch until it holds.
+   as the independent check, simulates the answer; wherever a type misses a target there
+   (in an interval or over the horizon), step 3 adds agents on that batch until every
+   target holds on it too.
 
 What is met on the sample (`check_staffing` then judges the answer on an independent seed):
 every type's service level over the horizon with 95 % confidence and a margin (`_evaluate`),
@@ -216,9 +217,9 @@ def staff_multiskill(
                     interval_targets=bool(interval_targets), check_replications=check_reps)  # fmt: skip
     x, ev, it = _best_search(sample, starts, caps, costs, serve, max_iter)
     runs = sample.runs
-    if ev.feasible:  # step 5: confirm the horizon's targets on a fresh batch as large as the check
+    if ev.feasible:  # step 5: confirm the targets on a fresh batch as large as the check
         confirm = Sample(sc, replications=check_reps, seed=confirm_seed, engine=engine, min_calls=min_calls,
-                         interval_targets=False, check_replications=check_reps)  # fmt: skip
+                         interval_targets=bool(interval_targets), check_replications=check_reps)  # fmt: skip
         x, ev, rounds = _search(confirm, x, caps, costs, serve, max_iter, remove=False)
         it, runs = it + rounds, runs + confirm.runs
     converged = ev.feasible
