@@ -34,8 +34,8 @@ while every target still holds:
 5. **Confirm.** The search fits its sample, and every drop it accepted was one the sample
    allowed, so its answer looks better there than it is. A fresh batch of callers, as large
    as the independent check, simulates the answer; wherever a type misses a target there
-   (in an interval or over the horizon), step 3 adds agents on that batch until every
-   target holds on it too.
+   (in an interval or over the horizon), step 3 adds agents on that batch (its finite
+   differences still from the search's smaller sample) until every target holds on it too.
 
 What is met on the sample (`check_staffing` then judges the answer on an independent seed):
 every type's service level over the horizon with 95 % confidence and a margin (`_evaluate`),
@@ -75,9 +75,10 @@ def _differences(sample: Sample, x: np.ndarray, ev: Evaluation, caps: np.ndarray
     return q
 
 
-def _add(sample: Sample, x, ev: Evaluation, caps, cost, serve) -> np.ndarray:
-    """One more agent where a target fails (step 3 of the module docstring)."""
-    q = _differences(sample, x, ev, caps)
+def _add(sample: Sample, x, ev: Evaluation, caps, cost, serve, grad: Sample | None = None) -> np.ndarray:
+    """One more agent where a target fails on ``sample`` (step 3 of the module docstring); the
+    finite differences come from ``grad`` when given (a smaller sample: cheaper, as good a guide)."""
+    q = _differences(sample, x, ev, caps) if grad is None else _differences(grad, x, grad.evaluate(x), caps)
     out = x.copy()
     room = x < caps
     deficit = np.clip(sample.level[:, None] - np.nan_to_num(ev.sl, nan=1.0), 0.0, None)
@@ -220,8 +221,8 @@ def staff_multiskill(
     if ev.feasible:  # step 5: confirm the targets on a fresh batch as large as the check
         confirm = Sample(sc, replications=check_reps, seed=confirm_seed, engine=engine, min_calls=min_calls,
                          interval_targets=bool(interval_targets), check_replications=check_reps)  # fmt: skip
-        x, ev, rounds = _search(confirm, x, caps, costs, serve, max_iter, remove=False)
-        it, runs = it + rounds, runs + confirm.runs
+        x, ev, rounds = _search(confirm, x, caps, costs, serve, max_iter, remove=False, grad=sample)
+        it, runs = it + rounds, sample.runs + confirm.runs
     converged = ev.feasible
     message = "" if converged else _unmet(sc, ev, x, caps, it)
     check = check_staffing(sc, x, replications=check_reps, seed=check_seed, engine=engine, min_calls=min_calls)
@@ -252,12 +253,12 @@ def _best_search(sample: Sample, starts, caps, costs, serve, max_iter: int):
     return best[0], best[1], total
 
 
-def _search(sample: Sample, x, caps, costs, serve, max_iter: int, *, remove: bool = True):
+def _search(sample: Sample, x, caps, costs, serve, max_iter: int, *, remove: bool = True, grad=None):
     """Add agents until every target holds on the sample, then remove those not needed (steps 3-4)."""
     ev, it = sample.evaluate(x), 0
     while not ev.feasible and it < max_iter:
         it += 1
-        new = _add(sample, x, ev, caps, costs, serve)
+        new = _add(sample, x, ev, caps, costs, serve, grad)
         if np.array_equal(new, x):  # every group that could help is at its cap
             break
         x, ev = new, sample.evaluate(new)
