@@ -172,6 +172,18 @@ def test_bad_scenario_and_basis():
         staff_multiskill("center", seed=1)
     with pytest.raises(ConfigError, match=re.escape("cost must be one number per group (a cost per agent and inter")):
         staff_multiskill(wallace_whitt_center([1.0, 1.0]), cost={"g1": [1.0, 2.0]}, seed=1)
+    with pytest.raises(ConfigError, match=re.escape("interval_targets must be True or False; got 'yes'")):
+        staff_multiskill(_center(), interval_targets="yes", seed=1)
+    with pytest.raises(ConfigError, match=re.escape("scale must be True or False; got 1")):
+        set_cover_staffing(_center(), scale=1, seed=1)
     sc = _center().replace(target=ServiceTarget(0.8, 20.0, basis="virtual"))
     with pytest.raises(ConfigError, match=re.escape("call_types.t0.target.basis must be 'offered' or 'answered'")):
         set_cover_staffing(sc, seed=1)
+
+
+def test_horizon_only_targets():
+    # interval_targets=False: only each type's level over the horizon binds, which it meets on the check
+    sc = wallace_whitt_center([0.6, 1.0], patience_s=180.0)
+    res = staff_multiskill(sc, interval_targets=False, replications=4, seed=4, engine=ENGINE, check_replications=8)
+    assert res.met and res.converged
+    assert np.all(_lower_ends(res) >= 0.8)

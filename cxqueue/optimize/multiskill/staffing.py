@@ -53,6 +53,7 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue import _validation as v
+from cxqueue.exceptions import ConfigError
 from cxqueue.optimize.multiskill import _analytic as an
 from cxqueue.optimize.multiskill._evaluate import Evaluation, Sample
 from cxqueue.optimize.multiskill.result import MultiSkillStaffing, build_result, check_staffing, staffing_iv
@@ -205,6 +206,8 @@ def staff_multiskill(
     """
     costs, caps, replications, min_calls = staffing_iv(scenario, cost, max_agents, replications, engine, min_calls)
     max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
+    if not isinstance(interval_targets, bool | np.bool_):
+        raise ConfigError(f"interval_targets must be True or False; got {interval_targets!r}")
     check_reps = max(2 * replications, 40) if check_replications is None else v.integer_scalar(
         "check_replications", check_replications, minimum=2)  # fmt: skip
     search_seed, check_seed = _rng.spawn(seed, 2)
