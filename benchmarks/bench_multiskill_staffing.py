@@ -43,9 +43,11 @@ def describe(label: str, res) -> dict:
     mean, low = np.asarray(t.mean), np.asarray(t.mean) - np.asarray(t.half_width)
     print(f"{label:<28} cost {res.cost:7.0f}  met {res.met!s:<5}  SL per type "
           + " ".join(f"{m:.3f}" for m in mean) + "  (lower ends " + " ".join(f"{x:.3f}" for x in low) + ")"
-          + f"  intervals short {int(res.short_intervals.sum())}/{res.short_intervals.size}")  # fmt: skip
+          + f"  intervals short {int(res.short_intervals.sum())}/{res.short_intervals.size}"
+          + f" ({int(res.significantly_short.sum())} significantly)")  # fmt: skip
     return {"cost": res.cost, "met": res.met, "sl": mean.tolist(), "sl_low": low.tolist(),
-            "short_intervals": int(res.short_intervals.sum())}  # fmt: skip
+            "short_intervals": int(res.short_intervals.sum()),
+            "significantly_short": int(res.significantly_short.sum())}  # fmt: skip
 
 
 def cover_at_cost(sc, budget: float, replications: int):
@@ -105,9 +107,7 @@ def main() -> None:
     assert scaled.met and scaled.converged, scaled.message
     assert opt.cost < scaled.cost, (opt.cost, scaled.cost)
     out["load"] = load_average()
-    print(out["load"])
-    if args.json:
-        print(json.dumps(out, indent=2))
+    print(json.dumps(out, indent=2) if args.json else out["load"])  # the JSON carries the load too
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def _compare(sc, levels, **kw):
     # the optimizer: every type met over the horizon with 95 % confidence on the independent seed
     assert opt.converged and opt.met, opt.message
     assert np.all(_lower_ends(opt) >= levels), _lower_ends(opt)
-    assert opt.significantly_short.mean() <= 0.05  # per interval: at most what noise alone gives
+    # per interval (met at the point estimate on the search's batches): a cell at its target has its whole
+    # 95 % interval below it in 2.5 % of independent checks; allow twice that share
+    assert opt.significantly_short.mean() <= 0.05, opt.significantly_short.sum()
     # the set cover counts a flexible agent for two types at once: too few agents, far below target
     assert not raw.met and raw.cost < scaled.cost
     # scaled until the simulated targets hold, it meets them too, and costs more than the optimizer
@@ -66,8 +68,10 @@ def test_wallace_whitt_center_meets_targets_cheaper_than_scaled_set_cover():
     # about 90 agents at the peak, as in Wallace & Whitt; at most the scaled cover's
     per_interval = opt.total_agents[1:]  # the first interval starts empty
     assert 80 <= per_interval.mean() <= 95, per_interval
-    if not NO_JIT:  # measured over 8 intervals, seeds 1-5: 640-655 against 683-704 (-5 to -9 %)
-        assert opt.cost <= 0.97 * scaled.cost
+    if not NO_JIT:  # measured over 8 intervals, seeds 1-5: 685-695 against 721-749 (-4.2 to -7.2 %)
+        assert opt.cost <= 0.98 * scaled.cost
+        # a group's agents follow the load: no group staffed in one interval and empty the next
+        assert np.all(opt.agents[:, 1:] >= 8), opt.agents
 
 
 def test_bank_example_meets_targets_cheaper_than_scaled_set_cover():
@@ -76,8 +80,8 @@ def test_bank_example_meets_targets_cheaper_than_scaled_set_cover():
     sc = _window(bank, first, 6 if NO_JIT else 20)
     levels = np.array([t.level for t in sc.target])
     opt, scaled = _compare(sc, levels, cost=BANK_COST)
-    if not NO_JIT:  # measured over the day, seeds 1-5: 381-392 against 441-448 (-11 to -14 %)
-        assert opt.cost <= 0.95 * scaled.cost
+    if not NO_JIT:  # measured over the day, seeds 1-5 and 7: 388-400 against 414-448 (-4 to -13 %)
+        assert opt.cost <= 0.97 * scaled.cost
 
 
 def test_one_type_one_group_equals_erlang_a_inverse():
@@ -148,12 +152,14 @@ def _center():
         ({"cost": {"g9": 1.0}}, "cost names 'g9', which is not a group of the center (the groups: g0, g1, g2"),
         ({"cost": {"g1": -2.0}}, "cost.g1 must be > 0; got -2"),
         ({"cost": 0.0}, "cost.g0 must be > 0; got 0"),
+        ({"cost": {"g1": [1.0, 2.0]}}, "cost.g1 must be one number or one per interval (1); got shape (2,)"),
         ({"max_agents": {"g2": -1}}, "max_agents.g2 must be >= 0; got -1"),
         ({"max_agents": 2.5}, "max_agents must be whole agents; got 2.5"),
         ({"max_agents": {"g2": [1, 2]}}, "max_agents.g2 must be one number or one per interval (1); got shape (2,)"),
         ({"replications": 1}, "replications must be >= 2"),
         ({"engine": "numba"}, "engine must be one of"),
         ({"min_calls": -1.0}, "min_calls must be >= 0"),
+        ({"check_replications": 1}, "check_replications must be >= 2"),
     ],
 )
 def test_bad_input(kwargs, msg):
@@ -166,6 +172,20 @@ def test_bad_input(kwargs, msg):
 def test_bad_scenario_and_basis():
     with pytest.raises(ConfigError, match=re.escape("scenario must be a cxqueue.scenario.MultiSkillScenario; got")):
         staff_multiskill("center", seed=1)
+    with pytest.raises(ConfigError, match=re.escape("cost must be one number per group (a cost per agent and inter")):
+        staff_multiskill(wallace_whitt_center([1.0, 1.0]), cost={"g1": [1.0, 2.0]}, seed=1)
+    with pytest.raises(ConfigError, match=re.escape("interval_targets must be True or False; got 'yes'")):
+        staff_multiskill(_center(), interval_targets="yes", seed=1)
+    with pytest.raises(ConfigError, match=re.escape("scale must be True or False; got 1")):
+        set_cover_staffing(_center(), scale=1, seed=1)
     sc = _center().replace(target=ServiceTarget(0.8, 20.0, basis="virtual"))
     with pytest.raises(ConfigError, match=re.escape("call_types.t0.target.basis must be 'offered' or 'answered'")):
         set_cover_staffing(sc, seed=1)
+
+
+def test_horizon_only_targets():
+    # interval_targets=False: only each type's level over the horizon binds, which it meets on the check
+    sc = wallace_whitt_center([0.6, 1.0], patience_s=180.0)
+    res = staff_multiskill(sc, interval_targets=False, replications=4, seed=4, engine=ENGINE, check_replications=8)
+    assert res.met and res.converged
+    assert np.all(_lower_ends(res) >= 0.8)

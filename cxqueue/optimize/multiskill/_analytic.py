@@ -129,7 +129,10 @@ def cover_staffing(sc: MultiSkillScenario, needs: np.ndarray, cost: np.ndarray, 
             cols += [g * T + t for g in gs]
     a = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(K * T, G * T))
     a = sparse.hstack([a, sparse.eye_array(K * T)], format="csr")
-    c, hi = _elastic(G * T, K * T, np.repeat(cost, T), caps.reshape(-1))
+    # ties between groups of one cost are broken the same way in every interval (the group listed
+    # first a little cheaper), so that a group is not staffed in one interval and empty in the next
+    tie = cost * (1.0 + 1e-4 * (G - np.arange(G)) / G)
+    c, hi = _elastic(G * T, K * T, np.repeat(tie, T), caps.reshape(-1))
     integral = np.r_[np.ones(G * T, bool), np.zeros(K * T, bool)]
     x = solve_milp(c, a, needs.reshape(-1).astype(np.float64), hi, integral)
     return np.rint(x[: G * T]).astype(np.int64).reshape(G, T), x[G * T :].reshape(K, T)

@@ -8,10 +8,10 @@ type's `ServiceTarget`:
   service level (`MultiSkillResult.type_totals`) at or above the level (``type_met``);
 * per interval, at the point estimate: the intervals where a type with calls (on average at
   least ``min_calls`` reached per replication) falls below its level are listed in
-  ``short_intervals``. The search meets these on its own sample; on an independent one a
-  cell at its target falls short about half the time by noise alone, so they are reported,
-  not part of ``met``; ``significantly_short`` marks those whose whole 95 % interval lies
-  below the level.
+  ``short_intervals``. `staff_multiskill` meets these on its own sample and on a confirming
+  batch as large as the check; on an independent one a cell at its target falls short about
+  half the time by noise alone, so they are reported, not part of ``met``;
+  ``significantly_short`` marks those whose whole 95 % interval lies below the level.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ class MultiSkillStaffing(PlainDict):
     met : bool
         Every type met over the horizon (``type_met.all()``).
     iterations : int
-        Rounds of the search (integer programs solved after simulating).
+        Rounds of adding agents (`staff_multiskill`: over both starts and the confirmation;
+        the scaled set cover: rounds of raising the needs).
     converged : bool
         The search ended with every target met on its own sample.
     simulations : int

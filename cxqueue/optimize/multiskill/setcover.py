@@ -23,6 +23,7 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue import _validation as v
+from cxqueue.exceptions import ConfigError
 from cxqueue.optimize.multiskill import _analytic as an
 from cxqueue.optimize.multiskill._evaluate import Sample
 from cxqueue.optimize.multiskill.result import MultiSkillStaffing, build_result, check_staffing, staffing_iv
@@ -78,7 +79,7 @@ def set_cover_staffing(
     check_reps = max(2 * replications, 40) if check_replications is None else v.integer_scalar(
         "check_replications", check_replications, minimum=2)  # fmt: skip
     if not isinstance(scale, bool | np.bool_):
-        raise v.ConfigError(f"scale must be True or False; got {scale!r}")
+        raise ConfigError(f"scale must be True or False; got {scale!r}")
     search_seed, check_seed = _rng.spawn(seed, 2)
     sc = scenario
     needs = an.type_needs(sc, patience=False)

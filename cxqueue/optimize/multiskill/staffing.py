@@ -6,10 +6,14 @@ staffing: an analytic staffing first, then a simulation-based local search on a
 sample-average approximation that adds agents until every target holds and removes agents
 while every target still holds:
 
-1. **Start.** Each type's own need (Erlang A with its mean patience, `_analytic.type_needs`)
-   and the cheapest group staffing that gives every type its need with each agent on one
-   type (`_analytic.partition_staffing`, a small integer program): no pooling, so it is
-   usually above what the center needs.
+1. **Starts.** Two analytic staffings, each searched (steps 3-4) and the cheaper answer
+   kept: (a) the cheapest group staffing that gives every type its own need (Erlang A with
+   its mean patience, `_analytic.type_needs`) with each agent on one type
+   (`_analytic.partition_staffing`, a small integer program; no pooling, so above what the
+   center needs), scaled down in each interval to what the center would need if every
+   agent had every skill (`_analytic.pooled_needs`); (b) the set cover of those needs
+   (`_analytic.cover_staffing`), which counts a flexible agent for each of its skills and
+   so concentrates agents in few groups, each pooling two or more types.
 2. **Sample.** The callers of ``replications`` replications are drawn once
    (`_evaluate.Sample`); every staffing is simulated on them (common random numbers), so
    each type's service level per interval and over the horizon is a deterministic function
@@ -29,8 +33,9 @@ while every target still holds:
    loses an agent.
 5. **Confirm.** The search fits its sample, and every drop it accepted was one the sample
    allowed, so its answer looks better there than it is. A fresh batch of callers, as large
-   as the independent check, simulates the answer; where a type misses its horizon target
-   there, step 3 adds agents on that batch until it holds.
+   as the independent check, simulates the answer; wherever a type misses a target there
+   (in an interval or over the horizon), step 3 adds agents on that batch (its finite
+   differences still from the search's smaller sample) until every target holds on it too.
 
 What is met on the sample (`check_staffing` then judges the answer on an independent seed):
 every type's service level over the horizon with 95 % confidence and a margin (`_evaluate`),
@@ -48,6 +53,7 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue import _validation as v
+from cxqueue.exceptions import ConfigError
 from cxqueue.optimize.multiskill import _analytic as an
 from cxqueue.optimize.multiskill._evaluate import Evaluation, Sample
 from cxqueue.optimize.multiskill.result import MultiSkillStaffing, build_result, check_staffing, staffing_iv
@@ -70,9 +76,10 @@ def _differences(sample: Sample, x: np.ndarray, ev: Evaluation, caps: np.ndarray
     return q
 
 
-def _add(sample: Sample, x, ev: Evaluation, caps, cost, serve) -> np.ndarray:
-    """One more agent where a target fails (step 3 of the module docstring)."""
-    q = _differences(sample, x, ev, caps)
+def _add(sample: Sample, x, ev: Evaluation, caps, cost, serve, grad: Sample | None = None) -> np.ndarray:
+    """One more agent where a target fails on ``sample`` (step 3 of the module docstring); the
+    finite differences come from ``grad`` when given (a smaller sample: cheaper, as good a guide)."""
+    q = _differences(sample, x, ev, caps) if grad is None else _differences(grad, x, grad.evaluate(x), caps)
     out = x.copy()
     room = x < caps
     deficit = np.clip(sample.level[:, None] - np.nan_to_num(ev.sl, nan=1.0), 0.0, None)
@@ -199,6 +206,8 @@ def staff_multiskill(
     """
     costs, caps, replications, min_calls = staffing_iv(scenario, cost, max_agents, replications, engine, min_calls)
     max_iter = v.integer_scalar("max_iter", max_iter, minimum=1)
+    if not isinstance(interval_targets, bool | np.bool_):
+        raise ConfigError(f"interval_targets must be True or False; got {interval_targets!r}")
     check_reps = max(2 * replications, 40) if check_replications is None else v.integer_scalar(
         "check_replications", check_replications, minimum=2)  # fmt: skip
     search_seed, check_seed = _rng.spawn(seed, 2)
@@ -212,11 +221,11 @@ def staff_multiskill(
                     interval_targets=bool(interval_targets), check_replications=check_reps)  # fmt: skip
     x, ev, it = _best_search(sample, starts, caps, costs, serve, max_iter)
     runs = sample.runs
-    if ev.feasible:  # step 5: confirm the horizon's targets on a fresh batch as large as the check
+    if ev.feasible:  # step 5: confirm the targets on a fresh batch as large as the check
         confirm = Sample(sc, replications=check_reps, seed=confirm_seed, engine=engine, min_calls=min_calls,
-                         interval_targets=False, check_replications=check_reps)  # fmt: skip
-        x, ev, rounds = _search(confirm, x, caps, costs, serve, max_iter, remove=False)
-        it, runs = it + rounds, runs + confirm.runs
+                         interval_targets=bool(interval_targets), check_replications=check_reps)  # fmt: skip
+        x, ev, rounds = _search(confirm, x, caps, costs, serve, max_iter, remove=False, grad=sample)
+        it, runs = it + rounds, sample.runs + confirm.runs
     converged = ev.feasible
     message = "" if converged else _unmet(sc, ev, x, caps, it)
     check = check_staffing(sc, x, replications=check_reps, seed=check_seed, engine=engine, min_calls=min_calls)
@@ -247,12 +256,12 @@ def _best_search(sample: Sample, starts, caps, costs, serve, max_iter: int):
     return best[0], best[1], total
 
 
-def _search(sample: Sample, x, caps, costs, serve, max_iter: int, *, remove: bool = True):
+def _search(sample: Sample, x, caps, costs, serve, max_iter: int, *, remove: bool = True, grad=None):
     """Add agents until every target holds on the sample, then remove those not needed (steps 3-4)."""
     ev, it = sample.evaluate(x), 0
     while not ev.feasible and it < max_iter:
         it += 1
-        new = _add(sample, x, ev, caps, costs, serve)
+        new = _add(sample, x, ev, caps, costs, serve, grad)
         if np.array_equal(new, x):  # every group that could help is at its cap
             break
         x, ev = new, sample.evaluate(new)
