@@ -17,7 +17,6 @@ joins these optimizers); the names here are aliases kept for old code.
 
 from cxqueue.optimize.hours import HoursPlan, HoursSearch, evaluate_opening_hours, search_opening_hours
 from cxqueue.optimize.lines import LinePlan, size_lines
-from cxqueue.optimize.multiskill import MultiSkillStaffing, set_cover_staffing, staff_multiskill, wallace_whitt_center
 from cxqueue.optimize.requirements import StaffingRequirements, staffing_requirements
 from cxqueue.optimize.shifts import ChosenShift, ShiftSchedule, UnmetInterval, schedule_shifts, solve_covering
 from cxqueue.optimize.staff_table import StaffTable, staff_table
@@ -48,9 +47,16 @@ __all__ = [
 ]
 
 _MOVED_UP = ("PlanResult", "PlanSettings", "optimize_plan")
+# loaded on first use: they bring the multi-skill simulation (and simpy), which `cxqueue staff`
+# and the single-queue plan do not need
+_MULTISKILL = ("MultiSkillStaffing", "set_cover_staffing", "staff_multiskill", "wallace_whitt_center")
 
 
 def __getattr__(name: str):
+    if name in _MULTISKILL:
+        from cxqueue.optimize import multiskill
+
+        return getattr(multiskill, name)
     # aliases for the plan's names, resolved on use so that this layer imports nothing above it
     if name in _MOVED_UP:
         import warnings
