@@ -24,6 +24,8 @@ PURPOSES = (
     "callback",
     "day_factor",
     "priority",
+    "route",  # a multi-skill caller's draw among the groups it may reach at once (agent_choice "random_free")
+    "transfer",  # a multi-skill caller's transfers: whether it is passed on, and the next leg's draws
 )
 
 

@@ -291,7 +291,8 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             'type or an array of types of equal priority): `{ universal = ["business", ["retail", "english"]] }`; '
             "a group not named takes its types by their `priority`", "by priority"),
         Key("agent_choice", "choice", "which idle agent of a group answers: the one idle longest, or the "
-            "lowest-numbered", "longest_idle", choices=AGENT_CHOICES),
+            "lowest-numbered; `random_free`: a new call that may reach several groups at once picks one at random "
+            "in proportion to their idle agents (then its longest idle)", "longest_idle", choices=AGENT_CHOICES),
         Key("call_choice", "choice", "which waiting call a free agent takes: by its `group_types` levels then the "
             "longest waiting (`priority`), or the longest waiting of all its types (`fifo`)", "priority",
             choices=CALL_CHOICES),

@@ -59,11 +59,12 @@ _i1, _i2 = types.int64[::1], types.int64[:, ::1]
 _f8, _b = types.float64, types.boolean
 #: The one signature of `run`, argument by argument (the driver coerces to exactly these).
 SIGNATURE = (
-    # callers: arrival, type, unit handle time, patience
-    _f1, _i1, _f1, _f1,
+    # callers: arrival, type, unit handle time, patience, route draw
+    _f1, _i1, _f1, _f1, _f1,
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
-    # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, outcome codes
-    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _i1,
+    # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, random_free,
+    # outcome codes
+    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _i1,
     # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp
     _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _f1, _i1, _i1,
     # outputs: counts (K, n, 8), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
@@ -148,6 +149,34 @@ def _take(g, now, ci, gi, glast, group_s, idle):
 
 
 @njit(**_JIT)
+def _pick(k, u, rand, first_ptr, first_g, gi):
+    """The group a new call of type ``k`` with route draw ``u`` is answered by now, or -1 (engine.py's
+    ``_pick_group``): the first of its at-once groups with an idle agent, or under ``random_free``
+    one drawn in proportion to their idle agents."""
+    if not rand:
+        for j in range(first_ptr[k], first_ptr[k + 1]):
+            if gi[first_g[j], G_IDLE] > 0:
+                return first_g[j]
+        return -1
+    total = 0
+    for j in range(first_ptr[k], first_ptr[k + 1]):
+        total += gi[first_g[j], G_IDLE]
+    if total == 0:
+        return -1
+    x = u * total
+    cum = 0
+    last = -1
+    for j in range(first_ptr[k], first_ptr[k + 1]):
+        m = gi[first_g[j], G_IDLE]
+        if m > 0:
+            cum += m
+            last = first_g[j]
+            if x < cum:
+                return last
+    return last
+
+
+@njit(**_JIT)
 def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s):
     """The waiting call a free agent of group ``g`` takes now (out of its queue), or -1."""
     for lv in range(glv_ptr[g], glv_ptr[g + 1]):
@@ -198,9 +227,9 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
 
 @njit(**_JIT)
 def run(
-    arr, ctype, handle, patience,
+    arr, ctype, handle, patience, ru,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
-    sl_t, windows, interval_s, horizon_s, fixed, oc,
+    sl_t, windows, interval_s, horizon_s, fixed, rand, oc,
     sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp,
     counts, waiting_s, group_s, served, backlog,
 ):  # fmt: skip
@@ -275,17 +304,12 @@ def run(
                 CF[c, F_END] = now
                 continue
             CF[c, F_Q] = now
-            done = False
-            for j in range(first_ptr[k], first_ptr[k + 1]):
-                gg = first_g[j]
-                if gi[gg, G_IDLE] > 0:
-                    agent = _take(gg, now, ci, gi, glast, group_s, idle)
-                    hn = _answer(c, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                                 ht, hs, hp, hn, seq)  # fmt: skip
-                    seq += 1
-                    done = True
-                    break
-            if done:
+            gg = _pick(k, ru[c], rand, first_ptr, first_g, gi)
+            if gg >= 0:
+                agent = _take(gg, now, ci, gi, glast, group_s, idle)
+                hn = _answer(c, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
+                             ht, hs, hp, hn, seq)  # fmt: skip
+                seq += 1
                 continue
             counts[k, ci, C_QUEUED] += 1
             CI[c, I_STATE] = WAIT

@@ -4,8 +4,9 @@ Call type ``k`` draws from its own purpose streams, ``_rng.purpose_streams(seed,
 substream=k)``: its arrivals (an exact non-homogeneous Poisson process with a constant
 rate per interval, `cxqueue.sim.arrivals.poisson_arrivals`), its unit handle times (the
 engine scales them by the type's AHT of the arrival interval and the serving group's
-factor) and its patience. The day factor is drawn once, from substream 0, and multiplies
-every type. So:
+factor), its patience and, from the ``"route"`` stream, one uniform per caller for the
+agent choice ``"random_free"`` (drawn whatever the routing, so that it changes no draw).
+The day factor is drawn once, from substream 0, and multiplies every type. So:
 
 * two centers that differ only in agents, groups or routing see exactly the same callers
   (common random numbers);
@@ -32,13 +33,16 @@ class SkillCallers:
     """Pre-sampled callers, one entry per call, sorted by arrival (types in order at a tie).
 
     ``arrival_s`` in seconds since the horizon start; ``call_type`` the index of the type;
-    ``handle_unit`` the handle time at unit mean; ``patience_s`` (inf: never hangs up).
+    ``handle_unit`` the handle time at unit mean; ``patience_s`` (inf: never hangs up);
+    ``route_u`` a uniform draw in [0, 1) by which the call picks among the groups it may
+    reach at once under ``agent_choice = "random_free"``.
     """
 
     arrival_s: np.ndarray
     call_type: np.ndarray
     handle_unit: np.ndarray
     patience_s: np.ndarray
+    route_u: np.ndarray
 
 
 def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
@@ -66,7 +70,7 @@ def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
     seed = _rng.as_seed_sequence(seed)
     base = _rng.purpose_streams(seed)
     factor = day_factors(scenario.interval_starts_s, scenario.day_factor_cv, base["day_factor"])
-    arrival, ctype, handle, patience = [], [], [], []
+    arrival, ctype, handle, patience, route = [], [], [], [], []
     for k, t in enumerate(scenario.types):
         streams = base if k == 0 else _rng.purpose_streams(seed, substream=k)
         a = poisson_arrivals(t.calls * factor, scenario.interval_s, streams["arrivals"])
@@ -78,6 +82,7 @@ def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
             patience.append(np.full(n, np.inf))
         else:
             patience.append(_table(t.patience, streams["patience"], n, 1, unit=False)[:, 0])
+        route.append(streams["route"].random(n))
     arrival_s = np.concatenate(arrival)
     order = np.argsort(arrival_s, kind="stable")
     return SkillCallers(
@@ -85,4 +90,5 @@ def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
         call_type=np.concatenate(ctype)[order],
         handle_unit=np.concatenate(handle)[order],
         patience_s=np.concatenate(patience)[order],
+        route_u=np.concatenate(route)[order],
     )

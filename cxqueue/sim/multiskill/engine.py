@@ -8,7 +8,8 @@ The model (times in seconds since the horizon start; the routing rules in full a
    attributed there.
 2. Center closed: CLOSED. Otherwise the call tries the groups of ``type_groups[k]`` it may
    reach at once (re-routing delay 0), in order: the first with an idle agent answers it
-   (the agent chosen by ``agent_choice``). Else it waits in the queue of its type.
+   (the agent chosen by ``agent_choice``; under ``"random_free"`` a group with idle agents
+   drawn in proportion to them, `_pick_group`). Else it waits in the queue of its type.
 3. A waiting call hangs up when its wait reaches its patience (ABANDONED). ``delays_s[k][g]``
    after it started waiting it becomes eligible for group ``g`` too, and is answered at once
    if an agent of ``g`` is idle then.
@@ -109,6 +110,7 @@ class _Center(ArrivalFeed):
             pull = [[[k for level in levels for k in level]] if levels else [] for levels in pull]
         self.pull = pull
         self.fixed = r.agent_choice == "fixed_order"
+        self.random = r.agent_choice == "random_free"
         self.sl_t = [t.answer_within_s for t in sc.target]
         self.priority = [t.priority for t in sc.types]
         self.offset_s = sc.start_s
@@ -126,6 +128,7 @@ class _Center(ArrivalFeed):
         self.ctype = callers.call_type.tolist()
         self.handle = callers.handle_unit.tolist()
         self.pat = callers.patience_s.tolist()
+        self.route = callers.route_u.tolist()
         for g in range(len(self.groups)):
             self._staff(g, self.staff[g][0])
         for i in range(1, n):  # scheduled first: boundaries go first at a tie
@@ -213,10 +216,10 @@ class _Center(ArrivalFeed):
             self._log(call, O_CLOSED, NAN, now, NAN)
             return
         call.queue_s = now
-        for g in self.first[k]:
-            if self.groups[g].idle:
-                self._answer(call, g, self._take(g))
-                return
+        g = self._pick_group(self.first[k], self.route[call.c])
+        if g >= 0:
+            self._answer(call, g, self._take(g))
+            return
         cnt[rec.C_QUEUED] += 1
         call.state = WAIT
         call.seq = self.seq
@@ -229,6 +232,29 @@ class _Center(ArrivalFeed):
             self.env.timeout(patience, value=call).callbacks.append(self._abandon)
         for delay, g in self.later[k]:
             self.env.timeout(delay, value=(call, g)).callbacks.append(self._reroute)
+
+    def _pick_group(self, first: list, u: float) -> int:
+        """The group among ``first`` (the groups a new call may reach at once) that answers it, or -1
+        when none has an idle agent: the first with one, or under ``random_free`` the first group
+        ``j`` with ``u * (idle of all) < idle of groups 1..j`` (see `cxqueue.scenario.routing`)."""
+        groups = self.groups
+        if not self.random:
+            for g in first:
+                if groups[g].idle:
+                    return g
+            return -1
+        total = sum(len(groups[g].idle) for g in first)
+        if total == 0:
+            return -1
+        x, cum, last = u * total, 0, -1
+        for g in first:
+            m = len(groups[g].idle)
+            if m > 0:
+                cum += m
+                last = g
+                if x < cum:
+                    return g
+        return last
 
     def _abandon(self, ev):
         call = ev._value

@@ -95,6 +95,7 @@ def _center(sc: MultiSkillScenario) -> tuple:
             float(sc.interval_s),
             float(sc.horizon_s),
             r.agent_choice == "fixed_order",
+            r.agent_choice == "random_free",
             _OUTCOMES,
         ),
         max(1, int(staff.max(initial=0))),
@@ -143,7 +144,8 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
     group_s, served = np.zeros((G, n_int, 2)), np.zeros((G, K, n_int))
     backlog = np.zeros((K, 2), dtype=np.int64)
     handle, patience = _arr(callers.handle_unit, np.float64), _arr(callers.patience_s, np.float64)
-    while k.run(arr, ctype, handle, patience, *center, sti, *state, ht, hs, hp,
+    route = _arr(callers.route_u, np.float64)
+    while k.run(arr, ctype, handle, patience, route, *center, sti, *state, ht, hs, hp,
                 counts, waiting_s, group_s, served, backlog) == k.GROW_HEAP:  # fmt: skip
         ht, hs, hp = _grown(ht), _grown(hs), _grown(hp)
     calls = None
