@@ -31,6 +31,7 @@ from cxqueue.scenario import (
     OpeningHours,
     Routing,
     ServiceTarget,
+    Transfer,
 )
 
 __all__ = ["MULTISKILL_TABLES", "SINGLE_QUEUE_TABLES", "MultiSkillReader"]
@@ -128,7 +129,7 @@ class MultiSkillReader:
             own_patience = self._patience(tt, patience)
             try:
                 ct = CallType(name, f, handle=Distribution(kind, mean, cv), patience=own_patience,
-                              priority=tt.get("priority", 0))  # fmt: skip
+                              priority=tt.get("priority", 0), transfer=self._transfer(tt))  # fmt: skip
             except ConfigError as exc:
                 self.fail(_config_keys(str(exc)))
             out.append((ct, t_target))
@@ -137,6 +138,29 @@ class MultiSkillReader:
             got = ", ".join(f"{w} = {s:g}" for w, s in shares)
             self.fail(f"the shares of [demand] must add up to at most 1; got {got} (sum {total:g})")
         return out
+
+    # channels and transfers (issue 13) ------------------------------------------------------
+    def _transfer(self, tt: S.Table) -> Transfer | None:
+        """``[call_types.NAME].transfer = { to = "type", share = 0.1 }`` (share: a number or a table
+        of group to number) as a `Transfer`; the center checks the names and the circles."""
+        if "transfer" not in tt.values:
+            return None
+        raw, where = tt.values["transfer"], tt.where("transfer")
+        extra = sorted(set(raw) - {"to", "share"})
+        if extra:
+            self.fail(f"{where} has unknown key {S.show(extra[0])}: give `to` and `share`")
+        for k in ("to", "share"):
+            if k not in raw:
+                self.fail(f'{where}.{k} is required: {where} = {{ to = "type", share = 0.1 }}')
+        to, share = raw["to"], raw["share"]
+        if not isinstance(to, str) or not to:
+            self.fail(f"{where}.to must be the name of a call type; got {S.show(to)}")
+        items = share.items() if isinstance(share, dict) else [(None, share)]
+        for g, x in items:
+            key = f"{where}.share" + ("" if g is None else f".{g}")
+            if isinstance(x, bool) or not isinstance(x, int | float) or not 0 <= x <= 1:
+                self.fail(f"{key} must be a fraction in [0, 1]; got {S.show(x)}")
+        return Transfer(to, dict(share) if isinstance(share, dict) else float(share))
 
     def _type_forecast(self, tt: S.Table, kind: str, demand_t) -> Forecast:
         if kind == "calls" and "aht_s" not in tt.values:

@@ -273,6 +273,10 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "level (unless `[routing]` says otherwise)", 0, low=0),
         Key("target", "table", "the type's own service target, keys of `[target]` (`{ level = 0.9, answer_within_s "
             "= 30 }`); keys left out come from `[target]`", "[target]"),
+        Key("transfer", "table", "a share of the type's answered calls passed on at the end of the talk to another "
+            'type (the same customer, a new call of that type then): `{ to = "loans", share = 0.1 }`, or per group '
+            '`{ to = "loans", share = { flex = 0.2 } }` (groups not named: none); a circle of types whose shares '
+            "are all 1 is an error", "none"),
     )),
     ("groups", ()),
     ("groups.<name>", (

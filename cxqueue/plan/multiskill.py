@@ -28,7 +28,8 @@ class TypeRow(PlainDict):
     """One call type over the horizon: calls ``offered``, ``service_level`` (answered within
     ``answer_within_s`` over offered minus closed), ``asa_s``, ``abandon_fraction`` and
     ``answered``, each an `Estimate` (mean and 95 % half-width over replications); the type's
-    target (``answer_within_s``, ``target_level``; None for the row of every type pooled)."""
+    target (``answer_within_s``, ``target_level``; None for the row of every type pooled);
+    ``transferred``: answered calls passed on to another type (part of ``answered``)."""
 
     name: str
     answer_within_s: float | None
@@ -38,6 +39,7 @@ class TypeRow(PlainDict):
     service_level: Estimate
     asa_s: Estimate
     abandon_fraction: Estimate
+    transferred: Estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +87,8 @@ class MultiSkillSimulation:
 
 def _type_row(name: str, k, target) -> TypeRow:
     within, level = (None, None) if target is None else (float(target.answer_within_s), float(target.level))
-    return TypeRow(name, within, level, k.offered, k.answered, k.sl_offered, k.asa_s, k.abandon_fraction)
+    return TypeRow(name, within, level, k.offered, k.answered, k.sl_offered, k.asa_s, k.abandon_fraction,
+                   k.transferred)  # fmt: skip
 
 
 def simulate_multiskill_config(

@@ -29,6 +29,7 @@ from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 from cxqueue.scenario.center import Scenario
+from cxqueue.scenario.channels import Transfer, check_transfers
 from cxqueue.scenario.demand import MAX_AHT_S, MAX_CALLS, Forecast
 from cxqueue.scenario.distribution import Distribution
 from cxqueue.scenario.hours import OpeningHours
@@ -65,6 +66,9 @@ class CallType(PlainDict):
     priority : int
         0 is served first; by default a free agent takes the waiting calls of its types by
         priority, then the longest waiting (`Routing`).
+    transfer : Transfer or None
+        A share of the answered calls passed on to another type at the end of the talk
+        (`cxqueue.scenario.channels.Transfer`); None (the default): none.
 
     Examples
     --------
@@ -80,6 +84,7 @@ class CallType(PlainDict):
     handle: Distribution = field(default_factory=lambda: Distribution.exponential(1.0))
     patience: Distribution | None = field(default_factory=Distribution.none)
     priority: int = 0
+    transfer: Transfer | None = None
     #: (interval_s, start_s) of the Forecast the calls came from; None for an array
     grid: tuple[float, float] | None = field(default=None, init=False, repr=False)
 
@@ -117,6 +122,8 @@ class CallType(PlainDict):
         if not isinstance(patience, Distribution):
             raise ConfigError(f"{key}.patience must be a Distribution or None (never hangs up); got {patience!r}")
         prio = v.integer_scalar(f"{key}.priority", self.priority, minimum=0)
+        if self.transfer is not None and not isinstance(self.transfer, Transfer):
+            raise ConfigError(f"{key}.transfer must be a Transfer or None; got {self.transfer!r}")
         for attr, value in (("name", name), ("calls", calls), ("aht_s", aht), ("patience", patience),
                             ("priority", prio)):  # fmt: skip
             object.__setattr__(self, attr, value)
@@ -280,6 +287,7 @@ class MultiSkillScenario(PlainDict):
         if not isinstance(self.routing, Routing):
             raise ConfigError(f"routing must be a cxqueue.scenario.Routing; got {type(self.routing).__name__}")
         resolved = self.routing.resolve(types, groups)
+        check_transfers(types, resolved)
         if not isinstance(self.hours, OpeningHours):
             raise ConfigError(f"hours must be an OpeningHours; got {type(self.hours).__name__}")
         target = _targets(self.target, types)

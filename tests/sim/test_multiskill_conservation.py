@@ -16,6 +16,7 @@ import pytest
 
 from cxqueue import _rng
 from cxqueue.scenario import Outcome
+from cxqueue.scenario.channels import transfer_arrays
 from cxqueue.sim.multiskill import records as rec
 from cxqueue.sim.multiskill import run_multiskill_replication, sample_skill_callers, simulate_multiskill
 from cxqueue.sim.multiskill.engine import staffing
@@ -24,13 +25,17 @@ from tests.sim import skill_centers
 POLICIES = [("priority", "longest_idle"), ("fifo", "fixed_order"), ("priority", "fixed_order"),
             ("fifo", "random_free")]  # fmt: skip
 ENDINGS = {int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG)}
+TRANSFERRED = int(Outcome.TRANSFERRED)
 
 
-def _busy_at(log, g: int, t: np.ndarray) -> np.ndarray:
-    """Calls of group ``g`` in talk just before each time in ``t`` (answered before, ending after)."""
+def _busy_at(log, g: int, t: np.ndarray, leg=False) -> np.ndarray:
+    """Calls of group ``g`` in talk just before each time in ``t`` (answered before, ending after);
+    where ``leg`` (a transferred customer arriving as the call before it ends), also those answered
+    at that instant: the freed agent's next call comes first."""
     mine = log[log["group"] == g]
     starts, ends = np.sort(mine["answer_s"]), np.sort(mine["end_s"])
-    return np.searchsorted(starts, t, side="left") - np.searchsorted(ends, t, side="right")
+    side = np.where(leg, np.searchsorted(starts, t, side="right"), np.searchsorted(starts, t, side="left"))
+    return side - np.searchsorted(ends, t, side="right")
 
 
 def _check_replication(sc, out, callers):
@@ -39,17 +44,22 @@ def _check_replication(sc, out, callers):
     staff = staffing(sc)
     f = sc.handle_factors
     off = sc.start_s
-    # every call once, in the order of the callers it was given
-    n = callers.arrival_s.size
-    assert log.size == n and np.array_equal(log["customer"], np.arange(n))
-    np.testing.assert_array_equal(log["arrival_s"], callers.arrival_s + off)
-    np.testing.assert_array_equal(log["call_type"], callers.call_type)
-    assert set(np.unique(log["outcome"]).tolist()) <= ENDINGS
+    # every first call once, in the order of the callers it was given, then the legs of transfers that happened
+    n = callers.n_first
+    row = log["call_id"]
+    assert np.all(np.diff(row) > 0) and np.array_equal(row[:n], np.arange(n)) and np.all(callers.attempt[row[n:]] > 1)
+    np.testing.assert_array_equal(log["customer"], callers.customer[row])
+    np.testing.assert_array_equal(log["attempt"], callers.attempt[row])
+    np.testing.assert_array_equal(log["arrival_s"][:n], callers.arrival_s[:n] + off)
+    np.testing.assert_array_equal(log["call_type"], callers.call_type[row])
+    assert set(np.unique(log["outcome"]).tolist()) <= ENDINGS | {TRANSFERRED}
+    _check_legs(sc, log, callers)
     # the counters say the same, per type and interval of arrival
     K, n = sc.n_types, sc.n_intervals
-    for col, outcome in ((rec.C_CLOSED, Outcome.CLOSED), (rec.C_ABANDONED, Outcome.ABANDONED),
-                         (rec.C_ANSWERED, Outcome.ANSWERED), (rec.C_BACKLOG, Outcome.BACKLOG)):  # fmt: skip
-        sel = log[log["outcome"] == int(outcome)]
+    for col, outcomes in ((rec.C_CLOSED, [Outcome.CLOSED]), (rec.C_ABANDONED, [Outcome.ABANDONED]),
+                          (rec.C_ANSWERED, [Outcome.ANSWERED, Outcome.TRANSFERRED]), (rec.C_BACKLOG, [Outcome.BACKLOG]),
+                          (rec.C_TRANSFERRED, [Outcome.TRANSFERRED])):  # fmt: skip
+        sel = log[np.isin(log["outcome"], [int(o) for o in outcomes])]
         counted = np.zeros((K, n))
         np.add.at(counted, (sel["call_type"], sel["interval"]), 1)
         np.testing.assert_array_equal(out.counts[..., col], counted)
@@ -59,11 +69,12 @@ def _check_replication(sc, out, callers):
     np.testing.assert_array_equal(out.served.sum(axis=0), c[..., rec.C_ANSWERED])
     # closed exactly when the hours say so; the interval is the interval of arrival
     is_open = np.array([sc.hours.is_open(t) for t in log["arrival_s"]])
-    assert np.array_equal(log["outcome"] == int(Outcome.CLOSED), ~is_open)
+    assert np.array_equal(log["outcome"] == int(Outcome.CLOSED), ~is_open & (log["attempt"] == 1))  # legs: never
     np.testing.assert_array_equal(log["interval"], ((log["arrival_s"] - off) // sc.interval_s).astype(int))
     k = log["call_type"].astype(int)
-    patience = callers.patience_s
-    ans = log["outcome"] == int(Outcome.ANSWERED)
+    patience = callers.patience_s[row]
+    handle_unit = callers.handle_unit[row]
+    ans = np.isin(log["outcome"], [int(Outcome.ANSWERED), TRANSFERRED])  # an agent answered
     a = log[ans]
     # answered: by a group the routing sends the type to, with the type among its skills, after its delay,
     # before the caller's patience ran out, for the caller's handle time x the type's AHT x the group's factor
@@ -75,7 +86,7 @@ def _check_replication(sc, out, callers):
     np.testing.assert_allclose(a["wait_s"], a["answer_s"] - a["arrival_s"], atol=1e-9)
     assert np.all(a["wait_s"] <= patience[ans] + 1e-9)
     aht = sc.aht_s[k[ans], a["interval"]]
-    np.testing.assert_allclose(a["service_s"], callers.handle_unit[ans] * aht * f[a["group"], k[ans]], rtol=1e-9)
+    np.testing.assert_allclose(a["service_s"], handle_unit[ans] * aht * f[a["group"], k[ans]], rtol=1e-9)
     # abandoned at the patience; still waiting at the horizon only if the patience had not run out
     ab = log["outcome"] == int(Outcome.ABANDONED)
     np.testing.assert_allclose(log["wait_s"][ab], patience[ab], atol=1e-9)
@@ -96,7 +107,7 @@ def _check_replication(sc, out, callers):
     # a caller who waited found every group it could reach at once busy; one answered at once, every group
     # before the one that answered; one who hung up, every group it could reach by then
     waited = log["outcome"] != int(Outcome.CLOSED)
-    waited &= (log["outcome"] != int(Outcome.ANSWERED)) | (log["wait_s"] > 0)
+    waited &= ~ans | (log["wait_s"] > 0)
     at_once = ans & (log["wait_s"] == 0)
     if r.agent_choice == "random_free":  # any group with an idle agent may answer (test_multiskill_agent_choice)
         at_once &= False
@@ -109,10 +120,7 @@ def _check_replication(sc, out, callers):
                             (ab & (k == kk) & (patience > delay + 1e-6), log["end_s"])):  # fmt: skip
                 t = at[sel]
                 ivl = ((t - off) // sc.interval_s).astype(int)
-                assert np.all(_busy_at(log, g, t) >= staff[g, ivl]), (tname, gname)
-    if "loans" in sc.type_names:
-        loans = ans & (log["wait_s"] == 0) & (k == sc.type_index("loans"))
-        assert set(np.unique(log["group"][loans]).tolist()) == {1, 2}  # both of its groups answered at once
+                assert np.all(_busy_at(log, g, t, log["attempt"][sel] > 1) >= staff[g, ivl]), (tname, gname)
     # time integrals: busy agent-seconds are the talk inside the horizon; waiting call-seconds are the waits
     talk = np.minimum(a["end_s"], off + sc.horizon_s) - a["answer_s"]
     for g in range(sc.n_groups):
@@ -124,6 +132,30 @@ def _check_replication(sc, out, callers):
     return log
 
 
+def _check_legs(sc, log, callers):
+    """Transfers: each customer ends exactly once, in its last leg; a leg arrives when the leg before
+    it was transferred, as a call of that type's target; a call is transferred exactly when its draw
+    is below the share of the group that answered it (and its talk ended before the horizon)."""
+    to, share = transfer_arrays(sc)
+    tr = log["outcome"] == TRANSFERRED
+    last = np.bincount(log["customer"], weights=~tr, minlength=callers.n_first)
+    np.testing.assert_array_equal(last, 1)  # every customer ends once
+    legs = np.flatnonzero(log["attempt"] > 1)
+    before = {int(c): i for i, c in enumerate(log["call_id"])}
+    parent = np.full(callers.arrival_s.size, -1)
+    has = callers.next_leg >= 0
+    parent[callers.next_leg[has]] = np.flatnonzero(has)
+    for i in legs:
+        p = before[int(parent[log["call_id"][i]])]
+        assert log["outcome"][p] == TRANSFERRED and log["end_s"][p] == log["arrival_s"][i]
+        assert log["call_type"][i] == to[log["call_type"][p]] and log["attempt"][i] == log["attempt"][p] + 1
+    assert tr.sum() == legs.size
+    done = (log["group"] >= 0) & (log["end_s"] < sc.end_s)
+    g, k = log["group"][done], log["call_type"][done]
+    expect = callers.transfer_u[log["call_id"][done]] < share[g, k]
+    np.testing.assert_array_equal(tr[done], expect)
+
+
 @pytest.mark.parametrize(("call_choice", "agent_choice"), POLICIES)
 def test_every_call_ends_once_and_the_routing_holds(call_choice, agent_choice):
     sc = skill_centers.mixed(call_choice=call_choice, agent_choice=agent_choice)
@@ -132,6 +164,8 @@ def test_every_call_ends_once_and_the_routing_holds(call_choice, agent_choice):
         out = run_multiskill_replication(sc, seed=child, record_calls=True)
         log = _check_replication(sc, out, sample_skill_callers(sc, child))
         seen |= set(np.unique(log["outcome"]).tolist())
+        loans = (log["wait_s"] == 0) & (log["group"] >= 0) & (log["call_type"] == sc.type_index("loans"))
+        assert set(np.unique(log["group"][loans]).tolist()) == {1, 2}  # both of its groups answered at once
         served = {(sc.type_names[t], sc.group_names[g]) for t, g in zip(log["call_type"], log["group"], strict=True)
                   if g >= 0}  # fmt: skip
         # every pair the routing allows happened, and only those

@@ -43,14 +43,15 @@ N_I = 6
 # call float columns: arrival, queue entry, answer, end, wait
 F_ARR, F_Q, F_ANS, F_END, F_WAIT = range(5)
 N_F = 5
-# event kinds
-K_BOUNDARY, K_FIRST, K_ABANDON, K_REROUTE, K_DEPART = range(5)
+# event kinds (a leg: a transferred customer arriving as a call of the next type)
+K_BOUNDARY, K_FIRST, K_ABANDON, K_REROUTE, K_DEPART, K_LEG = range(6)
 # group int state columns: busy, on duty, idle head, idle count
 G_BUSY, G_DUTY, G_HEAD, G_IDLE = range(4)
 N_G = 4
-# scalars that survive the returns of `run`: heap size, next event number, interval, hours window, started
-X_HN, X_SEQ, X_CI, X_WP, X_STARTED = range(5)
-N_X = 5
+# scalars that survive the returns of `run`: heap size, next event number, interval, hours window, started,
+# next queue number
+X_HN, X_SEQ, X_CI, X_WP, X_STARTED, X_QSEQ = range(6)
+N_X = 6
 # why `run` returned
 DONE, GROW_HEAP = range(2)
 
@@ -59,20 +60,20 @@ _i1, _i2 = types.int64[::1], types.int64[:, ::1]
 _f8, _b = types.float64, types.boolean
 #: The one signature of `run`, argument by argument (the driver coerces to exactly these).
 SIGNATURE = (
-    # callers: arrival, type, unit handle time, patience, route draw
-    _f1, _i1, _f1, _f1, _f1,
+    # callers: arrival, type, unit handle time, patience, route draw, transfer draw, next leg, first calls
+    _f1, _i1, _f1, _f1, _f1, _f1, _i1, types.int64,
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
     # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, random_free,
-    # outcome codes
-    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _i1,
+    # transfer share (G, K), outcome codes
+    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _f2, _i1,
     # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp
     _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _f1, _i1, _i1,
-    # outputs: counts (K, n, 8), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
+    # outputs: counts (K, n, 9), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
     _f3, _f2, _f3, _f3, _i2,
 )  # fmt: skip
 
 # counter columns (as in records.py; repeated here so that numba's cache sees them in this file)
-C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG = range(8)
+C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG, C_TRANSFERRED = range(9)
 
 
 @njit(**_JIT)
@@ -227,26 +228,26 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
 
 @njit(**_JIT)
 def run(
-    arr, ctype, handle, patience, ru,
+    arr, ctype, handle, patience, ru, tu, next_leg, n_first,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
-    sl_t, windows, interval_s, horizon_s, fixed, rand, oc,
+    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc,
     sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp,
     counts, waiting_s, group_s, served, backlog,
 ):  # fmt: skip
     """One replication: every event before the horizon, then the backlog (returns `DONE`); or,
     when the heap may run out of room for the next event, `GROW_HEAP` with its scalars saved
     in ``sti`` (the driver passes a larger heap with the same entries and calls again).
-    ``oc`` holds the outcome codes (answered, abandoned, closed, backlog)."""
-    n = arr.shape[0]
+    ``oc`` holds the outcome codes (answered, abandoned, closed, backlog, transferred)."""
+    n = n_first
     n_int = staff.shape[1]
     G = staff.shape[0]
     K = aht.shape[0]
     nwin = windows.shape[0]
-    o_ans, o_ab, o_closed, o_backlog = oc[0], oc[1], oc[2], oc[3]
+    o_ans, o_ab, o_closed, o_backlog, o_tr = oc[0], oc[1], oc[2], oc[3], oc[4]
     nan = math.nan
     inf = math.inf
     room = 3 + later_g.shape[0] + G * idle.shape[1]  # the most one event can push
-    hn, seq, ci, wp = sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP]
+    hn, seq, ci, wp, qseq = sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP], sti[X_QSEQ]
     if sti[X_STARTED] == 0:
         sti[X_STARTED] = 1
         for i in range(1, n_int):  # scheduled first: boundaries go first at a tie
@@ -259,7 +260,7 @@ def run(
             seq += 1
     while hn > 0 and ht[0] < horizon_s:
         if hn + room > ht.shape[0]:
-            sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP] = hn, seq, ci, wp
+            sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP], sti[X_QSEQ] = hn, seq, ci, wp, qseq
             return GROW_HEAP
         now = ht[0]
         payload = hp[0]
@@ -272,6 +273,12 @@ def run(
             CI[c, I_STATE] = GONE
             CI[c, I_OUT] = o_ans
             CF[c, F_WAIT] = CF[c, F_ANS] - CF[c, F_Q]
+            leg = next_leg[c]
+            if leg >= 0 and tu[c] < share[g, k]:  # passed on: the next leg arrives now, after the agent's next call
+                CI[c, I_OUT] = o_tr
+                counts[k, CI[c, I_IVL], C_TRANSFERRED] += 1
+                hn = _push(ht, hs, hp, hn, now + 0.0, seq, (leg << 24) | K_LEG)
+                seq += 1
             agent = CI[c, I_AGENT]
             _touch(g, now, ci, gi, glast, group_s)
             gi[g, G_BUSY] -= 1
@@ -287,22 +294,23 @@ def run(
                 seq += 1
             else:
                 _idle_put(g, agent, fixed, gi, idle)
-        elif kind == K_FIRST:
-            if c + 1 < n:
+        elif kind == K_FIRST or kind == K_LEG:  # a call arrives (a leg: never refused for the hours)
+            if kind == K_FIRST and c + 1 < n:
                 hn = _push(ht, hs, hp, hn, now + (arr[c + 1] - now), seq, ((c + 1) << 24) | K_FIRST)
                 seq += 1
             k = ctype[c]
             CI[c, I_IVL] = ci
             CF[c, F_ARR] = now
             counts[k, ci, C_OFFERED] += 1
-            while wp < nwin and windows[wp, 1] <= now:
-                wp += 1
-            if not (wp < nwin and windows[wp, 0] <= now):
-                counts[k, ci, C_CLOSED] += 1
-                CI[c, I_STATE] = GONE
-                CI[c, I_OUT] = o_closed
-                CF[c, F_END] = now
-                continue
+            if kind == K_FIRST:
+                while wp < nwin and windows[wp, 1] <= now:
+                    wp += 1
+                if not (wp < nwin and windows[wp, 0] <= now):
+                    counts[k, ci, C_CLOSED] += 1
+                    CI[c, I_STATE] = GONE
+                    CI[c, I_OUT] = o_closed
+                    CF[c, F_END] = now
+                    continue
             CF[c, F_Q] = now
             gg = _pick(k, ru[c], rand, first_ptr, first_g, gi)
             if gg >= 0:
@@ -313,7 +321,8 @@ def run(
                 continue
             counts[k, ci, C_QUEUED] += 1
             CI[c, I_STATE] = WAIT
-            CI[c, I_SEQ] = c  # calls queue in the order of their arrival, which is their number
+            CI[c, I_SEQ] = qseq  # calls queue in the order they join
+            qseq += 1
             _touch_type(k, now, ci, waiting, wlast, waiting_s)
             waiting[k] += 1
             Q[qt[k]] = c
@@ -379,12 +388,12 @@ def run(
                 CF[c, F_ANS] = nan
                 CF[c, F_END] = nan
                 CF[c, F_WAIT] = horizon_s - CF[c, F_Q]
-    for c in range(n):
+    for c in range(CI.shape[0]):
         if CI[c, I_STATE] == SERVICE:
             backlog[ctype[c], 1] += 1
             CI[c, I_OUT] = o_ans
             CF[c, F_WAIT] = CF[c, F_ANS] - CF[c, F_Q]
-    sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP] = hn, seq, ci, wp
+    sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP], sti[X_QSEQ] = hn, seq, ci, wp, qseq
     return DONE
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue.scenario import MultiSkillScenario
+from cxqueue.scenario.channels import transfer_arrays
 from cxqueue.sim.arrivals import _table, day_factors, poisson_arrivals
 
 __all__ = ["SkillCallers", "sample_skill_callers"]
@@ -30,12 +31,18 @@ __all__ = ["SkillCallers", "sample_skill_callers"]
 
 @dataclass(frozen=True, eq=False)
 class SkillCallers:
-    """Pre-sampled callers, one entry per call, sorted by arrival (types in order at a tie).
+    """Pre-sampled callers, one row per call, the first calls of the customers sorted by arrival
+    (types in order at a tie), then the legs transfers may create.
 
-    ``arrival_s`` in seconds since the horizon start; ``call_type`` the index of the type;
-    ``handle_unit`` the handle time at unit mean; ``patience_s`` (inf: never hangs up);
-    ``route_u`` a uniform draw in [0, 1) by which the call picks among the groups it may
-    reach at once under ``agent_choice = "random_free"``.
+    ``arrival_s`` in seconds since the horizon start (NaN for a leg: it arrives when the
+    call before it is transferred); ``call_type`` the index of the type; ``handle_unit`` the
+    handle time at unit mean; ``patience_s`` (inf: never hangs up); ``route_u`` a uniform
+    draw in [0, 1) by which the call picks among the groups it may reach at once under
+    ``agent_choice = "random_free"``; ``transfer_u`` the uniform draw that decides whether
+    the call, once answered by group ``g``, is transferred (when ``transfer_u < share[g,
+    type]``; inf: never); ``next_leg`` the row of the leg it is transferred to (-1: none);
+    ``customer`` the first call's row and ``attempt`` the leg's number (1 for a first call).
+    The last four default to "no transfers".
     """
 
     arrival_s: np.ndarray
@@ -43,10 +50,35 @@ class SkillCallers:
     handle_unit: np.ndarray
     patience_s: np.ndarray
     route_u: np.ndarray
+    transfer_u: np.ndarray | None = None
+    next_leg: np.ndarray | None = None
+    customer: np.ndarray | None = None
+    attempt: np.ndarray | None = None
+
+    def __post_init__(self):
+        n = len(self.arrival_s)
+        none = {"transfer_u": np.full(n, np.inf), "next_leg": np.full(n, -1, dtype=np.int64),
+                "customer": np.arange(n, dtype=np.int64), "attempt": np.ones(n, dtype=np.int64)}  # fmt: skip
+        for name, value in none.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
+
+    @property
+    def n_first(self) -> int:
+        """The number of first calls (rows ``0 .. n_first - 1``; the legs follow)."""
+        return int(np.count_nonzero(self.attempt == 1))
+
+
+def _draws(t, handle_gen, patience_gen, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unit handle times and patience of ``n`` calls of type ``t``."""
+    handle = _table(t.handle, handle_gen, n, 1, unit=True)[:, 0]
+    if t.patience.is_none:
+        return handle, np.full(n, np.inf)
+    return handle, _table(t.patience, patience_gen, n, 1, unit=False)[:, 0]
 
 
 def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
-    """Draw every caller of one replication of ``scenario``.
+    """Draw every caller of one replication of ``scenario``, and the legs of its transfers.
 
     Parameters
     ----------
@@ -77,18 +109,45 @@ def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
         n = a.size
         arrival.append(a)
         ctype.append(np.full(n, k, dtype=np.int64))
-        handle.append(_table(t.handle, streams["handle"], n, 1, unit=True)[:, 0])
-        if t.patience.is_none:
-            patience.append(np.full(n, np.inf))
-        else:
-            patience.append(_table(t.patience, streams["patience"], n, 1, unit=False)[:, 0])
+        h, p = _draws(t, streams["handle"], streams["patience"], n)
+        handle.append(h)
+        patience.append(p)
         route.append(streams["route"].random(n))
     arrival_s = np.concatenate(arrival)
     order = np.argsort(arrival_s, kind="stable")
-    return SkillCallers(
-        arrival_s=arrival_s[order],
-        call_type=np.concatenate(ctype)[order],
-        handle_unit=np.concatenate(handle)[order],
-        patience_s=np.concatenate(patience)[order],
-        route_u=np.concatenate(route)[order],
-    )
+    cols = [arrival_s[order]] + [np.concatenate(x)[order] for x in (ctype, handle, patience, route)]
+    return _with_legs(scenario, base["transfer"], *cols)
+
+
+def _with_legs(sc: MultiSkillScenario, gen, arrival, ctype, handle, patience, route) -> SkillCallers:
+    """The first calls and every leg their transfers may need, drawn from ``gen`` (the
+    ``"transfer"`` stream of substream 0) round by round: each call of a type that transfers
+    draws its ``transfer_u``; those below the largest share of the type's groups get a leg
+    (its handle time, patience and route draw, type by type in order), which draws in the
+    next round. Without transfers nothing is drawn."""
+    to, share = transfer_arrays(sc)
+    most = share.max(axis=0, initial=0.0)
+    n = arrival.size
+    cols = {"arrival_s": arrival, "call_type": ctype, "handle_unit": handle, "patience_s": patience, "route_u": route,
+            "transfer_u": np.full(n, np.inf), "next_leg": np.full(n, -1, dtype=np.int64),
+            "customer": np.arange(n, dtype=np.int64), "attempt": np.ones(n, dtype=np.int64)}  # fmt: skip
+    frontier = np.flatnonzero(most[ctype] > 0)
+    while frontier.size:
+        u = gen.random(frontier.size)
+        cols["transfer_u"][frontier] = u
+        go = frontier[u < most[cols["call_type"][frontier]]]
+        m, start = go.size, cols["arrival_s"].size
+        if not m:
+            break
+        j = to[cols["call_type"][go]]
+        cols["next_leg"][go] = start + np.arange(m)
+        h, p = np.empty(m), np.empty(m)
+        for k in np.unique(j):
+            sel = j == k
+            h[sel], p[sel] = _draws(sc.types[k], gen, gen, int(sel.sum()))
+        new = {"arrival_s": np.full(m, np.nan), "call_type": j, "handle_unit": h, "patience_s": p,
+               "route_u": gen.random(m), "transfer_u": np.full(m, np.inf), "next_leg": np.full(m, -1, dtype=np.int64),
+               "customer": cols["customer"][go], "attempt": cols["attempt"][go] + 1}  # fmt: skip
+        cols = {name: np.concatenate([cols[name], new[name]]) for name in cols}
+        frontier = start + np.flatnonzero(most[j] > 0)
+    return SkillCallers(**cols)

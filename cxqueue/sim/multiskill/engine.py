@@ -19,11 +19,19 @@ The model (times in seconds since the horizon start; the routing rules in full a
    waiting; or the longest waiting of all), or becomes idle.
 5. Talk lasts the call's unit handle time x its type's AHT in the interval of arrival x the
    serving group's handle factor.
+5b. Transfers (`cxqueue.scenario.channels.Transfer`): when the talk of a call of type ``k``
+   answered by group ``g`` ends, the call is TRANSFERRED if its draw ``transfer_u`` is
+   below the share ``g`` transfers of ``k`` (`SkillCallers`): the agent is released first
+   (as after any call), then, at the same instant (an event scheduled then, after the
+   agent's next call), the customer arrives as a new call of the target type (its next
+   leg: its own handle time, patience and route draw, counted offered in the interval of
+   the transfer). A leg is never refused for the hours (the customer is already inside).
 6. At each interval's start every group's staffing changes (``agents`` rounded): new
    agents come on duty idle; when it falls, idle agents go home at once (those
    ``agent_choice`` would pick last) and busy ones after their call (nobody is interrupted).
    Then, group by group, idle agents take waiting calls.
-7. At the horizon the run stops: waiting calls are BACKLOG; calls in talk count as answered.
+7. At the horizon the run stops: waiting calls are BACKLOG; calls in talk count as answered
+   (and are not transferred).
 
 Ties at one instant: interval boundary first, then events in the order they were scheduled.
 With one type and one group this is, event for event, the single-queue engine
@@ -41,6 +49,7 @@ import numpy as np
 import simpy
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
+from cxqueue.scenario.channels import transfer_arrays
 from cxqueue.sim.arrivals import hours_windows
 from cxqueue.sim.engine import ArrivalFeed
 from cxqueue.sim.multiskill import records as rec
@@ -51,8 +60,9 @@ __all__ = ["run_multiskill_simpy", "staffing"]
 
 NAN = math.nan
 PENDING, WAIT, SERVICE, GONE = range(4)
-O_ANSWERED, O_ABANDONED, O_CLOSED, O_BACKLOG = (int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED,
-                                                                  Outcome.CLOSED, Outcome.BACKLOG))  # fmt: skip
+O_ANSWERED, O_ABANDONED, O_CLOSED, O_BACKLOG, O_TRANSFERRED = (
+    int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG, Outcome.TRANSFERRED)
+)
 
 
 def staffing(scenario: MultiSkillScenario) -> np.ndarray:
@@ -124,11 +134,14 @@ class _Center(ArrivalFeed):
         self.groups = [_Group(n, max(s, default=0)) for s in self.staff]
         self.in_service = set()
         self.seq, self.ci, self.log = 0, 0, []
-        self.arrival = callers.arrival_s.tolist()
+        self.arrival = callers.arrival_s[: callers.n_first].tolist()  # first calls; legs come by transfers
         self.ctype = callers.call_type.tolist()
         self.handle = callers.handle_unit.tolist()
         self.pat = callers.patience_s.tolist()
         self.route = callers.route_u.tolist()
+        self.transfer_u, self.next_leg = callers.transfer_u.tolist(), callers.next_leg.tolist()
+        self.customer, self.attempt = callers.customer, callers.attempt
+        self.share = transfer_arrays(sc)[1].tolist()  # [group][type]
         for g in range(len(self.groups)):
             self._staff(g, self.staff[g][0])
         for i in range(1, n):  # scheduled first: boundaries go first at a tie
@@ -205,13 +218,16 @@ class _Center(ArrivalFeed):
                 self._answer(call, g, self._take(g))
 
     # ---- the call flow ---------------------------------------------------------------------
-    def _arrive(self, ev):
+    def _leg(self, ev):
+        self._arrive(ev, leg=True)
+
+    def _arrive(self, ev, leg=False):
         call, now, ci = ev._value, self.env.now, self.ci
         k = call.k
         call.ivl, call.arrival_s = ci, now
         cnt = self.counts[k][ci]
         cnt[rec.C_OFFERED] += 1
-        if not self._open_at(now):
+        if not leg and not self._open_at(now):
             cnt[rec.C_CLOSED] += 1
             self._log(call, O_CLOSED, NAN, now, NAN)
             return
@@ -316,7 +332,14 @@ class _Center(ArrivalFeed):
         g, agent = call.group, call.agent
         self.in_service.discard(call)
         call.state = GONE
-        self._log(call, O_ANSWERED, call.answer_s, self.env.now, call.answer_s - call.queue_s)
+        c, k = call.c, call.k
+        nxt = self.next_leg[c]
+        if nxt >= 0 and self.transfer_u[c] < self.share[g][k]:
+            self.counts[k][call.ivl][rec.C_TRANSFERRED] += 1
+            self._log(call, O_TRANSFERRED, call.answer_s, self.env.now, call.answer_s - call.queue_s)
+            self.env.timeout(0, value=_Call(nxt, self.ctype[nxt])).callbacks.append(self._leg)
+        else:
+            self._log(call, O_ANSWERED, call.answer_s, self.env.now, call.answer_s - call.queue_s)
         self._touch(g)
         grp = self.groups[g]
         grp.busy -= 1
@@ -348,7 +371,10 @@ class _Center(ArrivalFeed):
         for call in self.in_service:
             backlog[call.k, rec.B_SERVICE] += 1
             self._log(call, O_ANSWERED, call.answer_s, call.end_s, call.answer_s - call.queue_s)
-        calls = skill_call_log(self.log, self.priority, clock_offset_s=self.offset_s) if self.record else None
+        calls = None
+        if self.record:
+            calls = skill_call_log(self.log, self.priority, clock_offset_s=self.offset_s, customer=self.customer,
+                                   attempt=self.attempt)  # fmt: skip
         group_s = np.array([[g.busy_s, g.present_s] for g in self.groups], dtype=np.float64).transpose(0, 2, 1)
         return SkillRepOutput(
             counts=np.asarray(self.counts, dtype=np.float64),

@@ -19,6 +19,7 @@ import weakref
 import numpy as np
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
+from cxqueue.scenario.channels import transfer_arrays
 from cxqueue.sim.arrivals import hours_windows
 from cxqueue.sim.multiskill import _kernels as k
 from cxqueue.sim.multiskill.callers import SkillCallers
@@ -27,7 +28,8 @@ from cxqueue.sim.multiskill.records import N_COUNTS, SkillRepOutput, skill_call_
 
 __all__ = ["run_multiskill_fast"]
 
-_OUTCOMES = np.array([int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG)])
+_OUTCOMES = np.array([int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG,
+                                        Outcome.TRANSFERRED)])  # fmt: skip
 _CAP = 256  # initial room of the event heap (it doubles when the kernel asks)
 _CENTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # scenario -> `_center`
 
@@ -96,6 +98,7 @@ def _center(sc: MultiSkillScenario) -> tuple:
             float(sc.horizon_s),
             r.agent_choice == "fixed_order",
             r.agent_choice == "random_free",
+            _arr(transfer_arrays(sc)[1], np.float64),
             _OUTCOMES,
         ),
         max(1, int(staff.max(initial=0))),
@@ -144,8 +147,9 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
     group_s, served = np.zeros((G, n_int, 2)), np.zeros((G, K, n_int))
     backlog = np.zeros((K, 2), dtype=np.int64)
     handle, patience = _arr(callers.handle_unit, np.float64), _arr(callers.patience_s, np.float64)
-    route = _arr(callers.route_u, np.float64)
-    while k.run(arr, ctype, handle, patience, route, *center, sti, *state, ht, hs, hp,
+    route, tu = _arr(callers.route_u, np.float64), _arr(callers.transfer_u, np.float64)
+    legs = _arr(callers.next_leg, np.int64)
+    while k.run(arr, ctype, handle, patience, route, tu, legs, callers.n_first, *center, sti, *state, ht, hs, hp,
                 counts, waiting_s, group_s, served, backlog) == k.GROW_HEAP:  # fmt: skip
         ht, hs, hp = _grown(ht), _grown(hs), _grown(hp)
     calls = None
@@ -165,6 +169,8 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
             CI[rows, k.I_IVL],
             priority,
             clock_offset_s=sc.start_s,
+            customer=callers.customer,
+            attempt=callers.attempt,
         )
     return SkillRepOutput(
         counts=counts, waiting_s=waiting_s, group_s=group_s, served=served, backlog=backlog, calls=calls

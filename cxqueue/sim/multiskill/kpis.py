@@ -14,7 +14,9 @@ Per call type (``TypeKPIs``; ``overall`` pools every type):
 - ``p_wait`` = calls that found no idle agent they could reach at once / (offered - closed);
 - ``asa_s`` = mean wait of answered calls; ``abandon_fraction`` = abandoned / (offered - closed);
 - ``queue_length`` = time-average number of calls of the type waiting;
-- ``unresolved`` = calls still waiting at the horizon.
+- ``unresolved`` = calls still waiting at the horizon;
+- ``transferred`` = answered calls passed on to another type at the end of the talk (part
+  of ``answered``; the next leg is offered to its own type).
 
 Per group (``GroupKPIs``): ``agents`` and ``busy`` (time averages of agents present, which
 includes agents finishing a call after their shift, and of busy agents), ``occupancy`` =
@@ -35,7 +37,7 @@ from cxqueue.sim.multiskill import records as r
 __all__ = ["GroupKPIs", "GroupResult", "MultiSkillResult", "TypeKPIs", "TypeResult", "rep_summary", "summarize"]
 
 TYPE_KPIS = ("offered", "closed", "answered", "abandoned", "unresolved", "sl_offered", "sl_answered", "p_wait",
-             "asa_s", "abandon_fraction", "queue_length")  # fmt: skip
+             "asa_s", "abandon_fraction", "queue_length", "transferred")  # fmt: skip
 GROUP_KPIS = ("agents", "busy", "occupancy", "served")
 FRACTIONS = ("sl_offered", "sl_answered", "p_wait", "abandon_fraction", "occupancy")
 
@@ -72,6 +74,7 @@ class TypeKPIs(_Select):
     asa_s: Estimate
     abandon_fraction: Estimate
     queue_length: Estimate
+    transferred: Estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,6 +183,7 @@ def _type_values(counts: np.ndarray, waiting_s: np.ndarray, span_s) -> dict:
         "asa_s": _ratio(c[..., r.C_WAIT_SUM], answered),
         "abandon_fraction": _ratio(c[..., r.C_ABANDONED], reached),
         "queue_length": waiting_s / span_s,
+        "transferred": c[..., r.C_TRANSFERRED],
     }
 
 

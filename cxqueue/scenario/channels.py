@@ -1,0 +1,128 @@
+"""What a multi-skill call type does besides waiting and talking, as plain data: transfers.
+
+* `Transfer`: a share of the calls of a type that an agent answers is passed on, at the end
+  of the talk, to another type (the same customer, a new call of that type arriving then,
+  with its own handle time and patience; `cxqueue.sim.multiskill.engine` gives the rules).
+
+`check_transfers` is what `MultiSkillScenario` checks of them against the center: every
+target a type, every group named among the type's groups, and no circle of transfers that
+work cannot leave (a cycle of types whose shares are all 1 would pass one customer round
+for ever). Errors name the key as a config writes it (``call_types.<name>.transfer``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from cxqueue import _validation as v
+from cxqueue.exceptions import ConfigError
+from cxqueue.scenario._plain import PlainDict
+from cxqueue.scenario.routing import check_name
+
+__all__ = ["Transfer", "check_transfers", "transfer_arrays"]
+
+
+@dataclass(frozen=True, eq=False)
+class Transfer(PlainDict):
+    """A share of a call type's answered calls passed on to another type at the end of the talk.
+
+    Parameters
+    ----------
+    to : str
+        The call type the customer is passed to (it may be the type itself: a second round).
+    share : float, or a mapping of group name to float
+        The fraction of the type's answered calls that are transferred, whichever group
+        answered them; or, per group, the fraction of the calls that group answered
+        (groups not named transfer none).
+
+    Examples
+    --------
+    >>> Transfer("loans", 0.1).share, Transfer("loans", {"flex": 0.25}).share
+    (0.1, {'flex': 0.25})
+    """
+
+    to: str
+    share: float | Mapping = 0.0
+
+    def __post_init__(self):
+        check_name("transfer.to", self.to)
+        if isinstance(self.share, Mapping):
+            share = {check_name("a group of transfer.share", g): float(v.fraction_array(f"transfer.share.{g}", s))
+                     for g, s in self.share.items()}  # fmt: skip
+        else:
+            share = float(v.fraction_array("transfer.share", self.share))
+        object.__setattr__(self, "share", share)
+
+    def share_of(self, group: str) -> float:
+        """The share of the calls ``group`` answers that are transferred."""
+        if isinstance(self.share, Mapping):
+            return self.share.get(group, 0.0)
+        return self.share
+
+
+def _shown(t: Transfer) -> str:
+    return f"{{to = {t.to!r}, share = {t.share!r}}}"
+
+
+def check_transfers(types, routing) -> None:
+    """Check the types' transfers against the center (``types``: `CallType` with ``transfer``;
+    ``routing`` resolved): targets are types, named groups serve the type, and every cycle of
+    transfers has an exit (some type on it with a share below 1 for some group that serves it,
+    measured by the largest share of its groups)."""
+    names = [t.name for t in types]
+    for t in types:
+        tr = t.transfer
+        if tr is None:
+            continue
+        key = f"call_types.{t.name}.transfer"
+        if tr.to not in names:
+            raise ConfigError(
+                f"{key}.to names {tr.to!r}, which is not a call type (the types: {', '.join(map(repr, names))})"
+            )
+        if isinstance(tr.share, Mapping):
+            for g in tr.share:
+                if g not in routing.type_groups[t.name]:
+                    raise ConfigError(
+                        f"{key}.share names group {g!r}, which does not serve {t.name!r} (routing.type_groups."
+                        f"{t.name} = {routing.type_groups[t.name]!r})"
+                    )
+    most = {t.name: _most(t, routing) for t in types}
+    nxt = {t.name: t.transfer.to for t in types if t.transfer is not None and most[t.name] > 0}
+    for start in names:
+        path, k = [], start
+        while k in nxt and k not in path:
+            path.append(k)
+            k = nxt[k]
+        if k == start and path and all(most[x] >= 1.0 for x in path):
+            t = types[names.index(start)]
+            cycle = " -> ".join([*path, start])
+            raise ConfigError(
+                f"call_types.{start}.transfer makes a circle of transfers with no exit ({cycle}, every share 1, so "
+                f"the work never ends); got transfer = {_shown(t.transfer)}: give one of them a share below 1"
+            )
+
+
+def _most(t, routing) -> float:
+    """The largest share of a type's answered calls any of its groups transfers (0 without a transfer)."""
+    if t.transfer is None:
+        return 0.0
+    return max(t.transfer.share_of(g) for g in routing.type_groups[t.name])
+
+
+def transfer_arrays(sc) -> tuple[np.ndarray, np.ndarray]:
+    """(target type per type, -1 for none; shape (types,)), (share per group and type, shape
+    (groups, types)) of a `MultiSkillScenario`: what the engines read."""
+    names = sc.type_names
+    to = np.full(sc.n_types, -1, dtype=np.int64)
+    share = np.zeros((sc.n_groups, sc.n_types))
+    r = sc.resolved_routing
+    for k, t in enumerate(sc.types):
+        if t.transfer is None:
+            continue
+        to[k] = names.index(t.transfer.to)
+        for g in r.type_groups[t.name]:
+            share[sc.group_index(g), k] = t.transfer.share_of(g)
+    return to, share
