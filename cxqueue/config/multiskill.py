@@ -33,6 +33,7 @@ from cxqueue.scenario import (
     ServiceTarget,
     Transfer,
 )
+from cxqueue.scenario.channels import Chat
 
 __all__ = ["MULTISKILL_TABLES", "SINGLE_QUEUE_TABLES", "MultiSkillReader"]
 
@@ -41,6 +42,8 @@ MULTISKILL_TABLES = ("call_types", "groups", "routing")
 #: tables of the single-queue model that have no multi-skill counterpart yet
 SINGLE_QUEUE_TABLES = ("ivr", "lines", "redials", "callbacks", "reserve", "priority", "shifts", "staffing",
                        "hours_search", "validation")  # fmt: skip
+#: the tables of [channels]
+CHANNEL_TABLES = ("chat",)
 # the [demand] keys that place the types' calls on the grid
 GRID = ("interval_s", "start", "weekday", "days")
 SOURCES = ("profile", "history", "csv", "calls", "forecast")
@@ -85,9 +88,10 @@ class MultiSkillReader:
         groups = self.groups(doc["groups"], types, is_open, t.get("demand") if demand is None else None)
         routing = self.routing(t.get("routing"), types, groups)
         cv = t["demand"].get("day_factor_cv", 0.0) if "demand" in t else 0.0
+        chat = self.chat(doc, groups)
         try:
             ms = MultiSkillScenario(types, groups, routing, hours=hours, target=targets,
-                                    day_factor_cv=cv)  # fmt: skip
+                                    day_factor_cv=cv, chat=chat)  # fmt: skip
         except ConfigError as exc:
             self.fail(_config_keys(str(exc)))
         return ms, pooled
@@ -129,7 +133,8 @@ class MultiSkillReader:
             own_patience = self._patience(tt, patience)
             try:
                 ct = CallType(name, f, handle=Distribution(kind, mean, cv), patience=own_patience,
-                              priority=tt.get("priority", 0), transfer=self._transfer(tt))  # fmt: skip
+                              priority=tt.get("priority", 0), transfer=self._transfer(tt),
+                              channel=tt.get("channel", "voice"))  # fmt: skip
             except ConfigError as exc:
                 self.fail(_config_keys(str(exc)))
             out.append((ct, t_target))
@@ -140,6 +145,18 @@ class MultiSkillReader:
         return out
 
     # channels and transfers (issue 13) ------------------------------------------------------
+    def chat(self, doc: dict, groups: list) -> Chat:
+        """`Chat` from ``[channels.chat]`` (the default concurrency, stretch) and each
+        ``[groups.NAME].concurrency`` (already checked by the schema when the groups were read)."""
+        raw = doc.get("channels") or {}
+        for name, _ in self._named("channels", raw):
+            if name not in CHANNEL_TABLES:
+                self.fail(S.unknown("table", f"[channels.{name}]", name, CHANNEL_TABLES))
+        ct = S.read_table(self.source, "channels.chat", raw.get("chat", {}), S.SCHEMA["channels.chat"])
+        default = ct.get("concurrency", 1)
+        own = {g: val["concurrency"] for g, val in doc["groups"].items() if "concurrency" in val}
+        return Chat({g.name: int(own.get(g.name, default)) for g in groups}, stretch=ct.get("stretch", 0.0))
+
     def _transfer(self, tt: S.Table) -> Transfer | None:
         """``[call_types.NAME].transfer = { to = "type", share = 0.1 }`` (share: a number or a table
         of group to number) as a `Transfer`; the center checks the names and the circles."""

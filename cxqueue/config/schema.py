@@ -23,6 +23,7 @@ from cxqueue.config.keys import (
     type_word,
     unknown,
 )
+from cxqueue.scenario.channels import CHANNELS
 from cxqueue.scenario.routing import AGENT_CHOICES, CALL_CHOICES
 from cxqueue.scenario.settings import ENGINES, METHODS, MODELS, OBJECTIVES, ROUNDINGS, PlanSettings
 
@@ -277,6 +278,8 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             'type (the same customer, a new call of that type then): `{ to = "loans", share = 0.1 }`, or per group '
             '`{ to = "loans", share = { flex = 0.2 } }` (groups not named: none); a circle of types whose shares '
             "are all 1 is an error", "none"),
+        Key("channel", "choice", "`voice` (calls: one per agent) or `chat` (an agent holds several at once, "
+            "`[channels.chat]`)", "voice", choices=CHANNELS),
     )),
     ("groups", ()),
     ("groups.<name>", (
@@ -286,6 +289,17 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "day's pattern, none on other days)", "required", low=0.0),
         Key("handle_factor", "table", "per skill, the group's handle time relative to the type's AHT: "
             "`{ business = 1.25 }` takes 25 % longer (1 for a skill not named)", "{}"),
+        Key("concurrency", "int", "chats an agent of the group holds at once (types with `channel = \"chat\"`)",
+            "[channels.chat].concurrency", low=1),
+    )),
+    ("channels", ()),
+    ("channels.chat", (
+        Key("concurrency", "int", "chats an agent holds at once, for every group without its own "
+            "`[groups.NAME].concurrency`; an agent with a chat takes no voice call, and one on a call no chat", 1,
+            low=1),
+        Key("stretch", "float", "how a chat's handle time grows with its agent's load: a chat that starts when its "
+            "agent then holds m chats lasts its handle time x (1 + stretch x (m - 1)), fixed at its start", 0.0,
+            low=0.0),
     )),
     ("routing", (
         Key("type_groups", "table", "per call type, the groups its calls try, in order: "
@@ -365,6 +379,11 @@ TABLE_DOCS: dict[str, str] = {
     "groups": "The agent groups of a multi-skill center, each a table `[groups.<name>]`; required with "
     "`[call_types]`. Every call type must be among some group's skills.",
     "groups.<name>": "One agent group: its skills, agents on duty and handle-time factors.",
+    "channels": "The channels of a multi-skill center besides voice calls (`cxqueue.scenario.channels`), each a "
+    "table `[channels.<name>]`: `chat`.",
+    "channels.chat": 'Chats (call types with `channel = "chat"`): how many an agent holds at once and how that '
+    "lengthens them (`cxqueue.scenario.Chat`). A chat goes to the agent with the most chats that has room, else an "
+    "idle one; with concurrency 1 a chat is a call.",
     "routing": "How calls and agents of a multi-skill center meet (`cxqueue.scenario.Routing`, whose docstring "
     "states the rules). Optional: by default a call tries every group with its skill and a free agent takes its "
     "types by priority, then the longest waiting.",

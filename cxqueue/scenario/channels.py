@@ -1,5 +1,9 @@
-"""What a multi-skill call type does besides waiting and talking, as plain data: transfers.
+"""Channels and transfers of a multi-skill center, as plain data.
 
+* `CHANNELS`: a call type's ``channel``: ``"voice"`` (a call: one per agent) or ``"chat"``
+  (an agent holds up to its group's concurrency at once);
+* `Chat`: the chat channel's settings: concurrency per group and how a chat's handle time
+  stretches with the agent's load (`Chat` gives the rule);
 * `Transfer`: a share of the calls of a type that an agent answers is passed on, at the end
   of the talk, to another type (the same customer, a new call of that type arriving then,
   with its own handle time and patience; `cxqueue.sim.multiskill.engine` gives the rules).
@@ -22,7 +26,67 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 from cxqueue.scenario.routing import check_name
 
-__all__ = ["Transfer", "check_transfers", "transfer_arrays"]
+__all__ = ["CHANNELS", "Chat", "Transfer", "check_transfers", "transfer_arrays"]
+
+CHANNELS = ("voice", "chat")
+
+
+@dataclass(frozen=True, eq=False)
+class Chat(PlainDict):
+    """How agents handle chats (call types with ``channel="chat"``).
+
+    An agent takes chats up to its group's ``concurrency`` at once; an agent busy with a
+    chat takes no voice call, and one on a voice call no chat. A chat that starts when its
+    agent then holds ``m`` chats (itself included) lasts its unit handle time x its type's
+    AHT x the group's handle factor x ``1 + stretch * (m - 1)``: fixed at its start, so the
+    chats that join later do not slow it (exact and simple to simulate). A new chat goes to
+    the group's agent with the most chats that still has room (the lowest-numbered at a
+    tie), else to an idle agent (by ``agent_choice``); an agent whose chat ends takes
+    waiting chats while it has room. With concurrency 1 a chat is exactly a call.
+
+    Parameters
+    ----------
+    concurrency : int, or a mapping of group name to int
+        Chats an agent holds at once (>= 1): one number for every group, or per group
+        (groups not named: 1).
+    stretch : float
+        How much each other chat in progress at a chat's start lengthens it (>= 0).
+
+    Examples
+    --------
+    >>> c = Chat({"web": 3}, stretch=0.2)
+    >>> c.of("web"), c.of("phones")
+    (3, 1)
+    """
+
+    concurrency: int | Mapping = 1
+    stretch: float = 0.0
+
+    def __post_init__(self):
+        key = "channels.chat.concurrency"
+        if isinstance(self.concurrency, Mapping):
+            conc = {check_name(f"a group of {key}", g): v.integer_scalar(f"{key}.{g}", n, minimum=1)
+                    for g, n in self.concurrency.items()}  # fmt: skip
+        else:
+            conc = v.integer_scalar(key, self.concurrency, minimum=1)
+        object.__setattr__(self, "concurrency", conc)
+        object.__setattr__(self, "stretch", float(v.nonneg_array("channels.chat.stretch", self.stretch)))
+
+    def of(self, group: str) -> int:
+        """The chats an agent of ``group`` holds at once."""
+        if isinstance(self.concurrency, Mapping):
+            return self.concurrency.get(group, 1)
+        return self.concurrency
+
+    def check(self, group_names) -> None:
+        """Every group named is a group of the center."""
+        if isinstance(self.concurrency, Mapping):
+            for g in self.concurrency:
+                if g not in group_names:
+                    listed = ", ".join(map(repr, group_names))
+                    raise ConfigError(
+                        f"channels.chat.concurrency names {g!r}, which is not a group (the groups: {listed})"
+                    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,7 +29,7 @@ from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 from cxqueue.scenario.center import Scenario
-from cxqueue.scenario.channels import Transfer, check_transfers
+from cxqueue.scenario.channels import CHANNELS, Chat, Transfer, check_transfers
 from cxqueue.scenario.demand import MAX_AHT_S, MAX_CALLS, Forecast
 from cxqueue.scenario.distribution import Distribution
 from cxqueue.scenario.hours import OpeningHours
@@ -69,6 +69,8 @@ class CallType(PlainDict):
     transfer : Transfer or None
         A share of the answered calls passed on to another type at the end of the talk
         (`cxqueue.scenario.channels.Transfer`); None (the default): none.
+    channel : {"voice", "chat"}
+        ``"chat"``: an agent holds several at once (`cxqueue.scenario.channels.Chat`).
 
     Examples
     --------
@@ -85,6 +87,7 @@ class CallType(PlainDict):
     patience: Distribution | None = field(default_factory=Distribution.none)
     priority: int = 0
     transfer: Transfer | None = None
+    channel: str = "voice"
     #: (interval_s, start_s) of the Forecast the calls came from; None for an array
     grid: tuple[float, float] | None = field(default=None, init=False, repr=False)
 
@@ -122,6 +125,7 @@ class CallType(PlainDict):
         if not isinstance(patience, Distribution):
             raise ConfigError(f"{key}.patience must be a Distribution or None (never hangs up); got {patience!r}")
         prio = v.integer_scalar(f"{key}.priority", self.priority, minimum=0)
+        v.choice(f"{key}.channel", self.channel, CHANNELS)
         if self.transfer is not None and not isinstance(self.transfer, Transfer):
             raise ConfigError(f"{key}.transfer must be a Transfer or None; got {self.transfer!r}")
         for attr, value in (("name", name), ("calls", calls), ("aht_s", aht), ("patience", patience),
@@ -225,6 +229,9 @@ class MultiSkillScenario(PlainDict):
         the order of ``types``; its ``answer_within_s`` is the type's service-level threshold.
     day_factor_cv : float
         A Gamma(mean 1) busyness factor per calendar day, shared by every type.
+    chat : Chat
+        Concurrency per group and the stretch of chats' handle times
+        (`cxqueue.scenario.channels.Chat`); used by types with ``channel="chat"``.
 
     Examples
     --------
@@ -249,6 +256,7 @@ class MultiSkillScenario(PlainDict):
     hours: OpeningHours = field(default_factory=OpeningHours.always)
     target: tuple[ServiceTarget, ...] | ServiceTarget | Mapping = field(default_factory=ServiceTarget)
     day_factor_cv: float = 0.0
+    chat: Chat = field(default_factory=Chat)
     #: the routing complete for these types and groups (what the engines follow)
     resolved_routing: Routing = field(init=False, repr=False)
     #: agents on duty, shape (groups, intervals), float64
@@ -288,6 +296,9 @@ class MultiSkillScenario(PlainDict):
             raise ConfigError(f"routing must be a cxqueue.scenario.Routing; got {type(self.routing).__name__}")
         resolved = self.routing.resolve(types, groups)
         check_transfers(types, resolved)
+        if not isinstance(self.chat, Chat):
+            raise ConfigError(f"chat must be a cxqueue.scenario.channels.Chat; got {type(self.chat).__name__}")
+        self.chat.check([g.name for g in groups])
         if not isinstance(self.hours, OpeningHours):
             raise ConfigError(f"hours must be an OpeningHours; got {type(self.hours).__name__}")
         target = _targets(self.target, types)

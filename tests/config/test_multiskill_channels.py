@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import numpy as np
 import pytest
 
-from cxqueue.config import loads_scenario
+from cxqueue.config import load_scenario, loads_scenario
 from cxqueue.exceptions import ConfigError
+from cxqueue.sim.multiskill import simulate_multiskill
 from tests.config.test_multiskill import SMALL
+from tests.conftest import REPO
+
+CHANNELS_EXAMPLE = REPO / "configs" / "multiskill-channels.toml"
 
 
 def fails(text: str, message: str):
@@ -52,3 +58,43 @@ CYCLE = SMALL.replace("aht_min = 3\n", 'aht_min = 3\ntransfer = { to = "b", shar
 ])  # fmt: skip
 def test_bad_transfers_name_the_key_and_value(text, message):
     fails(text, message)
+
+
+CHAT = SMALL.replace("priority = 1", 'priority = 1\nchannel = "chat"')
+CHAT += "\n[channels.chat]\nconcurrency = 2\nstretch = 0.25\n"
+
+
+def test_chat_channel_and_concurrency():
+    ms = loads_scenario(CHAT).multiskill
+    assert [t.channel for t in ms.types] == ["voice", "chat"]
+    assert ms.chat.of("g1") == ms.chat.of("g2") == 2 and ms.chat.stretch == 0.25
+    own = CHAT.replace("agents = [2, 3, 2]", "agents = [2, 3, 2]\nconcurrency = 3")
+    assert loads_scenario(own).multiskill.chat.of("g2") == 3
+    assert loads_scenario(SMALL).multiskill.chat.of("g1") == 1  # without [channels.chat]: one at a time
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (CHAT.replace("concurrency = 2", "concurrency = 0"), "[channels.chat].concurrency must be >= 1; got 0"),
+    (CHAT.replace("agents = [2, 3, 2]", "agents = [2, 3, 2]\nconcurrency = 0"),
+     "[groups.g2].concurrency must be >= 1; got 0"),
+    (CHAT.replace("stretch = 0.25", "stretch = -1"), "[channels.chat].stretch must be >= 0; got -1"),
+    (CHAT.replace('channel = "chat"', 'channel = "fax"'), "[call_types.b].channel must be one of"),
+    (CHAT + "\n[channels.fax]\nx = 1\n", "[channels.fax]"),
+    ('[demand]\ncalls = [10]\naht_s = 60\n[channels.chat]\nconcurrency = 2\n', "[channels] applies to a multi-skill"),
+])  # fmt: skip
+def test_bad_chat_config_names_the_key_and_value(text, message):
+    fails(text, message)
+
+
+def test_the_channels_example_loads_and_simulates_on_both_engines():
+    ms = load_scenario(CHANNELS_EXAMPLE).multiskill
+    assert ms.n_types >= 3 and ms.n_groups >= 3
+    assert [t.channel for t in ms.types].count("chat") == 1 and ms.chat.of("digital") == 3 and ms.chat.of("loans") == 2
+    assert ms.types[0].transfer.to == "loans" and ms.resolved_routing.agent_choice == "random_free"
+    day = ms.replace(types=tuple(dataclasses.replace(t, calls=t.calls[:20], aht_s=t.aht_s[:20]) for t in ms.types),
+                     groups=tuple(dataclasses.replace(g, agents=g.agents[:20]) for g in ms.groups))  # fmt: skip
+    a = simulate_multiskill(day, replications=2, seed=3, record_calls=True)
+    b = simulate_multiskill(day, replications=2, seed=3, record_calls=True, engine="fast")
+    assert a.calls.tobytes() == b.calls.tobytes()
+    t = a.type_totals
+    assert float(t.transferred.mean[0]) > 0 and np.all(t.sl_offered.mean > 0.5)

@@ -45,6 +45,15 @@ def both(sc, seed):
     return run_multiskill_simpy(sc, callers, record=True), run_multiskill_fast(sc, callers, record=True)
 
 
+def checked(sc, seed):
+    """Both engines on the same callers: the same log, the conservation laws; (callers, fast output)."""
+    callers = sample_skill_callers(sc, seed)
+    ref, got = run_multiskill_simpy(sc, callers, record=True), run_multiskill_fast(sc, callers, record=True)
+    assert_same(ref, got)
+    _check_replication(sc, got, callers)
+    return callers, got
+
+
 def levels_center(**routing) -> model.MultiSkillScenario:
     """Four types, three groups; a group with two types in one priority level and a third
     below; re-routing to a backup group; staffing up and down every interval; no hours."""

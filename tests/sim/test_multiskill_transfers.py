@@ -24,8 +24,7 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import Outcome, Transfer
 from cxqueue.sim.multiskill import sample_skill_callers, simulate_multiskill
 from tests.sim import skill_centers
-from tests.sim.test_multiskill_conservation import _check_replication
-from tests.sim.test_multiskill_fast import assert_same, both
+from tests.sim.test_multiskill_fast import assert_same, both, checked
 
 TR = int(Outcome.TRANSFERRED)
 
@@ -49,11 +48,7 @@ POLICIES = [("priority", "longest_idle"), ("fifo", "fixed_order"), ("priority", 
 @pytest.mark.parametrize(("call_choice", "agent_choice"), POLICIES)
 def test_same_log_with_transfers_and_every_customer_ends_once(call_choice, agent_choice):
     sc = transfer_center(call_choice=call_choice, agent_choice=agent_choice)
-    seed = _rng.spawn(2024, 1)[0]
-    callers = sample_skill_callers(sc, seed)
-    ref, got = both(sc, seed)
-    assert_same(ref, got)
-    log = _check_replication(sc, got, callers)
+    log = checked(sc, _rng.spawn(2024, 1)[0])[1].calls
     tr = log["outcome"] == TR
     assert tr.sum() > 50 and log["attempt"].max() >= 3  # transfers happened, some twice
     pairs = {(int(a), int(b)) for a, b in zip(log["call_type"][tr], log["group"][tr], strict=True)}

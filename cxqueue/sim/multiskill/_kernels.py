@@ -45,9 +45,9 @@ F_ARR, F_Q, F_ANS, F_END, F_WAIT = range(5)
 N_F = 5
 # event kinds (a leg: a transferred customer arriving as a call of the next type)
 K_BOUNDARY, K_FIRST, K_ABANDON, K_REROUTE, K_DEPART, K_LEG = range(6)
-# group int state columns: busy, on duty, idle head, idle count
-G_BUSY, G_DUTY, G_HEAD, G_IDLE = range(4)
-N_G = 4
+# group int state columns: busy, on duty, idle head, idle count, agents with chats and room for more
+G_BUSY, G_DUTY, G_HEAD, G_IDLE, G_ROOM = range(5)
+N_G = 5
 # scalars that survive the returns of `run`: heap size, next event number, interval, hours window, started,
 # next queue number
 X_HN, X_SEQ, X_CI, X_WP, X_STARTED, X_QSEQ = range(6)
@@ -64,10 +64,11 @@ SIGNATURE = (
     _f1, _i1, _f1, _f1, _f1, _f1, _i1, types.int64,
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
     # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, random_free,
-    # transfer share (G, K), outcome codes
-    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _f2, _i1,
-    # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp
-    _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _f1, _i1, _i1,
+    # transfer share (G, K), outcome codes, chat per type, concurrency per group, stretch, any chat
+    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _f2, _i1, _i1, _i1, _f8,
+    _b,
+    # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp
+    _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _i2, _f1, _i1, _i1,
     # outputs: counts (K, n, 9), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
     _f3, _f2, _f3, _f3, _i2,
 )  # fmt: skip
@@ -150,25 +151,61 @@ def _take(g, now, ci, gi, glast, group_s, idle):
 
 
 @njit(**_JIT)
-def _pick(k, u, rand, first_ptr, first_g, gi):
+def _set_load(g, a, new, cap, load, gi):
+    """Agent ``a`` of group ``g`` now holds ``new`` chats; G_ROOM counts those with 0 < chats < concurrency."""
+    c = cap[g]
+    old = load[g, a]
+    gi[g, G_ROOM] += (1 if 0 < new < c else 0) - (1 if 0 < old < c else 0)
+    load[g, a] = new
+
+
+@njit(**_JIT)
+def _avail(g, chat, gi):
+    """Agents of group ``g`` that may answer a call now (a chat: also those with room, unless the
+    group has more agents present than on duty)."""
+    n = gi[g, G_IDLE]
+    if chat and gi[g, G_ROOM] > 0 and gi[g, G_BUSY] + n <= gi[g, G_DUTY]:
+        return n + gi[g, G_ROOM]
+    return n
+
+
+@njit(**_JIT)
+def _agent_for(g, chat, now, ci, gi, glast, group_s, idle, cap, load):
+    """The agent of group ``g`` that answers a new call: for a chat the one with the most chats that
+    has room (lowest number at a tie), else the next idle one (now busy)."""
+    if chat and gi[g, G_ROOM] > 0 and gi[g, G_BUSY] + gi[g, G_IDLE] <= gi[g, G_DUTY]:
+        best = -1
+        most = 0
+        c = cap[g]
+        for a in range(load.shape[1]):
+            m = load[g, a]
+            if most < m < c:
+                best = a
+                most = m
+        return best
+    return _take(g, now, ci, gi, glast, group_s, idle)
+
+
+@njit(**_JIT)
+def _pick(k, u, rand, first_ptr, first_g, gi, chat):
     """The group a new call of type ``k`` with route draw ``u`` is answered by now, or -1 (engine.py's
-    ``_pick_group``): the first of its at-once groups with an idle agent, or under ``random_free``
-    one drawn in proportion to their idle agents."""
+    ``_pick_group``): the first of its at-once groups with a free agent (`_avail`), or under
+    ``random_free`` one drawn in proportion to their free agents."""
     if not rand:
         for j in range(first_ptr[k], first_ptr[k + 1]):
-            if gi[first_g[j], G_IDLE] > 0:
+            if _avail(first_g[j], chat, gi) > 0:
                 return first_g[j]
         return -1
     total = 0
     for j in range(first_ptr[k], first_ptr[k + 1]):
-        total += gi[first_g[j], G_IDLE]
+        total += _avail(first_g[j], chat, gi)
     if total == 0:
         return -1
     x = u * total
     cum = 0
     last = -1
     for j in range(first_ptr[k], first_ptr[k + 1]):
-        m = gi[first_g[j], G_IDLE]
+        m = _avail(first_g[j], chat, gi)
         if m > 0:
             cum += m
             last = first_g[j]
@@ -178,14 +215,18 @@ def _pick(k, u, rand, first_ptr, first_g, gi):
 
 
 @njit(**_JIT)
-def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s):
-    """The waiting call a free agent of group ``g`` takes now (out of its queue), or -1."""
+def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
+               chat_only, chan):  # fmt: skip
+    """The waiting call a free agent of group ``g`` takes now (out of its queue), or -1; ``chat_only``:
+    a waiting chat (for an agent that holds chats and has room)."""
     for lv in range(glv_ptr[g], glv_ptr[g + 1]):
         best = -1
         best_q = 0.0
         best_s = 0
         for j in range(lv_ptr[lv], lv_ptr[lv + 1]):
             k = lv_types[j]
+            if chat_only and chan[k] == 0:
+                continue
             while qh[k] < qt[k] and CI[Q[qh[k]], I_STATE] != WAIT:  # answered elsewhere or hung up
                 qh[k] += 1
             if qh[k] < qt[k]:
@@ -205,9 +246,11 @@ def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, 
 
 
 @njit(**_JIT)
-def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn, seq):
-    """Agent ``agent`` of group ``g`` (already counted busy) answers call ``c`` now; schedules
-    its departure with number ``seq``. Returns the heap's new size."""
+def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn, seq,
+            chan, cap, stretch, has_chat, load, gi):  # fmt: skip
+    """Agent ``agent`` of group ``g`` (already counted busy) answers call ``c`` now (a chat: it holds
+    one more, and the talk stretches by the chats it then holds); schedules its departure with
+    number ``seq``. Returns the heap's new size."""
     k = ctype[c]
     ivl = CI[c, I_IVL]
     w = now - CF[c, F_Q]
@@ -221,17 +264,41 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
     CI[c, I_AGENT] = agent
     CF[c, F_ANS] = now
     talk = handle[c] * aht[k, ivl] * factor[g, k]
+    if chan[k] == 1:
+        m = load[g, agent] + 1
+        _set_load(g, agent, m, cap, load, gi)
+        if m > 1:
+            talk *= 1.0 + stretch * (m - 1)
+    elif has_chat:
+        _set_load(g, agent, cap[g], cap, load, gi)
     end = now + talk
     CF[c, F_END] = end
     return _push(ht, hs, hp, hn, end, seq, (c << 24) | (g << 3) | K_DEPART)
 
 
 @njit(**_JIT)
+def _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
+          ctype, handle, aht, factor, sl_t, counts, served, ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load,
+          gi):  # fmt: skip
+    """Agent ``agent`` of group ``g``, holding chats, takes waiting chats while it has room (engine.py's
+    ``_fill``). Returns the heap's size and the next event number."""
+    while load[g, agent] < cap[g]:
+        nxt = _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
+                         True, chan)  # fmt: skip
+        if nxt < 0:
+            break
+        hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn,
+                     seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+        seq += 1
+    return hn, seq
+
+
+@njit(**_JIT)
 def run(
     arr, ctype, handle, patience, ru, tu, next_leg, n_first,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
-    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc,
-    sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp,
+    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc, chan, cap, stretch, has_chat,
+    sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp,
     counts, waiting_s, group_s, served, backlog,
 ):  # fmt: skip
     """One replication: every event before the horizon, then the backlog (returns `DONE`); or,
@@ -246,7 +313,10 @@ def run(
     o_ans, o_ab, o_closed, o_backlog, o_tr = oc[0], oc[1], oc[2], oc[3], oc[4]
     nan = math.nan
     inf = math.inf
-    room = 3 + later_g.shape[0] + G * idle.shape[1]  # the most one event can push
+    most_cap = 1
+    for g in range(G):
+        most_cap = max(most_cap, cap[g])
+    room = 3 + later_g.shape[0] + G * idle.shape[1] * most_cap  # the most one event can push
     hn, seq, ci, wp, qseq = sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP], sti[X_QSEQ]
     if sti[X_STARTED] == 0:
         sti[X_STARTED] = 1
@@ -280,18 +350,33 @@ def run(
                 hn = _push(ht, hs, hp, hn, now + 0.0, seq, (leg << 24) | K_LEG)
                 seq += 1
             agent = CI[c, I_AGENT]
+            if chan[k] == 1:
+                left = load[g, agent] - 1
+                _set_load(g, agent, left, cap, load, gi)
+                if left > 0:  # still holds chats: takes waiting ones while it has room
+                    if gi[g, G_BUSY] + gi[g, G_IDLE] <= gi[g, G_DUTY]:
+                        hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                        waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                    continue
+            elif has_chat:
+                _set_load(g, agent, 0, cap, load, gi)
             _touch(g, now, ci, gi, glast, group_s)
             gi[g, G_BUSY] -= 1
             if gi[g, G_BUSY] + gi[g, G_IDLE] >= gi[g, G_DUTY]:  # more present than on duty: goes home
                 used[g, agent] = 0
                 continue
             nxt = _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast,
-                             waiting_s)  # fmt: skip
+                             waiting_s, False, chan)  # fmt: skip
             if nxt >= 0:
                 gi[g, G_BUSY] += 1
                 hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
                 seq += 1
+                if chan[ctype[nxt]] == 1:
+                    hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                    waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                    ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
             else:
                 _idle_put(g, agent, fixed, gi, idle)
         elif kind == K_FIRST or kind == K_LEG:  # a call arrives (a leg: never refused for the hours)
@@ -312,11 +397,12 @@ def run(
                     CF[c, F_END] = now
                     continue
             CF[c, F_Q] = now
-            gg = _pick(k, ru[c], rand, first_ptr, first_g, gi)
+            chat = chan[k] == 1
+            gg = _pick(k, ru[c], rand, first_ptr, first_g, gi, chat)
             if gg >= 0:
-                agent = _take(gg, now, ci, gi, glast, group_s, idle)
+                agent = _agent_for(gg, chat, now, ci, gi, glast, group_s, idle, cap, load)
                 hn = _answer(c, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
                 seq += 1
                 continue
             counts[k, ci, C_QUEUED] += 1
@@ -346,13 +432,14 @@ def run(
             CF[c, F_END] = now
             CF[c, F_WAIT] = now - CF[c, F_Q]
         elif kind == K_REROUTE:
-            if CI[c, I_STATE] == WAIT and gi[g, G_IDLE] > 0:
-                k = ctype[c]
+            k = ctype[c]
+            chat = chan[k] == 1
+            if CI[c, I_STATE] == WAIT and _avail(g, chat, gi) > 0:
                 _touch_type(k, now, ci, waiting, wlast, waiting_s)
                 waiting[k] -= 1
-                agent = _take(g, now, ci, gi, glast, group_s, idle)
+                agent = _agent_for(g, chat, now, ci, gi, glast, group_s, idle, cap, load)
                 hn = _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
                 seq += 1
         else:  # K_BOUNDARY: new staffing, then idle agents take waiting calls
             for gg in range(G):
@@ -363,15 +450,26 @@ def run(
             for gg in range(G):
                 _staff(gg, staff[gg, ci], fixed, gi, idle, used)
             for gg in range(G):
+                if gi[gg, G_ROOM] > 0 and gi[gg, G_BUSY] + gi[gg, G_IDLE] <= gi[gg, G_DUTY]:
+                    for a in range(load.shape[1]):  # agents with room take waiting chats first
+                        if 0 < load[gg, a] < cap[gg]:
+                            hn, seq = _fill(gg, a, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                            waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts,
+                                            served, ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load,
+                                            gi)  # fmt: skip
                 while gi[gg, G_IDLE] > 0:
                     nxt = _next_call(gg, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting,
-                                     wlast, waiting_s)  # fmt: skip
+                                     wlast, waiting_s, False, chan)  # fmt: skip
                     if nxt < 0:
                         break
                     agent = _take(gg, now, ci, gi, glast, group_s, idle)
                     hn = _answer(nxt, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                                 ht, hs, hp, hn, seq)  # fmt: skip
+                                 ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
                     seq += 1
+                    if chan[ctype[nxt]] == 1:
+                        hn, seq = _fill(gg, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                        waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
     # ---- the horizon: what is still waiting is backlog; calls in talk count as answered
     now = horizon_s
     for g in range(G):

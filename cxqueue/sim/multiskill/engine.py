@@ -26,6 +26,16 @@ The model (times in seconds since the horizon start; the routing rules in full a
    agent's next call), the customer arrives as a new call of the target type (its next
    leg: its own handle time, patience and route draw, counted offered in the interval of
    the transfer). A leg is never refused for the hours (the customer is already inside).
+5c. Chats (types with ``channel="chat"``, `cxqueue.scenario.channels.Chat`): an agent holds
+   up to its group's concurrency of them and no voice call meanwhile (nor a chat while on a
+   voice call). A new chat (or a re-routed one) may go to a group with an idle agent or an
+   agent with room (unless the group has more agents present than on duty): to the agent
+   with the most chats that has room, else an idle one. A chat lasts its voice duration x
+   ``1 + stretch * (m - 1)``, ``m`` the chats its agent holds once it starts. When a chat
+   ends and its agent still holds others, it takes waiting chats while it has room; when it
+   holds none it is free as after a call (and, if it takes a chat, fills up with waiting
+   chats). At an interval's start agents with room take waiting chats first, then idle
+   agents take calls.
 6. At each interval's start every group's staffing changes (``agents`` rounded): new
    agents come on duty idle; when it falls, idle agents go home at once (those
    ``agent_choice`` would pick last) and busy ones after their call (nobody is interrupted).
@@ -90,10 +100,11 @@ class _Call:
 class _Group:
     """The agents of one group: on duty, busy, idle (in the order they would be chosen)."""
 
-    __slots__ = ("busy", "busy_s", "free_ids", "idle", "last", "on_duty", "present_s")
+    __slots__ = ("busy", "busy_s", "free_ids", "idle", "last", "load", "on_duty", "present_s", "room")
 
     def __init__(self, n_int: int, most: int):
-        self.busy, self.on_duty, self.last = 0, 0, 0.0
+        self.busy, self.on_duty, self.last, self.room = 0, 0, 0.0, 0
+        self.load = [0] * most  # chats per agent (a voice call: the group's concurrency, so no room)
         self.idle: list[int] = []
         self.free_ids = list(range(most))  # agent numbers not in use (a heap; sorted is one)
         self.busy_s = [0.0] * n_int
@@ -142,6 +153,10 @@ class _Center(ArrivalFeed):
         self.transfer_u, self.next_leg = callers.transfer_u.tolist(), callers.next_leg.tolist()
         self.customer, self.attempt = callers.customer, callers.attempt
         self.share = transfer_arrays(sc)[1].tolist()  # [group][type]
+        self.chan = [int(t.channel == "chat") for t in sc.types]
+        self.has_chat = any(self.chan)
+        self.cap = [sc.chat.of(g.name) for g in sc.groups]
+        self.stretch = sc.chat.stretch
         for g in range(len(self.groups)):
             self._staff(g, self.staff[g][0])
         for i in range(1, n):  # scheduled first: boundaries go first at a tie
@@ -193,6 +208,46 @@ class _Center(ArrivalFeed):
         grp.busy += 1
         return grp.idle.pop(0)
 
+    # ---- chats: agents holding several ------------------------------------------------------
+    def _set_load(self, g: int, a: int, new: int):
+        """Agent ``a`` of group ``g`` now holds ``new`` chats; ``room`` counts those with 0 < chats < concurrency."""
+        grp, cap = self.groups[g], self.cap[g]
+        grp.room += (0 < new < cap) - (0 < grp.load[a] < cap)
+        grp.load[a] = new
+
+    def _over(self, g: int) -> bool:
+        """More agents present than on duty: agents with chats take no new ones."""
+        grp = self.groups[g]
+        return grp.busy + len(grp.idle) > grp.on_duty
+
+    def _avail(self, g: int, chat: int) -> int:
+        """Agents of group ``g`` that may answer a call now (a chat: also those with room)."""
+        grp = self.groups[g]
+        if chat and grp.room and not self._over(g):
+            return len(grp.idle) + grp.room
+        return len(grp.idle)
+
+    def _agent_for(self, g: int, chat: int) -> int:
+        """The agent of group ``g`` that answers a new call: for a chat the one with the most chats
+        that has room (lowest number at a tie), else the next idle one (now busy)."""
+        grp = self.groups[g]
+        if chat and grp.room and not self._over(g):
+            cap, best, most = self.cap[g], -1, 0
+            for a, m in enumerate(grp.load):
+                if most < m < cap:
+                    best, most = a, m
+            return best
+        return self._take(g)
+
+    def _fill(self, g: int, agent: int):
+        """Agent ``agent`` of group ``g``, holding chats, takes waiting chats while it has room."""
+        grp, cap = self.groups[g], self.cap[g]
+        while grp.load[agent] < cap:
+            nxt = self._next_call(g, chat_only=True)
+            if nxt is None:
+                return
+            self._answer(nxt, g, agent)
+
     def _unqueue(self, call):
         k = call.k
         self._touch_type(k)
@@ -211,11 +266,18 @@ class _Center(ArrivalFeed):
         for g in range(len(self.groups)):
             self._staff(g, self.staff[g][i])
         for g, grp in enumerate(self.groups):
+            if grp.room and not self._over(g):  # agents with room take waiting chats first
+                for a in range(len(grp.load)):
+                    if 0 < grp.load[a] < self.cap[g]:
+                        self._fill(g, a)
             while grp.idle:
                 call = self._next_call(g)
                 if call is None:
                     break
-                self._answer(call, g, self._take(g))
+                agent = self._take(g)
+                self._answer(call, g, agent)
+                if self.chan[call.k]:
+                    self._fill(g, agent)
 
     # ---- the call flow ---------------------------------------------------------------------
     def _leg(self, ev):
@@ -232,9 +294,10 @@ class _Center(ArrivalFeed):
             self._log(call, O_CLOSED, NAN, now, NAN)
             return
         call.queue_s = now
-        g = self._pick_group(self.first[k], self.route[call.c])
+        chat = self.chan[k]
+        g = self._pick_group(self.first[k], self.route[call.c], chat)
         if g >= 0:
-            self._answer(call, g, self._take(g))
+            self._answer(call, g, self._agent_for(g, chat))
             return
         cnt[rec.C_QUEUED] += 1
         call.state = WAIT
@@ -249,22 +312,22 @@ class _Center(ArrivalFeed):
         for delay, g in self.later[k]:
             self.env.timeout(delay, value=(call, g)).callbacks.append(self._reroute)
 
-    def _pick_group(self, first: list, u: float) -> int:
+    def _pick_group(self, first: list, u: float, chat: int) -> int:
         """The group among ``first`` (the groups a new call may reach at once) that answers it, or -1
-        when none has an idle agent: the first with one, or under ``random_free`` the first group
-        ``j`` with ``u * (idle of all) < idle of groups 1..j`` (see `cxqueue.scenario.routing`)."""
-        groups = self.groups
+        when none has an idle agent (for a chat: or one with room, `_avail`): the first with one, or
+        under ``random_free`` the first group ``j`` with ``u * (free of all) < free of groups 1..j``
+        (see `cxqueue.scenario.routing`)."""
         if not self.random:
             for g in first:
-                if groups[g].idle:
+                if self._avail(g, chat):
                     return g
             return -1
-        total = sum(len(groups[g].idle) for g in first)
+        total = sum(self._avail(g, chat) for g in first)
         if total == 0:
             return -1
         x, cum, last = u * total, 0, -1
         for g in first:
-            m = len(groups[g].idle)
+            m = self._avail(g, chat)
             if m > 0:
                 cum += m
                 last = g
@@ -284,18 +347,22 @@ class _Center(ArrivalFeed):
 
     def _reroute(self, ev):
         call, g = ev._value
-        if call.state == WAIT and self.groups[g].idle:
+        chat = self.chan[call.k]
+        if call.state == WAIT and self._avail(g, chat):
             self._unqueue(call)
-            self._answer(call, g, self._take(g))
+            self._answer(call, g, self._agent_for(g, chat))
 
-    def _next_call(self, g: int):
-        """The waiting call a free agent of group ``g`` takes now (out of its queue), or None."""
+    def _next_call(self, g: int, chat_only: bool = False):
+        """The waiting call a free agent of group ``g`` takes now (out of its queue), or None;
+        ``chat_only``: a waiting chat (for an agent that holds chats and has room)."""
         now = self.env.now
         delay = self.delay[g]
         queues = self.queues
         for level in self.pull[g]:
             best, key = None, None
             for k in level:
+                if chat_only and not self.chan[k]:
+                    continue
                 q = queues[k]
                 while q and q[0].state != WAIT:  # answered elsewhere or hung up
                     q.popleft()
@@ -310,7 +377,8 @@ class _Center(ArrivalFeed):
         return None
 
     def _answer(self, call, g: int, agent: int):
-        """Agent ``agent`` of group ``g`` (already counted busy) answers ``call`` now."""
+        """Agent ``agent`` of group ``g`` (already counted busy) answers ``call`` now (a chat: it
+        holds one more, and the talk stretches by the chats it then holds, `Chat`)."""
         now = self.env.now
         k, ivl = call.k, call.ivl
         w = now - call.queue_s
@@ -323,6 +391,13 @@ class _Center(ArrivalFeed):
         call.state = SERVICE
         call.group, call.agent, call.answer_s = g, agent, now
         talk = self.handle[call.c] * self.aht[k][ivl] * self.factor[g][k]
+        if self.chan[k]:
+            m = self.groups[g].load[agent] + 1
+            self._set_load(g, agent, m)
+            if m > 1:
+                talk *= 1.0 + self.stretch * (m - 1)
+        elif self.has_chat:
+            self._set_load(g, agent, self.cap[g])
         call.end_s = now + talk
         self.in_service.add(call)
         self.env.timeout(talk, value=call).callbacks.append(self._depart)
@@ -340,8 +415,17 @@ class _Center(ArrivalFeed):
             self.env.timeout(0, value=_Call(nxt, self.ctype[nxt])).callbacks.append(self._leg)
         else:
             self._log(call, O_ANSWERED, call.answer_s, self.env.now, call.answer_s - call.queue_s)
-        self._touch(g)
         grp = self.groups[g]
+        if self.chan[k]:
+            left = grp.load[agent] - 1
+            self._set_load(g, agent, left)
+            if left > 0:  # still holds chats: takes waiting ones while it has room
+                if not self._over(g):
+                    self._fill(g, agent)
+                return
+        elif self.has_chat:
+            self._set_load(g, agent, 0)
+        self._touch(g)
         grp.busy -= 1
         if grp.busy + len(grp.idle) >= grp.on_duty:  # more present than on duty: this one goes home
             heapq.heappush(grp.free_ids, agent)
@@ -350,6 +434,8 @@ class _Center(ArrivalFeed):
         if nxt is not None:
             grp.busy += 1
             self._answer(nxt, g, agent)
+            if self.chan[nxt.k]:
+                self._fill(g, agent)
         elif self.fixed:
             insort(grp.idle, agent)
         else:

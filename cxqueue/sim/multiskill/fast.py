@@ -100,6 +100,10 @@ def _center(sc: MultiSkillScenario) -> tuple:
             r.agent_choice == "random_free",
             _arr(transfer_arrays(sc)[1], np.float64),
             _OUTCOMES,
+            np.array([t.channel == "chat" for t in sc.types], dtype=np.int64),
+            np.array([sc.chat.of(g.name) for g in sc.groups], dtype=np.int64),
+            float(sc.chat.stretch),
+            any(t.channel == "chat" for t in sc.types),
         ),
         max(1, int(staff.max(initial=0))),
         np.array([t.priority for t in sc.types], dtype=np.int64),
@@ -136,13 +140,14 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
     qh = np.zeros(K, dtype=np.int64)
     qh[1:] = np.cumsum(per_type)[:-1]
     cap = _CAP  # the boundaries, the next arrival, a departure per agent and the most one event adds
-    while cap < n_int + 2 * (3 + center[7].shape[0] + G * most):  # center[7]: every re-routing
+    conc = int(center[21].max(initial=1))  # center[21]: chats an agent holds at once, per group
+    while cap < n_int + 2 * (3 + center[7].shape[0] + G * most * conc):  # center[7]: every re-routing
         cap *= 2
     ht, hs, hp = np.empty(cap), np.empty(cap, np.int64), np.empty(cap, np.int64)
     sti = np.zeros(k.N_X, np.int64)
     state = (CI, CF, np.empty(max(n, 1), np.int64), qh, qh.copy(), np.zeros(K, np.int64), np.zeros(K),
              np.zeros((G, k.N_G), np.int64), np.zeros(G), np.zeros((G, most), np.int64),
-             np.zeros((G, most), np.int64))  # fmt: skip
+             np.zeros((G, most), np.int64), np.zeros((G, most), np.int64))  # fmt: skip
     counts, waiting_s = np.zeros((K, n_int, N_COUNTS)), np.zeros((K, n_int))
     group_s, served = np.zeros((G, n_int, 2)), np.zeros((G, K, n_int))
     backlog = np.zeros((K, 2), dtype=np.int64)
