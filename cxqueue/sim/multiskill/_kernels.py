@@ -294,22 +294,6 @@ def _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types
 
 
 @njit(**_JIT)
-def _serve(c, g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
-           ctype, handle, aht, factor, sl_t, counts, served, ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load,
-           gi):  # fmt: skip
-    """A free agent (already counted busy) answers waiting call ``c``; a chat: it then fills up with
-    waiting chats (`_fill`). Returns the heap's size and the next event number."""
-    hn = _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn, seq,
-                 chan, cap, stretch, has_chat, load, gi)  # fmt: skip
-    seq += 1
-    if chan[ctype[c]] == 1:
-        hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast,
-                        waiting_s, ctype, handle, aht, factor, sl_t, counts, served, ht, hs, hp, hn, seq, chan, cap,
-                        stretch, has_chat, load, gi)  # fmt: skip
-    return hn, seq
-
-
-@njit(**_JIT)
 def run(
     arr, ctype, handle, patience, ru, tu, next_leg, n_first,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
@@ -386,9 +370,13 @@ def run(
                              waiting_s, False, chan)  # fmt: skip
             if nxt >= 0:
                 gi[g, G_BUSY] += 1
-                hn, seq = _serve(nxt, g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting,
-                                 wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served, ht, hs, hp, hn,
-                                 seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                seq += 1
+                if chan[ctype[nxt]] == 1:
+                    hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                    waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                    ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
             else:
                 _idle_put(g, agent, fixed, gi, idle)
         elif kind == K_FIRST or kind == K_LEG:  # a call arrives (a leg: never refused for the hours)
@@ -475,9 +463,13 @@ def run(
                     if nxt < 0:
                         break
                     agent = _take(gg, now, ci, gi, glast, group_s, idle)
-                    hn, seq = _serve(nxt, gg, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
-                                     waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served, ht,
-                                     hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                    hn = _answer(nxt, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
+                                 ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                    seq += 1
+                    if chan[ctype[nxt]] == 1:
+                        hn, seq = _fill(gg, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                        waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
     # ---- the horizon: what is still waiting is backlog; calls in talk count as answered
     now = horizon_s
     for g in range(G):
