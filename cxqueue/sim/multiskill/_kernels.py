@@ -466,7 +466,7 @@ def run(
                     hn = _answer(nxt, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
                                  ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
                     seq += 1
-                    if chan[ctype[nxt]] == 1:
+                    if has_chat:  # a chat: it fills up (after a voice call the agent has no room)
                         hn, seq = _fill(gg, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
                                         waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
                                         ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
