@@ -43,7 +43,7 @@ MULTISKILL_TABLES = ("call_types", "groups", "routing")
 SINGLE_QUEUE_TABLES = ("ivr", "lines", "redials", "callbacks", "reserve", "priority", "shifts", "staffing",
                        "hours_search", "validation")  # fmt: skip
 #: the tables of [channels]
-CHANNEL_TABLES = ("chat",)
+CHANNEL_TABLES = ("chat", "email")
 # the [demand] keys that place the types' calls on the grid
 GRID = ("interval_s", "start", "weekday", "days")
 SOURCES = ("profile", "history", "csv", "calls", "forecast")
@@ -81,7 +81,8 @@ class MultiSkillReader:
                     f"[{name}] is missing: a multi-skill config gives its call types in [call_types.NAME] and its "
                     f"agent groups in [groups.NAME]; got {got or 'empty tables'} without [{name}.NAME]"
                 )
-        pairs = self.call_types(doc["call_types"], t.get("demand"), handle_t, patience, target, fit, demand)
+        pairs = self.call_types(doc["call_types"], t.get("demand"), handle_t, patience, target, fit, demand,
+                                channels=doc.get("channels"))  # fmt: skip
         types, targets = [p[0] for p in pairs], {p[0].name: p[1] for p in pairs}
         pooled = _pooled(types)
         is_open = hours.open_mask(pooled.interval_starts_s, pooled.interval_s)
@@ -97,8 +98,9 @@ class MultiSkillReader:
         return ms, pooled
 
     # call types ------------------------------------------------------------------------
-    def call_types(self, raw, demand_t, handle_t, patience, target, fit, demand) -> list:
-        """``(CallType, ServiceTarget)`` per ``[call_types.NAME]``, in the config's order."""
+    def call_types(self, raw, demand_t, handle_t, patience, target, fit, demand, *, channels=None) -> list:
+        """``(CallType, ServiceTarget)`` per ``[call_types.NAME]``, in the config's order (``channels``:
+        the raw ``[channels]`` table, for the email types' default due time)."""
         out, shares = [], []
         for name, val in self._named("call_types", raw):
             tt = S.read_table(self.source, f"call_types.{name}", val, S.SCHEMA["call_types.<name>"])
@@ -130,11 +132,13 @@ class MultiSkillReader:
                     f"{tt.where(given[0])} must give one value per interval of the grid ({first.n_intervals}, as "
                     f"[call_types.{first.name}]); got {f.n_intervals}"
                 )
-            own_patience = self._patience(tt, patience)
+            email = tt.get("channel", "voice") == "email"
+            own_patience = self._patience(tt, Distribution.none() if email else patience)
+            due, transfer = self._due(channels, tt), self._transfer(tt)
             try:
                 ct = CallType(name, f, handle=Distribution(kind, mean, cv), patience=own_patience,
-                              priority=tt.get("priority", 0), transfer=self._transfer(tt),
-                              channel=tt.get("channel", "voice"))  # fmt: skip
+                              priority=tt.get("priority", 0), transfer=transfer,
+                              channel=tt.get("channel", "voice"), due_s=due)  # fmt: skip
             except ConfigError as exc:
                 self.fail(_config_keys(str(exc)))
             out.append((ct, t_target))
@@ -156,6 +160,14 @@ class MultiSkillReader:
         default = ct.get("concurrency", 1)
         own = {g: val["concurrency"] for g, val in doc["groups"].items() if "concurrency" in val}
         return Chat({g.name: int(own.get(g.name, default)) for g in groups}, stretch=ct.get("stretch", 0.0))
+
+    def _due(self, raw_channels, tt: S.Table) -> float | None:
+        """An email type's ``due_s``: its own, else ``[channels.email].due_s``, else None (a day)."""
+        if "due_s" in tt.values or tt.get("channel", "voice") != "email":
+            return tt.values.get("due_s")
+        et = S.read_table(self.source, "channels.email", (raw_channels or {}).get("email", {}),
+                          S.SCHEMA["channels.email"])  # fmt: skip
+        return et.values.get("due_s")
 
     def _transfer(self, tt: S.Table) -> Transfer | None:
         """``[call_types.NAME].transfer = { to = "type", share = 0.1 }`` (share: a number or a table

@@ -278,8 +278,11 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             'type (the same customer, a new call of that type then): `{ to = "loans", share = 0.1 }`, or per group '
             '`{ to = "loans", share = { flex = 0.2 } }` (groups not named: none); a circle of types whose shares '
             "are all 1 is an error", "none"),
-        Key("channel", "choice", "`voice` (calls: one per agent) or `chat` (an agent holds several at once, "
-            "`[channels.chat]`)", "voice", choices=CHANNELS),
+        Key("channel", "choice", "`voice` (calls: one per agent), `chat` (an agent holds several at once, "
+            "`[channels.chat]`) or `email` (emails and tickets: never abandoned, open while the center is closed, "
+            "taken only when no other call waits for the agent, due within `due_s`)", "voice", choices=CHANNELS),
+        Key("due_s", "duration", "an email type's due time: its service level is the share answered within it, and "
+            "what is not is `missed`", "[channels.email].due_s", low=0.0),
     )),
     ("groups", ()),
     ("groups.<name>", (
@@ -293,6 +296,9 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "[channels.chat].concurrency", low=1),
     )),
     ("channels", ()),
+    ("channels.email", (
+        Key("due_s", "duration", "the due time of every email type without its own `due_s`", "24 h", low=0.0),
+    )),
     ("channels.chat", (
         Key("concurrency", "int", "chats an agent holds at once, for every group without its own "
             "`[groups.NAME].concurrency`; an agent with a chat takes no voice call, and one on a call no chat", 1,
@@ -380,7 +386,11 @@ TABLE_DOCS: dict[str, str] = {
     "`[call_types]`. Every call type must be among some group's skills.",
     "groups.<name>": "One agent group: its skills, agents on duty and handle-time factors.",
     "channels": "The channels of a multi-skill center besides voice calls (`cxqueue.scenario.channels`), each a "
-    "table `[channels.<name>]`: `chat`.",
+    "table `[channels.<name>]`: `chat`, `email`.",
+    "channels.email": "Emails and tickets (call types with `channel = \"email\"`): deferrable work. They never hang "
+    "up (patience keys are errors), arrive while the center is closed too, and an agent takes one only when no call "
+    "of another channel it could take waits; what is open at the horizon is backlog. `cxqueue simulate` reports the "
+    "share answered by the due time (the service level), the backlog and the emails `missed`.",
     "channels.chat": 'Chats (call types with `channel = "chat"`): how many an agent holds at once and how that '
     "lengthens them (`cxqueue.scenario.Chat`). A chat goes to the agent with the most chats that has room, else an "
     "idle one; with concurrency 1 a chat is a call.",

@@ -1,7 +1,10 @@
 """Channels and transfers of a multi-skill center, as plain data.
 
-* `CHANNELS`: a call type's ``channel``: ``"voice"`` (a call: one per agent) or ``"chat"``
-  (an agent holds up to its group's concurrency at once);
+* `CHANNELS`: a call type's ``channel``: ``"voice"`` (a call: one per agent), ``"chat"``
+  (an agent holds up to its group's concurrency at once) or ``"email"`` (emails and tickets:
+  deferrable work with a due time, `CallType.due_s`; never abandoned, open even while the
+  center is closed, taken by an agent only when no call of another channel it could take
+  waits: after every other level of its group; what is open at the horizon is backlog);
 * `Chat`: the chat channel's settings: concurrency per group and how a chat's handle time
   stretches with the agent's load (`Chat` gives the rule);
 * `Transfer`: a share of the calls of a type that an agent answers is passed on, at the end
@@ -26,9 +29,11 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 from cxqueue.scenario.routing import check_name
 
-__all__ = ["CHANNELS", "Chat", "Transfer", "check_transfers", "transfer_arrays"]
+__all__ = ["CHANNELS", "DEFAULT_DUE_S", "Chat", "Transfer", "check_transfers", "thresholds", "transfer_arrays"]
 
-CHANNELS = ("voice", "chat")
+CHANNELS = ("voice", "chat", "email")
+#: the due time of an email type that gives none: a day
+DEFAULT_DUE_S = 86400.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,3 +195,10 @@ def transfer_arrays(sc) -> tuple[np.ndarray, np.ndarray]:
         for g in r.type_groups[t.name]:
             share[sc.group_index(g), k] = t.transfer.share_of(g)
     return to, share
+
+
+def thresholds(sc) -> list[float]:
+    """Each type's threshold of "answered in time": its target's ``answer_within_s``, or for an
+    email type its ``due_s`` (the engines count hits and open work against it)."""
+    return [float(t.due_s) if t.channel == "email" else float(tg.answer_within_s)
+            for t, tg in zip(sc.types, sc.target, strict=True)]  # fmt: skip

@@ -29,7 +29,7 @@ from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 from cxqueue.scenario.center import Scenario
-from cxqueue.scenario.channels import CHANNELS, Chat, Transfer, check_transfers
+from cxqueue.scenario.channels import CHANNELS, DEFAULT_DUE_S, Chat, Transfer, check_transfers
 from cxqueue.scenario.demand import MAX_AHT_S, MAX_CALLS, Forecast
 from cxqueue.scenario.distribution import Distribution
 from cxqueue.scenario.hours import OpeningHours
@@ -69,8 +69,13 @@ class CallType(PlainDict):
     transfer : Transfer or None
         A share of the answered calls passed on to another type at the end of the talk
         (`cxqueue.scenario.channels.Transfer`); None (the default): none.
-    channel : {"voice", "chat"}
-        ``"chat"``: an agent holds several at once (`cxqueue.scenario.channels.Chat`).
+    channel : {"voice", "chat", "email"}
+        ``"chat"``: an agent holds several at once (`cxqueue.scenario.channels.Chat`);
+        ``"email"``: deferrable work (emails, tickets) with a due time, never abandoned (its
+        patience must be none), taken only when no other call its agent could take waits.
+    due_s : float or None
+        An email type's due time in seconds (>= 0): the type's service level counts what is
+        answered within it; 86400 (a day) when None. Only for ``channel="email"``.
 
     Examples
     --------
@@ -88,6 +93,7 @@ class CallType(PlainDict):
     priority: int = 0
     transfer: Transfer | None = None
     channel: str = "voice"
+    due_s: float | None = None
     #: (interval_s, start_s) of the Forecast the calls came from; None for an array
     grid: tuple[float, float] | None = field(default=None, init=False, repr=False)
 
@@ -126,6 +132,18 @@ class CallType(PlainDict):
             raise ConfigError(f"{key}.patience must be a Distribution or None (never hangs up); got {patience!r}")
         prio = v.integer_scalar(f"{key}.priority", self.priority, minimum=0)
         v.choice(f"{key}.channel", self.channel, CHANNELS)
+        due = self.due_s
+        if self.channel == "email":
+            due = DEFAULT_DUE_S if due is None else float(v.nonneg_array(f"{key}.due_s", due))
+            if not patience.is_none:
+                raise ConfigError(
+                    f"{key}.patience must be none for an email type (deferrable work is never abandoned); got "
+                    f"{patience!r}"
+                )
+        elif due is not None:
+            raise ConfigError(f'{key}.due_s applies to channel "email" only; got due_s={due!r} with channel '
+                              f"{self.channel!r}")  # fmt: skip
+        object.__setattr__(self, "due_s", due)
         if self.transfer is not None and not isinstance(self.transfer, Transfer):
             raise ConfigError(f"{key}.transfer must be a Transfer or None; got {self.transfer!r}")
         for attr, value in (("name", name), ("calls", calls), ("aht_s", aht), ("patience", patience),

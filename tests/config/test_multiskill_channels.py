@@ -89,7 +89,8 @@ def test_bad_chat_config_names_the_key_and_value(text, message):
 def test_the_channels_example_loads_and_simulates_on_both_engines():
     ms = load_scenario(CHANNELS_EXAMPLE).multiskill
     assert ms.n_types >= 3 and ms.n_groups >= 3
-    assert [t.channel for t in ms.types].count("chat") == 1 and ms.chat.of("digital") == 3 and ms.chat.of("loans") == 2
+    assert [t.channel for t in ms.types] == ["voice", "voice", "chat", "email"] and ms.types[3].due_s == 8 * 3600
+    assert ms.chat.of("digital") == 3 and ms.chat.of("loans") == 2
     assert ms.types[0].transfer.to == "loans" and ms.resolved_routing.agent_choice == "random_free"
     day = ms.replace(types=tuple(dataclasses.replace(t, calls=t.calls[:20], aht_s=t.aht_s[:20]) for t in ms.types),
                      groups=tuple(dataclasses.replace(g, agents=g.agents[:20]) for g in ms.groups))  # fmt: skip
@@ -98,3 +99,26 @@ def test_the_channels_example_loads_and_simulates_on_both_engines():
     assert a.calls.tobytes() == b.calls.tobytes()
     t = a.type_totals
     assert float(t.transferred.mean[0]) > 0 and np.all(t.sl_offered.mean > 0.5)
+
+
+MAIL = SMALL.replace("priority = 1", 'priority = 1\nchannel = "email"') + "\n[channels.email]\ndue_h = 8\n"
+
+
+def test_email_channel_and_due_time():
+    ms = loads_scenario(MAIL).multiskill
+    assert ms.types[1].channel == "email" and ms.types[1].due_s == 8 * 3600 and ms.types[1].patience.is_none
+    own = MAIL.replace('channel = "email"', 'channel = "email"\ndue_min = 30')
+    assert loads_scenario(own).multiskill.types[1].due_s == 1800
+    plain = SMALL.replace("priority = 1", 'priority = 1\nchannel = "email"')
+    assert loads_scenario(plain).multiskill.types[1].due_s == 86400  # a day without [channels.email]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (MAIL.replace("due_h = 8", "due_h = -1"), "[channels.email].due_h must be >= 0; got -1"),
+    (MAIL.replace('channel = "email"', 'channel = "email"\ndue_s = -5'), "[call_types.b].due_s must be >= 0; got -5"),
+    (MAIL.replace('channel = "email"', 'channel = "email"\npatience_s = 60'),
+     "[call_types.b].patience must be none for an email type (deferrable work is never abandoned)"),
+    (SMALL.replace("priority = 1", "priority = 1\ndue_s = 60"), '[call_types.b].due_s applies to channel "email" only'),
+])  # fmt: skip
+def test_bad_email_config_names_the_key_and_value(text, message):
+    fails(text, message)

@@ -64,17 +64,17 @@ SIGNATURE = (
     _f1, _i1, _f1, _f1, _f1, _f1, _i1, types.int64,
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
     # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, random_free,
-    # transfer share (G, K), outcome codes, chat per type, concurrency per group, stretch, any chat
+    # transfer share (G, K), outcome codes, chat per type, concurrency per group, stretch, any chat, email per type
     _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _f2, _i1, _i1, _i1, _f8,
-    _b,
+    _b, _i1,
     # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp
     _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _i2, _f1, _i1, _i1,
-    # outputs: counts (K, n, 9), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
+    # outputs: counts (K, n, 10), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
     _f3, _f2, _f3, _f3, _i2,
 )  # fmt: skip
 
 # counter columns (as in records.py; repeated here so that numba's cache sees them in this file)
-C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG, C_TRANSFERRED = range(9)
+C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG, C_TRANSFERRED, C_OPEN = range(10)
 
 
 @njit(**_JIT)
@@ -297,7 +297,7 @@ def _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types
 def run(
     arr, ctype, handle, patience, ru, tu, next_leg, n_first,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
-    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc, chan, cap, stretch, has_chat,
+    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc, chan, cap, stretch, has_chat, deferred,
     sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp,
     counts, waiting_s, group_s, served, backlog,
 ):  # fmt: skip
@@ -387,7 +387,7 @@ def run(
             CI[c, I_IVL] = ci
             CF[c, F_ARR] = now
             counts[k, ci, C_OFFERED] += 1
-            if kind == K_FIRST:
+            if kind == K_FIRST and deferred[k] == 0:  # emails come in while the center is closed too
                 while wp < nwin and windows[wp, 1] <= now:
                     wp += 1
                 if not (wp < nwin and windows[wp, 0] <= now):
@@ -482,6 +482,8 @@ def run(
             if CI[c, I_STATE] == WAIT:
                 backlog[k, 0] += 1
                 counts[k, CI[c, I_IVL], C_BACKLOG] += 1
+                if horizon_s - CF[c, F_Q] <= sl_t[k]:  # not yet late
+                    counts[k, CI[c, I_IVL], C_OPEN] += 1
                 CI[c, I_OUT] = o_backlog
                 CF[c, F_ANS] = nan
                 CF[c, F_END] = nan

@@ -36,6 +36,11 @@ The model (times in seconds since the horizon start; the routing rules in full a
    holds none it is free as after a call (and, if it takes a chat, fills up with waiting
    chats). At an interval's start agents with room take waiting chats first, then idle
    agents take calls.
+5d. Emails and tickets (types with ``channel="email"``): they arrive while the center is
+   closed too (never CLOSED), never hang up, and a free agent takes one only after every
+   other level of its group (`pull_levels`); they are answered "in time" within their
+   ``due_s`` (the type's threshold, `cxqueue.scenario.channels.thresholds`), and what is
+   still open at the horizon is BACKLOG, counted open in time (``C_OPEN``) while not yet due.
 6. At each interval's start every group's staffing changes (``agents`` rounded): new
    agents come on duty idle; when it falls, idle agents go home at once (those
    ``agent_choice`` would pick last) and busy ones after their call (nobody is interrupted).
@@ -59,14 +64,14 @@ import numpy as np
 import simpy
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
-from cxqueue.scenario.channels import transfer_arrays
+from cxqueue.scenario.channels import thresholds, transfer_arrays
 from cxqueue.sim.arrivals import hours_windows
 from cxqueue.sim.engine import ArrivalFeed
 from cxqueue.sim.multiskill import records as rec
 from cxqueue.sim.multiskill.callers import SkillCallers
 from cxqueue.sim.multiskill.records import SkillRepOutput, skill_call_log
 
-__all__ = ["run_multiskill_simpy", "staffing"]
+__all__ = ["pull_levels", "run_multiskill_simpy", "staffing"]
 
 NAN = math.nan
 PENDING, WAIT, SERVICE, GONE = range(4)
@@ -84,6 +89,31 @@ def staffing(scenario: MultiSkillScenario) -> np.ndarray:
     [[2, 3]]
     """
     return np.rint(scenario.agents).astype(np.int64)
+
+
+def pull_levels(sc: MultiSkillScenario) -> list[list[list[int]]]:
+    """Per group, the levels of type indices a free agent takes, in order: ``group_types`` (one
+    level of all its types under ``call_choice = "fifo"``), email types taken out and put after
+    every other level (in their own levels, or one under fifo): deferrable work waits for the rest.
+
+    >>> from cxqueue.scenario import AgentGroup, CallType, MultiSkillScenario
+    >>> types = [CallType("mail", [1.0], aht_s=60.0, channel="email"), CallType("A", [1.0], aht_s=60.0),
+    ...          CallType("B", [1.0], aht_s=60.0, priority=1)]
+    >>> sc = MultiSkillScenario(types, [AgentGroup("G", ("mail", "A", "B"), 1)])
+    >>> pull_levels(sc)
+    [[[1], [2], [0]]]
+    """
+    r = sc.resolved_routing
+    ti = {k: i for i, k in enumerate(sc.type_names)}
+    email = {t.name for t in sc.types if t.channel == "email"}
+    out = []
+    for g in sc.group_names:
+        levels = r.group_types[g]
+        parts = [[[ti[k] for k in level if (k in email) == deferred] for level in levels] for deferred in (False, True)]
+        if r.call_choice == "fifo":
+            parts = [[[k for level in part for k in level]] for part in parts]
+        out.append([level for part in parts for level in part if level])
+    return out
 
 
 class _Call:
@@ -118,7 +148,6 @@ class _Center(ArrivalFeed):
         self.n_int, self.interval_s = n, sc.interval_s
         tnames, gnames = sc.type_names, sc.group_names
         gi = {g: i for i, g in enumerate(gnames)}
-        ti = {k: i for i, k in enumerate(tnames)}
         r = sc.resolved_routing
         self.aht = [t.aht_s.tolist() for t in sc.types]
         self.factor = sc.handle_factors.tolist()  # [group][type]
@@ -126,13 +155,11 @@ class _Center(ArrivalFeed):
         self.delay = [[r.delay_s(k, g) for k in tnames] for g in gnames]  # [group][type]
         self.first = [[gi[g] for g in r.type_groups[k] if r.delay_s(k, g) == 0] for k in tnames]
         self.later = [[(r.delay_s(k, g), gi[g]) for g in r.type_groups[k] if r.delay_s(k, g) > 0] for k in tnames]
-        pull = [[[ti[k] for k in level] for level in r.group_types[g]] for g in gnames]
-        if r.call_choice == "fifo":
-            pull = [[[k for level in levels for k in level]] if levels else [] for levels in pull]
-        self.pull = pull
+        self.pull = pull_levels(sc)
         self.fixed = r.agent_choice == "fixed_order"
         self.random = r.agent_choice == "random_free"
-        self.sl_t = [t.answer_within_s for t in sc.target]
+        self.sl_t = thresholds(sc)
+        self.deferred = [t.channel == "email" for t in sc.types]
         self.priority = [t.priority for t in sc.types]
         self.offset_s = sc.start_s
         self.windows = hours_windows(sc.hours, sc.start_s, sc.end_s).tolist()
@@ -289,7 +316,7 @@ class _Center(ArrivalFeed):
         call.ivl, call.arrival_s = ci, now
         cnt = self.counts[k][ci]
         cnt[rec.C_OFFERED] += 1
-        if not leg and not self._open_at(now):
+        if not leg and not self.deferred[k] and not self._open_at(now):
             cnt[rec.C_CLOSED] += 1
             self._log(call, O_CLOSED, NAN, now, NAN)
             return
@@ -453,6 +480,8 @@ class _Center(ArrivalFeed):
                 if call.state == WAIT:
                     backlog[k, rec.B_QUEUE] += 1
                     self.counts[k][call.ivl][rec.C_BACKLOG] += 1
+                    if horizon_s - call.queue_s <= self.sl_t[k]:  # not yet late
+                        self.counts[k][call.ivl][rec.C_OPEN] += 1
                     self._log(call, O_BACKLOG, NAN, NAN, horizon_s - call.queue_s)
         for call in self.in_service:
             backlog[call.k, rec.B_SERVICE] += 1

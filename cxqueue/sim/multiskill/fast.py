@@ -19,11 +19,11 @@ import weakref
 import numpy as np
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
-from cxqueue.scenario.channels import transfer_arrays
+from cxqueue.scenario.channels import thresholds, transfer_arrays
 from cxqueue.sim.arrivals import hours_windows
 from cxqueue.sim.multiskill import _kernels as k
 from cxqueue.sim.multiskill.callers import SkillCallers
-from cxqueue.sim.multiskill.engine import staffing
+from cxqueue.sim.multiskill.engine import pull_levels, staffing
 from cxqueue.sim.multiskill.records import N_COUNTS, SkillRepOutput, skill_call_columns
 
 __all__ = ["run_multiskill_fast"]
@@ -63,13 +63,10 @@ def _center(sc: MultiSkillScenario) -> tuple:
         return got
     tnames, gnames = sc.type_names, sc.group_names
     gi = {g: i for i, g in enumerate(gnames)}
-    ti = {t: i for i, t in enumerate(tnames)}
     r = sc.resolved_routing
     first = [[gi[g] for g in r.type_groups[t] if r.delay_s(t, g) == 0] for t in tnames]
     later = [[(r.delay_s(t, g), gi[g]) for g in r.type_groups[t] if r.delay_s(t, g) > 0] for t in tnames]
-    pull = [[[ti[t] for t in level] for level in r.group_types[g]] for g in gnames]
-    if r.call_choice == "fifo":
-        pull = [[[t for level in levels for t in level]] if levels else [] for levels in pull]
+    pull = pull_levels(sc)
     first_ptr, first_g = _ptr(first)
     later_ptr, later_g = _ptr([[g for _, g in lst] for lst in later])
     later_d = np.asarray([d for lst in later for d, _ in lst], dtype=np.float64).reshape(-1)
@@ -92,7 +89,7 @@ def _center(sc: MultiSkillScenario) -> tuple:
             glv_ptr,
             lv_ptr,
             lv_types,
-            np.array([t.answer_within_s for t in sc.target], dtype=np.float64),
+            np.array(thresholds(sc), dtype=np.float64),
             _arr(hours_windows(sc.hours, sc.start_s, sc.end_s).reshape(-1, 2), np.float64),
             float(sc.interval_s),
             float(sc.horizon_s),
@@ -104,6 +101,7 @@ def _center(sc: MultiSkillScenario) -> tuple:
             np.array([sc.chat.of(g.name) for g in sc.groups], dtype=np.int64),
             float(sc.chat.stretch),
             any(t.channel == "chat" for t in sc.types),
+            np.array([t.channel == "email" for t in sc.types], dtype=np.int64),
         ),
         max(1, int(staff.max(initial=0))),
         np.array([t.priority for t in sc.types], dtype=np.int64),
