@@ -33,7 +33,7 @@ from cxqueue.scenario import (
     ServiceTarget,
     Transfer,
 )
-from cxqueue.scenario.channels import Chat
+from cxqueue.scenario.channels import DEFERRED, Chat, Dialer, Outbound
 
 __all__ = ["MULTISKILL_TABLES", "SINGLE_QUEUE_TABLES", "MultiSkillReader"]
 
@@ -89,10 +89,10 @@ class MultiSkillReader:
         groups = self.groups(doc["groups"], types, is_open, t.get("demand") if demand is None else None)
         routing = self.routing(t.get("routing"), types, groups)
         cv = t["demand"].get("day_factor_cv", 0.0) if "demand" in t else 0.0
-        chat = self.chat(doc, groups)
+        chat, dialer = self.chat(doc, groups), self.dialer(doc)
         try:
             ms = MultiSkillScenario(types, groups, routing, hours=hours, target=targets,
-                                    day_factor_cv=cv, chat=chat)  # fmt: skip
+                                    day_factor_cv=cv, chat=chat, dialer=dialer)  # fmt: skip
         except ConfigError as exc:
             self.fail(_config_keys(str(exc)))
         return ms, pooled
@@ -132,13 +132,13 @@ class MultiSkillReader:
                     f"{tt.where(given[0])} must give one value per interval of the grid ({first.n_intervals}, as "
                     f"[call_types.{first.name}]); got {f.n_intervals}"
                 )
-            email = tt.get("channel", "voice") == "email"
-            own_patience = self._patience(tt, Distribution.none() if email else patience)
-            due, transfer = self._due(channels, tt), self._transfer(tt)
+            deferred = tt.get("channel", "voice") in DEFERRED  # never abandoned: [patience] is not theirs
+            own_patience = self._patience(tt, Distribution.none() if deferred else patience)
+            due, transfer, outbound = self._due(channels, tt), self._transfer(tt), self._outbound(tt)
             try:
                 ct = CallType(name, f, handle=Distribution(kind, mean, cv), patience=own_patience,
                               priority=tt.get("priority", 0), transfer=transfer,
-                              channel=tt.get("channel", "voice"), due_s=due)  # fmt: skip
+                              channel=tt.get("channel", "voice"), due_s=due, outbound=outbound)  # fmt: skip
             except ConfigError as exc:
                 self.fail(_config_keys(str(exc)))
             out.append((ct, t_target))
@@ -163,11 +163,42 @@ class MultiSkillReader:
 
     def _due(self, raw_channels, tt: S.Table) -> float | None:
         """An email type's ``due_s``: its own, else ``[channels.email].due_s``, else None (a day)."""
-        if "due_s" in tt.values or tt.get("channel", "voice") != "email":
+        if "due_s" in tt.values or tt.get("channel", "voice") != "email":  # outbound: a day unless given
             return tt.values.get("due_s")
         et = S.read_table(self.source, "channels.email", (raw_channels or {}).get("email", {}),
                           S.SCHEMA["channels.email"])  # fmt: skip
         return et.values.get("due_s")
+
+    def dialer(self, doc: dict) -> Dialer:
+        """`Dialer` from ``[outbound]`` (reach, attempt_s)."""
+        ot = S.read_table(self.source, "outbound", doc.get("outbound") or {}, S.SCHEMA["outbound"])
+        return Dialer(reach=ot.get("reach", 1.0), attempt_s=ot.get("attempt_s", 30.0))
+
+    def _outbound(self, tt: S.Table) -> Outbound | None:
+        """``[call_types.NAME].outbound = { to = "type", share = 0.2, delay_h = 24 }`` as an `Outbound`."""
+        if "outbound" not in tt.values:
+            return None
+        raw, where = tt.values["outbound"], tt.where("outbound")
+        units = {"delay_s": 1.0, "delay_min": 60.0, "delay_h": 3600.0}
+        extra = sorted(set(raw) - {"to", "share", *units})
+        if extra:
+            self.fail(f"{where} has unknown key {S.show(extra[0])}: give `to`, `share` and `delay_s` (or _min, _h)")
+        for k in ("to", "share"):
+            if k not in raw:
+                self.fail(f'{where}.{k} is required: {where} = {{ to = "checkin", share = 0.2, delay_h = 24 }}')
+        if not isinstance(raw["to"], str) or not raw["to"]:
+            self.fail(f"{where}.to must be the name of a call type; got {S.show(raw['to'])}")
+        share = raw["share"]
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            self.fail(f"{where}.share must be a fraction in [0, 1]; got {S.show(share)}")
+        delay = 0.0
+        for k, f in units.items():
+            if k in raw:
+                x = raw[k]
+                if isinstance(x, bool) or not isinstance(x, int | float) or not 0 <= x < float("inf"):
+                    self.fail(f"{where}.{k} must be a number >= 0; got {S.show(x)}")
+                delay = float(x) * f
+        return Outbound(raw["to"], float(share), delay_s=delay)
 
     def _transfer(self, tt: S.Table) -> Transfer | None:
         """``[call_types.NAME].transfer = { to = "type", share = 0.1 }`` (share: a number or a table

@@ -279,10 +279,16 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             '`{ to = "loans", share = { flex = 0.2 } }` (groups not named: none); a circle of types whose shares '
             "are all 1 is an error", "none"),
         Key("channel", "choice", "`voice` (calls: one per agent), `chat` (an agent holds several at once, "
-            "`[channels.chat]`) or `email` (emails and tickets: never abandoned, open while the center is closed, "
-            "taken only when no other call waits for the agent, due within `due_s`)", "voice", choices=CHANNELS),
-        Key("due_s", "duration", "an email type's due time: its service level is the share answered within it, and "
-            "what is not is `missed`", "[channels.email].due_s", low=0.0),
+            "`[channels.chat]`), `email` (emails and tickets: never abandoned, open while the center is closed, "
+            "taken only when no other call waits for the agent, due within `due_s`) or `outbound` (check-in calls "
+            "agents dial after every inbound call and before emails, created by other types' `outbound`)", "voice",
+            choices=CHANNELS),
+        Key("due_s", "duration", "an email or outbound type's due time: its service level is the share answered "
+            "(dialed) within it, and what is not is `missed`", "[channels.email].due_s (email), 24 h", low=0.0),
+        Key("outbound", "table", "check-in calls after served calls: "
+            '`{ to = "checkin", share = 0.2, delay_h = 24 }`: that share of the type\'s served calls creates a task '
+            'of the type `to` (with `channel = \"outbound\"`), dialable `delay_s` (`delay_min`, `delay_h`) after the '
+            "call ends", "none"),
     )),
     ("groups", ()),
     ("groups.<name>", (
@@ -296,6 +302,12 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "[channels.chat].concurrency", low=1),
     )),
     ("channels", ()),
+    ("outbound", (
+        Key("reach", "fraction", "the share of check-in dials that reach the customer (then the call takes the "
+            "outbound type's handle time)", 1.0),
+        Key("attempt_s", "duration", "how long a dial that does not reach the customer takes", 30.0, low=0.0,
+            low_open=True),
+    )),
     ("channels.email", (
         Key("due_s", "duration", "the due time of every email type without its own `due_s`", "24 h", low=0.0),
     )),
@@ -387,7 +399,10 @@ TABLE_DOCS: dict[str, str] = {
     "groups.<name>": "One agent group: its skills, agents on duty and handle-time factors.",
     "channels": "The channels of a multi-skill center besides voice calls (`cxqueue.scenario.channels`), each a "
     "table `[channels.<name>]`: `chat`, `email`.",
-    "channels.email": "Emails and tickets (call types with `channel = \"email\"`): deferrable work. They never hang "
+    "outbound": "Check-in calls of a multi-skill center (`cxqueue.scenario.Dialer`): how often a dial reaches the "
+    "customer and how long one that does not takes. The tasks come from `[call_types.NAME].outbound`; `cxqueue "
+    "simulate` reports their attempts (answered), `reached` and the share dialed by the due time.",
+    "channels.email": 'Emails and tickets (call types with `channel = "email"`): deferrable work. They never hang '
     "up (patience keys are errors), arrive while the center is closed too, and an agent takes one only when no call "
     "of another channel it could take waits; what is open at the horizon is backlog. `cxqueue simulate` reports the "
     "share answered by the due time (the service level), the backlog and the emails `missed`.",

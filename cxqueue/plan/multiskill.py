@@ -33,7 +33,9 @@ class TypeRow(PlainDict):
     ``transferred``: answered calls passed on to another type (part of ``answered``);
     ``backlog``: calls still waiting at the horizon; ``missed``: calls not answered within the
     threshold (an email type's: its due time, and its service level the share answered by
-    then), those still open counted only once past it."""
+    then), those still open counted only once past it; ``reached``: answered calls less the
+    check-in dials that did not reach the customer (an outbound type: attempts are its
+    ``answered``, its service level the share dialed by the due time)."""
 
     name: str
     answer_within_s: float | None
@@ -46,6 +48,7 @@ class TypeRow(PlainDict):
     transferred: Estimate
     backlog: Estimate
     missed: Estimate
+    reached: Estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,7 +97,7 @@ class MultiSkillSimulation:
 def _type_row(name: str, k, target, within_s=None) -> TypeRow:
     within, level = (None, None) if target is None else (float(within_s), float(target.level))
     return TypeRow(name, within, level, k.offered, k.answered, k.sl_offered, k.asa_s, k.abandon_fraction,
-                   k.transferred, k.unresolved, k.missed)  # fmt: skip
+                   k.transferred, k.unresolved, k.missed, k.reached)  # fmt: skip
 
 
 def simulate_multiskill_config(

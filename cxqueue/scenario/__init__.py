@@ -22,7 +22,7 @@ from cxqueue.scenario.advice import WARNING_CODES, PlanWarning
 from cxqueue.scenario.callers import IVR, Callbacks, PriorityClasses, Redials, Reserve
 from cxqueue.scenario.calls import CALL_DTYPE, SKILL_CALL_DTYPE, Outcome, empty_calls
 from cxqueue.scenario.center import Scenario
-from cxqueue.scenario.channels import CHANNELS, Chat, Transfer
+from cxqueue.scenario.channels import CHANNELS, Chat, Dialer, Outbound, Transfer
 from cxqueue.scenario.demand import Forecast
 from cxqueue.scenario.distribution import DISTRIBUTION_KINDS, Distribution
 from cxqueue.scenario.hours import WEEKDAYS, OpeningHours
@@ -47,10 +47,12 @@ __all__ = [
     "CallType",
     "Callbacks",
     "Chat",
+    "Dialer",
     "Distribution",
     "Forecast",
     "MultiSkillScenario",
     "OpeningHours",
+    "Outbound",
     "Outcome",
     "PlanSettings",
     "PlanWarning",

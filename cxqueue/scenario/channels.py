@@ -4,7 +4,12 @@
   (an agent holds up to its group's concurrency at once) or ``"email"`` (emails and tickets:
   deferrable work with a due time, `CallType.due_s`; never abandoned, open even while the
   center is closed, taken by an agent only when no call of another channel it could take
-  waits: after every other level of its group; what is open at the horizon is backlog);
+  waits: after every other level of its group; what is open at the horizon is backlog) or
+  ``"outbound"`` (check-in calls agents dial, `Outbound`: like emails, but taken before
+  them and after every inbound call);
+* `Outbound`: a share of a type's served calls creates a check-in task of an outbound type,
+  dialable ``delay_s`` after the call ends; `Dialer`: how often a dial reaches the customer
+  and how long an attempt that does not takes;
 * `Chat`: the chat channel's settings: concurrency per group and how a chat's handle time
   stretches with the agent's load (`Chat` gives the rule);
 * `Transfer`: a share of the calls of a type that an agent answers is passed on, at the end
@@ -29,9 +34,24 @@ from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 from cxqueue.scenario.routing import check_name
 
-__all__ = ["CHANNELS", "DEFAULT_DUE_S", "Chat", "Transfer", "check_transfers", "thresholds", "transfer_arrays"]
+__all__ = [
+    "CHANNELS",
+    "DEFAULT_DUE_S",
+    "DEFERRED",
+    "Chat",
+    "Dialer",
+    "Outbound",
+    "Transfer",
+    "check_outbound",
+    "check_transfers",
+    "outbound_arrays",
+    "thresholds",
+    "transfer_arrays",
+]
 
-CHANNELS = ("voice", "chat", "email")
+CHANNELS = ("voice", "chat", "email", "outbound")
+#: channels of deferrable work: never abandoned, never closed out, after inbound calls
+DEFERRED = ("email", "outbound")
 #: the due time of an email type that gives none: a day
 DEFAULT_DUE_S = 86400.0
 
@@ -200,5 +220,80 @@ def transfer_arrays(sc) -> tuple[np.ndarray, np.ndarray]:
 def thresholds(sc) -> list[float]:
     """Each type's threshold of "answered in time": its target's ``answer_within_s``, or for an
     email type its ``due_s`` (the engines count hits and open work against it)."""
-    return [float(t.due_s) if t.channel == "email" else float(tg.answer_within_s)
+    return [float(t.due_s) if t.channel in DEFERRED else float(tg.answer_within_s)
             for t, tg in zip(sc.types, sc.target, strict=True)]  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class Outbound(PlainDict):
+    """Check-in calls after served calls: a share of a type's calls that end served (answered and
+    not transferred) creates a task of the outbound type ``to``, dialable ``delay_s`` after the
+    call ends (it is then offered to that type; one scheduled past the horizon never is).
+
+    Parameters
+    ----------
+    to : str
+        A call type with ``channel="outbound"``.
+    share : float
+        The fraction of the served calls that get a check-in.
+    delay_s : float
+        Seconds from the end of the call to the moment the task may be dialed (>= 0).
+
+    Examples
+    --------
+    >>> Outbound("checkin", 0.2, delay_s=3600).delay_s
+    3600.0
+    """
+
+    to: str
+    share: float = 0.0
+    delay_s: float = 0.0
+
+    def __post_init__(self):
+        check_name("outbound.to", self.to)
+        object.__setattr__(self, "share", float(v.fraction_array("outbound.share", self.share)))
+        object.__setattr__(self, "delay_s", float(v.nonneg_array("outbound.delay_s", self.delay_s)))
+
+
+@dataclass(frozen=True, eq=False)
+class Dialer(PlainDict):
+    """How the agents' check-in calls go: a dial reaches the customer with probability ``reach``
+    and then lasts the outbound type's handle time; one that does not lasts ``attempt_s``.
+
+    >>> Dialer(reach=0.6, attempt_s=25).attempt_s
+    25.0
+    """
+
+    reach: float = 1.0
+    attempt_s: float = 30.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "reach", float(v.fraction_array("outbound.reach", self.reach)))
+        object.__setattr__(self, "attempt_s", float(v.positive_array("outbound.attempt_s", self.attempt_s)))
+
+
+def check_outbound(types) -> None:
+    """Each type's `Outbound` names an outbound type, and no outbound type has one of its own."""
+    names = {t.name: t for t in types}
+    for t in types:
+        ob = t.outbound
+        if ob is None:
+            continue
+        key = f"call_types.{t.name}.outbound"
+        if ob.to not in names or names[ob.to].channel != "outbound":
+            outs = ", ".join(repr(n) for n, x in names.items() if x.channel == "outbound") or "none"
+            raise ConfigError(f'{key}.to must name a call type with channel "outbound" (those: {outs}); got {ob.to!r}')
+        if t.channel == "outbound":
+            raise ConfigError(f"{key}: a check-in call makes no check-in of its own; got outbound = {ob!r}")
+
+
+def outbound_arrays(sc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per type of a `MultiSkillScenario`: the outbound type its served calls create (-1: none),
+    the share that do and the delay in seconds."""
+    names = sc.type_names
+    to = np.full(sc.n_types, -1, dtype=np.int64)
+    share, delay = np.zeros(sc.n_types), np.zeros(sc.n_types)
+    for k, t in enumerate(sc.types):
+        if t.outbound is not None:
+            to[k], share[k], delay[k] = names.index(t.outbound.to), t.outbound.share, t.outbound.delay_s
+    return to, share, delay

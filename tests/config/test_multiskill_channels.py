@@ -89,7 +89,8 @@ def test_bad_chat_config_names_the_key_and_value(text, message):
 def test_the_channels_example_loads_and_simulates_on_both_engines():
     ms = load_scenario(CHANNELS_EXAMPLE).multiskill
     assert ms.n_types >= 3 and ms.n_groups >= 3
-    assert [t.channel for t in ms.types] == ["voice", "voice", "chat", "email"] and ms.types[3].due_s == 8 * 3600
+    assert [t.channel for t in ms.types] == ["voice", "voice", "chat", "email", "outbound"]
+    assert ms.types[3].due_s == 8 * 3600 and ms.types[1].outbound.to == "checkin" and ms.dialer.reach == 0.7
     assert ms.chat.of("digital") == 3 and ms.chat.of("loans") == 2
     assert ms.types[0].transfer.to == "loans" and ms.resolved_routing.agent_choice == "random_free"
     day = ms.replace(types=tuple(dataclasses.replace(t, calls=t.calls[:20], aht_s=t.aht_s[:20]) for t in ms.types),
@@ -118,7 +119,52 @@ def test_email_channel_and_due_time():
     (MAIL.replace('channel = "email"', 'channel = "email"\ndue_s = -5'), "[call_types.b].due_s must be >= 0; got -5"),
     (MAIL.replace('channel = "email"', 'channel = "email"\npatience_s = 60'),
      "[call_types.b].patience must be none for an email type (deferrable work is never abandoned)"),
-    (SMALL.replace("priority = 1", "priority = 1\ndue_s = 60"), '[call_types.b].due_s applies to channel "email" only'),
+    (SMALL.replace("priority = 1", "priority = 1\ndue_s = 60"),
+     '[call_types.b].due_s applies to channel "email" or "outbound" only'),
 ])  # fmt: skip
 def test_bad_email_config_names_the_key_and_value(text, message):
+    fails(text, message)
+
+
+CHECKIN = (
+    SMALL
+    + """
+[call_types.c]
+calls = [0, 0, 0]
+aht_min = 2
+channel = "outbound"
+due_h = 2
+
+[groups.g3]
+skills = ["c"]
+agents = 1
+
+[outbound]
+reach = 0.7
+attempt_s = 40
+"""
+)
+CHECKIN = CHECKIN.replace("aht_min = 3\n", 'aht_min = 3\noutbound = { to = "c", share = 0.25, delay_min = 10 }\n', 1)
+
+
+def test_outbound_check_ins():
+    ms = loads_scenario(CHECKIN).multiskill
+    ob = ms.types[0].outbound
+    assert (ob.to, ob.share, ob.delay_s) == ("c", 0.25, 600.0) and ms.types[2].due_s == 7200
+    assert (ms.dialer.reach, ms.dialer.attempt_s) == (0.7, 40.0)
+    res = simulate_multiskill(ms, replications=2, seed=1)
+    assert float(res.type_totals.offered.mean[2]) > 0  # check-ins came from served calls of a
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (CHECKIN.replace("share = 0.25", "share = 2"), "[call_types.a].outbound.share must be a fraction in [0, 1]; got 2"),
+    (CHECKIN.replace("delay_min = 10", "delay_min = -1"), "[call_types.a].outbound.delay_min must be a number >= 0"),
+    (CHECKIN.replace('to = "c"', 'to = "b"'),
+     '[call_types.a].outbound.to must name a call type with channel "outbound"'),
+    (CHECKIN.replace("reach = 0.7", "reach = 70"), "[outbound].reach must be"),
+    (CHECKIN.replace("attempt_s = 40", "attempt_s = 0"), "[outbound].attempt_s must be > 0; got 0"),
+    (CHECKIN.replace("delay_min = 10", "wait = 1"), "[call_types.a].outbound has unknown key"),
+    ("[demand]\ncalls = [10]\naht_s = 60\n[outbound]\nreach = 0.5\n", "[outbound] applies to a multi-skill"),
+])  # fmt: skip
+def test_bad_outbound_config_names_the_key_and_value(text, message):
     fails(text, message)

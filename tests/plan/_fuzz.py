@@ -553,7 +553,7 @@ def _schema_keys() -> list[tuple[str, str]]:
         skip = {"demand.forecast", "shifts.<name>.breaks"}
         # the multi-skill tables turn the base center into another kind of center, which
         # `cxqueue plan` refuses by name: tests/config/test_multiskill.py walks their errors
-        multi = ("call_types", "groups", "routing", "channels")
+        multi = ("call_types", "groups", "routing", "channels", "outbound")
         _KEYS.extend((t, k) for t, keys in SCHEMA.items() if t not in skip and not t.startswith(multi) for k in keys)
     return _KEYS
 

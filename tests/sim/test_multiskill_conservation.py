@@ -16,7 +16,7 @@ import pytest
 
 from cxqueue import _rng
 from cxqueue.scenario import Outcome
-from cxqueue.scenario.channels import transfer_arrays
+from cxqueue.scenario.channels import outbound_arrays, transfer_arrays
 from cxqueue.sim.multiskill import records as rec
 from cxqueue.sim.multiskill import run_multiskill_replication, sample_skill_callers, simulate_multiskill
 from cxqueue.sim.multiskill.engine import staffing
@@ -69,8 +69,8 @@ def _check_replication(sc, out, callers):
     np.testing.assert_array_equal(out.served.sum(axis=0), c[..., rec.C_ANSWERED])
     # closed exactly when the hours say so; the interval is the interval of arrival
     is_open = np.array([sc.hours.is_open(t) for t in log["arrival_s"]])
-    email = np.array([t.channel == "email" for t in sc.types])[log["call_type"]]
-    never = (log["attempt"] > 1) | email  # legs and emails are never closed out
+    deferred = np.array([t.channel in ("email", "outbound") for t in sc.types])[log["call_type"]]
+    never = (log["attempt"] > 1) | deferred  # legs, emails and check-ins are never closed out
     assert np.array_equal(log["outcome"] == int(Outcome.CLOSED), ~is_open & ~never)
     np.testing.assert_array_equal(log["interval"], ((log["arrival_s"] - off) // sc.interval_s).astype(int))
     k = log["call_type"].astype(int)
@@ -90,6 +90,8 @@ def _check_replication(sc, out, callers):
     aht = sc.aht_s[k[ans], a["interval"]]
     voice = ~np.array([t.channel == "chat" for t in sc.types])[k[ans]]  # chats stretch: test_multiskill_chat
     talk = handle_unit[ans] * aht * f[a["group"], k[ans]]
+    fixed = callers.fixed_s[log["call_id"]][ans]
+    talk = np.where(np.isnan(fixed), talk, fixed)  # a check-in that did not reach the customer: its attempt
     np.testing.assert_allclose(a["service_s"][voice], talk[voice], rtol=1e-9)
     assert np.all(a["service_s"] >= talk - 1e-6)
     # abandoned at the patience; still waiting at the horizon only if the patience had not run out
@@ -146,27 +148,41 @@ def _check_replication(sc, out, callers):
 
 
 def _check_legs(sc, log, callers):
-    """Transfers: each customer ends exactly once, in its last leg; a leg arrives when the leg before
-    it was transferred, as a call of that type's target; a call is transferred exactly when its draw
-    is below the share of the group that answered it (and its talk ended before the horizon)."""
+    """Transfers and check-in calls: each customer's inbound calls end exactly once, in its last leg;
+    a leg arrives when the leg before it was transferred, as a call of that type's target; a call
+    is transferred exactly when its draw is below the share of the group that answered it (and its
+    talk ended before the horizon); a check-in task arrives its type's delay after a call that
+    ended served (answered, not transferred), as a call of the outbound type, and ends once."""
     to, share = transfer_arrays(sc)
+    oto, _, delay = outbound_arrays(sc)
     tr = log["outcome"] == TRANSFERRED
-    last = np.bincount(log["customer"], weights=~tr, minlength=callers.n_first)
+    task = np.array([t.channel == "outbound" for t in sc.types])[log["call_type"]]
+    last = np.bincount(log["customer"], weights=~tr & ~task, minlength=callers.n_first)
     np.testing.assert_array_equal(last, 1)  # every customer ends once
     legs = np.flatnonzero(log["attempt"] > 1)
     before = {int(c): i for i, c in enumerate(log["call_id"])}
-    parent = np.full(callers.arrival_s.size, -1)
-    has = callers.next_leg >= 0
-    parent[callers.next_leg[has]] = np.flatnonzero(has)
+    parent, kind = np.full(callers.arrival_s.size, -1), np.zeros(callers.arrival_s.size, dtype=int)
+    for col, what in ((callers.next_leg, 1), (callers.next_out, 2)):
+        has = col >= 0
+        parent[col[has]], kind[col[has]] = np.flatnonzero(has), what
     for i in legs:
-        p = before[int(parent[log["call_id"][i]])]
-        assert log["outcome"][p] == TRANSFERRED and log["end_s"][p] == log["arrival_s"][i]
-        assert log["call_type"][i] == to[log["call_type"][p]] and log["attempt"][i] == log["attempt"][p] + 1
-    assert tr.sum() == legs.size
+        row = int(log["call_id"][i])
+        p = before[int(parent[row])]
+        assert log["attempt"][i] == log["attempt"][p] + 1 and log["customer"][i] == log["customer"][p]
+        if kind[row] == 1:
+            assert log["outcome"][p] == TRANSFERRED and log["end_s"][p] == log["arrival_s"][i]
+            assert log["call_type"][i] == to[log["call_type"][p]]
+        else:
+            assert log["outcome"][p] == int(Outcome.ANSWERED) and log["call_type"][i] == oto[log["call_type"][p]]
+            np.testing.assert_allclose(log["arrival_s"][i], log["end_s"][p] + delay[log["call_type"][p]], atol=1e-6)
+    assert tr.sum() == np.sum(kind[log["call_id"][legs]] == 1)
     done = (log["group"] >= 0) & (log["end_s"] < sc.end_s)
     g, k = log["group"][done], log["call_type"][done]
     expect = callers.transfer_u[log["call_id"][done]] < share[g, k]
     np.testing.assert_array_equal(tr[done], expect)
+    served = (log["outcome"] == int(Outcome.ANSWERED)) & (log["end_s"] + delay[log["call_type"]] < sc.end_s)
+    made = callers.next_out[log["call_id"][served]] >= 0  # a served call's check-in arrives before the horizon
+    assert np.isin(callers.next_out[log["call_id"][served]][made], log["call_id"]).all()
 
 
 @pytest.mark.parametrize(("call_choice", "agent_choice"), POLICIES)

@@ -60,21 +60,24 @@ _i1, _i2 = types.int64[::1], types.int64[:, ::1]
 _f8, _b = types.float64, types.boolean
 #: The one signature of `run`, argument by argument (the driver coerces to exactly these).
 SIGNATURE = (
-    # callers: arrival, type, unit handle time, patience, route draw, transfer draw, next leg, first calls
-    _f1, _i1, _f1, _f1, _f1, _f1, _i1, types.int64,
+    # callers: arrival, type, unit handle time, patience, route draw, transfer draw, next leg, first calls,
+    # check-in row, fixed duration
+    _f1, _i1, _f1, _f1, _f1, _f1, _i1, types.int64, _i1, _f1,
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
     # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, random_free,
-    # transfer share (G, K), outcome codes, chat per type, concurrency per group, stretch, any chat, email per type
+    # transfer share (G, K), outcome codes, chat per type, concurrency per group, stretch, any chat, deferred per
+    # type, check-in delay per type
     _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _f2, _i1, _i1, _i1, _f8,
-    _b, _i1,
+    _b, _i1, _f1,
     # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp
     _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _i2, _f1, _i1, _i1,
-    # outputs: counts (K, n, 10), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
+    # outputs: counts (K, n, 11), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
     _f3, _f2, _f3, _f3, _i2,
 )  # fmt: skip
 
 # counter columns (as in records.py; repeated here so that numba's cache sees them in this file)
-C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG, C_TRANSFERRED, C_OPEN = range(10)
+(C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG, C_TRANSFERRED, C_OPEN,
+ C_UNREACHED) = range(11)  # fmt: skip
 
 
 @njit(**_JIT)
@@ -247,7 +250,7 @@ def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, 
 
 @njit(**_JIT)
 def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn, seq,
-            chan, cap, stretch, has_chat, load, gi):  # fmt: skip
+            chan, cap, stretch, has_chat, load, gi, fixed_s):  # fmt: skip
     """Agent ``agent`` of group ``g`` (already counted busy) answers call ``c`` now (a chat: it holds
     one more, and the talk stretches by the chats it then holds); schedules its departure with
     number ``seq``. Returns the heap's new size."""
@@ -264,6 +267,10 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
     CI[c, I_AGENT] = agent
     CF[c, F_ANS] = now
     talk = handle[c] * aht[k, ivl] * factor[g, k]
+    f = fixed_s[c]
+    if f == f:  # a check-in that does not reach the customer
+        talk = f
+        counts[k, ivl, C_UNREACHED] += 1
     if chan[k] == 1:
         m = load[g, agent] + 1
         _set_load(g, agent, m, cap, load, gi)
@@ -279,7 +286,7 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
 @njit(**_JIT)
 def _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
           ctype, handle, aht, factor, sl_t, counts, served, ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load,
-          gi):  # fmt: skip
+          gi, fixed_s):  # fmt: skip
     """Agent ``agent`` of group ``g``, holding chats, takes waiting chats while it has room (engine.py's
     ``_fill``). Returns the heap's size and the next event number."""
     while load[g, agent] < cap[g]:
@@ -288,16 +295,16 @@ def _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types
         if nxt < 0:
             break
         hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn,
-                     seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                     seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
         seq += 1
     return hn, seq
 
 
 @njit(**_JIT)
 def run(
-    arr, ctype, handle, patience, ru, tu, next_leg, n_first,
+    arr, ctype, handle, patience, ru, tu, next_leg, n_first, next_out, fixed_s,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
-    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc, chan, cap, stretch, has_chat, deferred,
+    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc, chan, cap, stretch, has_chat, deferred, out_delay,
     sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp,
     counts, waiting_s, group_s, served, backlog,
 ):  # fmt: skip
@@ -349,6 +356,9 @@ def run(
                 counts[k, CI[c, I_IVL], C_TRANSFERRED] += 1
                 hn = _push(ht, hs, hp, hn, now + 0.0, seq, (leg << 24) | K_LEG)
                 seq += 1
+            elif next_out[c] >= 0:  # served: its check-in call is dialable after the delay
+                hn = _push(ht, hs, hp, hn, now + out_delay[k], seq, (next_out[c] << 24) | K_LEG)
+                seq += 1
             agent = CI[c, I_AGENT]
             if chan[k] == 1:
                 left = load[g, agent] - 1
@@ -357,7 +367,8 @@ def run(
                     if gi[g, G_BUSY] + gi[g, G_IDLE] <= gi[g, G_DUTY]:
                         hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
                                         waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
-                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi,
+                                        fixed_s)  # fmt: skip
                     continue
             elif has_chat:
                 _set_load(g, agent, 0, cap, load, gi)
@@ -371,12 +382,12 @@ def run(
             if nxt >= 0:
                 gi[g, G_BUSY] += 1
                 hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                 seq += 1
                 if chan[ctype[nxt]] == 1:
                     hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
                                     waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
-                                    ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                                    ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
             else:
                 _idle_put(g, agent, fixed, gi, idle)
         elif kind == K_FIRST or kind == K_LEG:  # a call arrives (a leg: never refused for the hours)
@@ -402,7 +413,7 @@ def run(
             if gg >= 0:
                 agent = _agent_for(gg, chat, now, ci, gi, glast, group_s, idle, cap, load)
                 hn = _answer(c, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                 seq += 1
                 continue
             counts[k, ci, C_QUEUED] += 1
@@ -439,7 +450,7 @@ def run(
                 waiting[k] -= 1
                 agent = _agent_for(g, chat, now, ci, gi, glast, group_s, idle, cap, load)
                 hn = _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                 seq += 1
         else:  # K_BOUNDARY: new staffing, then idle agents take waiting calls
             for gg in range(G):
@@ -456,7 +467,7 @@ def run(
                             hn, seq = _fill(gg, a, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
                                             waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts,
                                             served, ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load,
-                                            gi)  # fmt: skip
+                                            gi, fixed_s)  # fmt: skip
                 while gi[gg, G_IDLE] > 0:
                     nxt = _next_call(gg, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting,
                                      wlast, waiting_s, False, chan)  # fmt: skip
@@ -464,12 +475,13 @@ def run(
                         break
                     agent = _take(gg, now, ci, gi, glast, group_s, idle)
                     hn = _answer(nxt, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                                 ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                                 ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                     seq += 1
                     if has_chat:  # a chat: it fills up (after a voice call the agent has no room)
                         hn, seq = _fill(gg, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
                                         waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
-                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi)  # fmt: skip
+                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi,
+                                        fixed_s)  # fmt: skip
     # ---- the horizon: what is still waiting is backlog; calls in talk count as answered
     now = horizon_s
     for g in range(G):

@@ -23,7 +23,7 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue.scenario import MultiSkillScenario
-from cxqueue.scenario.channels import transfer_arrays
+from cxqueue.scenario.channels import outbound_arrays, transfer_arrays
 from cxqueue.sim.arrivals import _table, day_factors, poisson_arrivals
 
 __all__ = ["SkillCallers", "sample_skill_callers"]
@@ -41,8 +41,10 @@ class SkillCallers:
     ``agent_choice = "random_free"``; ``transfer_u`` the uniform draw that decides whether
     the call, once answered by group ``g``, is transferred (when ``transfer_u < share[g,
     type]``; inf: never); ``next_leg`` the row of the leg it is transferred to (-1: none);
-    ``customer`` the first call's row and ``attempt`` the leg's number (1 for a first call).
-    The last four default to "no transfers".
+    ``customer`` the first call's row and ``attempt`` the leg's number (1 for a first call);
+    ``next_out`` the row of the check-in task a served call creates (-1: none), ``fixed_s``
+    the duration of an attempt that does not reach the customer (NaN: it follows
+    ``handle_unit``). The last six default to "no transfers, no check-ins".
     """
 
     arrival_s: np.ndarray
@@ -54,11 +56,14 @@ class SkillCallers:
     next_leg: np.ndarray | None = None
     customer: np.ndarray | None = None
     attempt: np.ndarray | None = None
+    next_out: np.ndarray | None = None
+    fixed_s: np.ndarray | None = None
 
     def __post_init__(self):
         n = len(self.arrival_s)
         none = {"transfer_u": np.full(n, np.inf), "next_leg": np.full(n, -1, dtype=np.int64),
-                "customer": np.arange(n, dtype=np.int64), "attempt": np.ones(n, dtype=np.int64)}  # fmt: skip
+                "customer": np.arange(n, dtype=np.int64), "attempt": np.ones(n, dtype=np.int64),
+                "next_out": np.full(n, -1, dtype=np.int64), "fixed_s": np.full(n, np.nan)}  # fmt: skip
         for name, value in none.items():
             if getattr(self, name) is None:
                 object.__setattr__(self, name, value)
@@ -120,34 +125,57 @@ def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
 
 
 def _with_legs(sc: MultiSkillScenario, gen, arrival, ctype, handle, patience, route) -> SkillCallers:
-    """The first calls and every leg their transfers may need, drawn from ``gen`` (the
-    ``"transfer"`` stream of substream 0) round by round: each call of a type that transfers
-    draws its ``transfer_u``; those below the largest share of the type's groups get a leg
-    (its handle time, patience and route draw, type by type in order), which draws in the
-    next round. Without transfers nothing is drawn."""
+    """The first calls and every leg their transfers and check-in calls may need, drawn from
+    ``gen`` (the ``"transfer"`` stream of substream 0) round by round. In each round, for the
+    rows added by the last: each row of a type that transfers draws its ``transfer_u``, and
+    those below the largest share of the type's groups get a leg; then each row of a type
+    with an `Outbound` draws whether it gets a check-in task (below its share), and each task
+    whether it reaches the customer (below `Dialer.reach`; else it lasts ``attempt_s``,
+    ``fixed_s``). A new row draws its handle time and patience (type by type in order) and
+    its route draw. Without transfers and check-ins nothing is drawn."""
     to, share = transfer_arrays(sc)
     most = share.max(axis=0, initial=0.0)
+    oto, oshare, _ = outbound_arrays(sc)
     n = arrival.size
     cols = {"arrival_s": arrival, "call_type": ctype, "handle_unit": handle, "patience_s": patience, "route_u": route,
             "transfer_u": np.full(n, np.inf), "next_leg": np.full(n, -1, dtype=np.int64),
-            "customer": np.arange(n, dtype=np.int64), "attempt": np.ones(n, dtype=np.int64)}  # fmt: skip
-    frontier = np.flatnonzero(most[ctype] > 0)
-    while frontier.size:
-        u = gen.random(frontier.size)
-        cols["transfer_u"][frontier] = u
-        go = frontier[u < most[cols["call_type"][frontier]]]
-        m, start = go.size, cols["arrival_s"].size
-        if not m:
-            break
-        j = to[cols["call_type"][go]]
-        cols["next_leg"][go] = start + np.arange(m)
-        h, p = np.empty(m), np.empty(m)
-        for k in np.unique(j):
-            sel = j == k
-            h[sel], p[sel] = _draws(sc.types[k], gen, gen, int(sel.sum()))
-        new = {"arrival_s": np.full(m, np.nan), "call_type": j, "handle_unit": h, "patience_s": p,
-               "route_u": gen.random(m), "transfer_u": np.full(m, np.inf), "next_leg": np.full(m, -1, dtype=np.int64),
-               "customer": cols["customer"][go], "attempt": cols["attempt"][go] + 1}  # fmt: skip
-        cols = {name: np.concatenate([cols[name], new[name]]) for name in cols}
-        frontier = start + np.flatnonzero(most[j] > 0)
+            "customer": np.arange(n, dtype=np.int64), "attempt": np.ones(n, dtype=np.int64),
+            "next_out": np.full(n, -1, dtype=np.int64), "fixed_s": np.full(n, np.nan)}  # fmt: skip
+    new = np.arange(n)
+    while new.size:
+        added = []
+        rows = new[most[cols["call_type"][new]] > 0]
+        if rows.size:
+            u = gen.random(rows.size)
+            cols["transfer_u"][rows] = u
+            go = rows[u < most[cols["call_type"][rows]]]
+            if go.size:
+                cols["next_leg"][go] = idx = _append(sc, cols, go, to[cols["call_type"][go]], gen)
+                added.append(idx)
+        rows = new[oshare[cols["call_type"][new]] > 0]
+        if rows.size:
+            go = rows[gen.random(rows.size) < oshare[cols["call_type"][rows]]]
+            if go.size:
+                cols["next_out"][go] = idx = _append(sc, cols, go, oto[cols["call_type"][go]], gen)
+                missed = gen.random(go.size) >= sc.dialer.reach
+                cols["fixed_s"][idx[missed]] = sc.dialer.attempt_s
+                added.append(idx)
+        new = np.concatenate(added) if added else np.empty(0, dtype=np.int64)
     return SkillCallers(**cols)
+
+
+def _append(sc: MultiSkillScenario, cols: dict, parents: np.ndarray, j: np.ndarray, gen) -> np.ndarray:
+    """Rows for calls of types ``j`` that follow ``parents`` (the same customer, the next
+    attempt), their draws from ``gen``, added to ``cols`` in place; their row numbers."""
+    m, start = parents.size, cols["arrival_s"].size
+    h, p = np.empty(m), np.empty(m)
+    for k in np.unique(j):
+        sel = j == k
+        h[sel], p[sel] = _draws(sc.types[k], gen, gen, int(sel.sum()))
+    add = {"arrival_s": np.full(m, np.nan), "call_type": j, "handle_unit": h, "patience_s": p,
+           "route_u": gen.random(m), "transfer_u": np.full(m, np.inf), "next_leg": np.full(m, -1, dtype=np.int64),
+           "customer": cols["customer"][parents], "attempt": cols["attempt"][parents] + 1,
+           "next_out": np.full(m, -1, dtype=np.int64), "fixed_s": np.full(m, np.nan)}  # fmt: skip
+    for name in cols:
+        cols[name] = np.concatenate([cols[name], add[name]])
+    return start + np.arange(m)

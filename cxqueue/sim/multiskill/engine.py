@@ -64,7 +64,7 @@ import numpy as np
 import simpy
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
-from cxqueue.scenario.channels import thresholds, transfer_arrays
+from cxqueue.scenario.channels import DEFERRED, outbound_arrays, thresholds, transfer_arrays
 from cxqueue.sim.arrivals import hours_windows
 from cxqueue.sim.engine import ArrivalFeed
 from cxqueue.sim.multiskill import records as rec
@@ -93,8 +93,9 @@ def staffing(scenario: MultiSkillScenario) -> np.ndarray:
 
 def pull_levels(sc: MultiSkillScenario) -> list[list[list[int]]]:
     """Per group, the levels of type indices a free agent takes, in order: ``group_types`` (one
-    level of all its types under ``call_choice = "fifo"``), email types taken out and put after
-    every other level (in their own levels, or one under fifo): deferrable work waits for the rest.
+    level of all its types under ``call_choice = "fifo"``), outbound types taken out and put
+    after every inbound level, and email types after those (in their own levels, or one each
+    under fifo): deferrable work waits for the rest.
 
     >>> from cxqueue.scenario import AgentGroup, CallType, MultiSkillScenario
     >>> types = [CallType("mail", [1.0], aht_s=60.0, channel="email"), CallType("A", [1.0], aht_s=60.0),
@@ -105,11 +106,11 @@ def pull_levels(sc: MultiSkillScenario) -> list[list[list[int]]]:
     """
     r = sc.resolved_routing
     ti = {k: i for i, k in enumerate(sc.type_names)}
-    email = {t.name for t in sc.types if t.channel == "email"}
+    rank = {t.name: {"outbound": 1, "email": 2}.get(t.channel, 0) for t in sc.types}
     out = []
     for g in sc.group_names:
         levels = r.group_types[g]
-        parts = [[[ti[k] for k in level if (k in email) == deferred] for level in levels] for deferred in (False, True)]
+        parts = [[[ti[k] for k in level if rank[k] == part] for level in levels] for part in (0, 1, 2)]
         if r.call_choice == "fifo":
             parts = [[[k for level in part for k in level]] for part in parts]
         out.append([level for part in parts for level in part if level])
@@ -159,7 +160,7 @@ class _Center(ArrivalFeed):
         self.fixed = r.agent_choice == "fixed_order"
         self.random = r.agent_choice == "random_free"
         self.sl_t = thresholds(sc)
-        self.deferred = [t.channel == "email" for t in sc.types]
+        self.deferred = [t.channel in DEFERRED for t in sc.types]
         self.priority = [t.priority for t in sc.types]
         self.offset_s = sc.start_s
         self.windows = hours_windows(sc.hours, sc.start_s, sc.end_s).tolist()
@@ -180,6 +181,8 @@ class _Center(ArrivalFeed):
         self.transfer_u, self.next_leg = callers.transfer_u.tolist(), callers.next_leg.tolist()
         self.customer, self.attempt = callers.customer, callers.attempt
         self.share = transfer_arrays(sc)[1].tolist()  # [group][type]
+        self.next_out, self.fixed_s = callers.next_out.tolist(), callers.fixed_s.tolist()
+        self.out_delay = outbound_arrays(sc)[2].tolist()
         self.chan = [int(t.channel == "chat") for t in sc.types]
         self.has_chat = any(self.chan)
         self.cap = [sc.chat.of(g.name) for g in sc.groups]
@@ -418,6 +421,10 @@ class _Center(ArrivalFeed):
         call.state = SERVICE
         call.group, call.agent, call.answer_s = g, agent, now
         talk = self.handle[call.c] * self.aht[k][ivl] * self.factor[g][k]
+        fixed = self.fixed_s[call.c]
+        if fixed == fixed:  # a check-in that does not reach the customer
+            talk = fixed
+            cnt[rec.C_UNREACHED] += 1
         if self.chan[k]:
             m = self.groups[g].load[agent] + 1
             self._set_load(g, agent, m)
@@ -442,6 +449,9 @@ class _Center(ArrivalFeed):
             self.env.timeout(0, value=_Call(nxt, self.ctype[nxt])).callbacks.append(self._leg)
         else:
             self._log(call, O_ANSWERED, call.answer_s, self.env.now, call.answer_s - call.queue_s)
+            nxt = self.next_out[c]
+            if nxt >= 0:  # a check-in call, dialable after the delay
+                self.env.timeout(self.out_delay[k], value=_Call(nxt, self.ctype[nxt])).callbacks.append(self._leg)
         grp = self.groups[g]
         if self.chan[k]:
             left = grp.load[agent] - 1

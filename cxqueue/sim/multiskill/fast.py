@@ -19,7 +19,7 @@ import weakref
 import numpy as np
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
-from cxqueue.scenario.channels import thresholds, transfer_arrays
+from cxqueue.scenario.channels import DEFERRED, outbound_arrays, thresholds, transfer_arrays
 from cxqueue.sim.arrivals import hours_windows
 from cxqueue.sim.multiskill import _kernels as k
 from cxqueue.sim.multiskill.callers import SkillCallers
@@ -101,7 +101,8 @@ def _center(sc: MultiSkillScenario) -> tuple:
             np.array([sc.chat.of(g.name) for g in sc.groups], dtype=np.int64),
             float(sc.chat.stretch),
             any(t.channel == "chat" for t in sc.types),
-            np.array([t.channel == "email" for t in sc.types], dtype=np.int64),
+            np.array([t.channel in DEFERRED for t in sc.types], dtype=np.int64),
+            _arr(outbound_arrays(sc)[2], np.float64),
         ),
         max(1, int(staff.max(initial=0))),
         np.array([t.priority for t in sc.types], dtype=np.int64),
@@ -152,8 +153,9 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
     handle, patience = _arr(callers.handle_unit, np.float64), _arr(callers.patience_s, np.float64)
     route, tu = _arr(callers.route_u, np.float64), _arr(callers.transfer_u, np.float64)
     legs = _arr(callers.next_leg, np.int64)
-    while k.run(arr, ctype, handle, patience, route, tu, legs, callers.n_first, *center, sti, *state, ht, hs, hp,
-                counts, waiting_s, group_s, served, backlog) == k.GROW_HEAP:  # fmt: skip
+    outs, fixed_s = _arr(callers.next_out, np.int64), _arr(callers.fixed_s, np.float64)
+    while k.run(arr, ctype, handle, patience, route, tu, legs, callers.n_first, outs, fixed_s, *center, sti, *state,
+                ht, hs, hp, counts, waiting_s, group_s, served, backlog) == k.GROW_HEAP:  # fmt: skip
         ht, hs, hp = _grown(ht), _grown(hs), _grown(hp)
     calls = None
     if record:

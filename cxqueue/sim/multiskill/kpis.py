@@ -21,7 +21,10 @@ Per call type (``TypeKPIs``; ``overall`` pools every type):
   horizon but not yet past it: calls not answered in time, those still open counted only
   once late. For an email type (`cxqueue.scenario.CallType.due_s`) the threshold is its due
   time: ``sl_offered`` is the share answered by the due time, ``unresolved`` the backlog at
-  the horizon, ``missed`` the emails not answered by their due time.
+  the horizon, ``missed`` the emails not answered by their due time;
+- ``reached`` = answered calls less the check-in attempts that did not reach the customer:
+  for an outbound type ``answered`` is the attempts, ``reached`` those that reached, and
+  ``sl_offered`` the share dialed by the due time.
 
 Per group (``GroupKPIs``): ``agents`` and ``busy`` (time averages of agents present, which
 includes agents finishing a call after their shift, and of busy agents), ``occupancy`` =
@@ -42,7 +45,7 @@ from cxqueue.sim.multiskill import records as r
 __all__ = ["GroupKPIs", "GroupResult", "MultiSkillResult", "TypeKPIs", "TypeResult", "rep_summary", "summarize"]
 
 TYPE_KPIS = ("offered", "closed", "answered", "abandoned", "unresolved", "sl_offered", "sl_answered", "p_wait",
-             "asa_s", "abandon_fraction", "queue_length", "transferred", "missed")  # fmt: skip
+             "asa_s", "abandon_fraction", "queue_length", "transferred", "missed", "reached")  # fmt: skip
 GROUP_KPIS = ("agents", "busy", "occupancy", "served")
 FRACTIONS = ("sl_offered", "sl_answered", "p_wait", "abandon_fraction", "occupancy")
 
@@ -81,6 +84,7 @@ class TypeKPIs(_Select):
     queue_length: Estimate
     transferred: Estimate
     missed: Estimate
+    reached: Estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,6 +195,7 @@ def _type_values(counts: np.ndarray, waiting_s: np.ndarray, span_s) -> dict:
         "queue_length": waiting_s / span_s,
         "transferred": c[..., r.C_TRANSFERRED],
         "missed": reached - c[..., r.C_HITS] - c[..., r.C_OPEN],
+        "reached": answered - c[..., r.C_UNREACHED],
     }
 
 

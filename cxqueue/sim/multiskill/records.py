@@ -34,8 +34,9 @@ __all__ = ["N_COUNTS", "SkillRepOutput", "skill_call_columns", "skill_call_log"]
     C_BACKLOG,  # still waiting at the horizon
     C_TRANSFERRED,  # answered, then passed on to another type at the end of the talk (part of C_ANSWERED)
     C_OPEN,  # still waiting at the horizon, and not yet for longer than the type's threshold (part of C_BACKLOG)
-) = range(10)
-N_COUNTS = 10
+    C_UNREACHED,  # check-in calls dialed that did not reach the customer (part of C_ANSWERED)
+) = range(11)
+N_COUNTS = 11
 
 # Columns of SkillRepOutput.group_s (groups, intervals of time, 2): agent-seconds.
 G_BUSY, G_PRESENT = 0, 1
