@@ -77,7 +77,7 @@ def check_answer(hours: float = 6.0, seed: int = 11) -> str:
     callers = sample_skill_callers(sc, seed)
     ref = run_multiskill_simpy(sc, callers, record=True)
     got = run_multiskill_fast(sc, callers, record=True)
-    assert got.calls.size == ref.calls.size == callers.n
+    assert got.calls.size == ref.calls.size == callers.arrival_s.size
     for name in ref.calls.dtype.names:
         assert got.calls[name].tobytes() == ref.calls[name].tobytes(), name
     for name in ("counts", "waiting_s", "group_s", "served", "backlog"):
@@ -86,7 +86,7 @@ def check_answer(hours: float = 6.0, seed: int = 11) -> str:
     secondary = float(np.mean(log["group"][log["group"] >= 0] != log["call_type"][log["group"] >= 0]))
     abandoned = float(np.mean(log["outcome"] == int(model.Outcome.ABANDONED)))
     return (
-        f"{callers.n} calls over {hours:g} h: fast log == simpy log (every field), counters equal; "
+        f"{callers.arrival_s.size} calls over {hours:g} h: fast log == simpy log (every field), counters equal; "
         f"{secondary:.1%} answered by the secondary group, {abandoned:.1%} abandoned"
     )
 
@@ -128,7 +128,7 @@ def main() -> None:
     single = pooled(sc)
     single_callers = sample_callers(single, 1)
     run_fast(single, single_callers)
-    n_multi, n_single = callers.n, single_callers.n
+    n_multi, n_single = callers.arrival_s.size, single_callers.arrival_s.size
     print(f"{sc.n_types} types x {sc.n_groups} groups, {int(sc.agents[:, 0].sum())} agents, {args.hours:g} h: "
           f"{n_multi:,} calls (pooled single queue: {n_single:,})")  # fmt: skip
     res = {}
@@ -142,7 +142,7 @@ def main() -> None:
         lambda: run_multiskill_simpy(small, small_callers),
         pairs=max(3, args.pairs // 2),
     )
-    res["fast_multi_vs_simpy_multi"] = speed_ratio(p, n_multi, small_callers.n)
+    res["fast_multi_vs_simpy_multi"] = speed_ratio(p, n_multi, small_callers.arrival_s.size)
     print(line("multi-skill fast / multi-skill simpy", res["fast_multi_vs_simpy_multi"]))
     t0, c0 = time.perf_counter(), time.process_time()
     reps = 5

@@ -65,8 +65,8 @@ SIGNATURE = (
     _f1, _i1, _f1, _f1, _f1, _f1, _i1, types.int64, _i1, _f1,
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
     # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, random_free,
-    # transfer share (G, K), outcome codes, chat per type, concurrency per group, stretch, any chat, deferred per
-    # type, check-in delay per type
+    # transfer share (G, K), outcome codes, channel per type (CH_*), concurrency per group, stretch, any chat,
+    # deferred per type, check-in delay per type (-1: none)
     _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _f2, _i1, _i1, _i1, _f8,
     _b, _i1, _f1,
     # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp
@@ -75,6 +75,8 @@ SIGNATURE = (
     _f3, _f2, _f3, _f3, _i2,
 )  # fmt: skip
 
+# channels in `chan` (per type): voice and email, chat, outbound
+CH_VOICE, CH_CHAT, CH_OUTBOUND = range(3)
 # counter columns (as in records.py; repeated here so that numba's cache sees them in this file)
 (C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG, C_TRANSFERRED, C_OPEN,
  C_UNREACHED) = range(11)  # fmt: skip
@@ -190,8 +192,8 @@ def _agent_for(g, chat, now, ci, gi, glast, group_s, idle, cap, load):
 
 
 @njit(**_JIT)
-def _pick(k, u, rand, first_ptr, first_g, gi, chat):
-    """The group a new call of type ``k`` with route draw ``u`` is answered by now, or -1 (engine.py's
+def _pick(k, ru, c, rand, first_ptr, first_g, gi, chat):
+    """The group a new call ``c`` of type ``k`` (route draw ``ru[c]``) is answered by now, or -1 (engine.py's
     ``_pick_group``): the first of its at-once groups with a free agent (`_avail`), or under
     ``random_free`` one drawn in proportion to their free agents."""
     if not rand:
@@ -204,7 +206,7 @@ def _pick(k, u, rand, first_ptr, first_g, gi, chat):
         total += _avail(first_g[j], chat, gi)
     if total == 0:
         return -1
-    x = u * total
+    x = ru[c] * total
     cum = 0
     last = -1
     for j in range(first_ptr[k], first_ptr[k + 1]):
@@ -228,7 +230,7 @@ def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, 
         best_s = 0
         for j in range(lv_ptr[lv], lv_ptr[lv + 1]):
             k = lv_types[j]
-            if chat_only and chan[k] == 0:
+            if chat_only and chan[k] != CH_CHAT:
                 continue
             while qh[k] < qt[k] and CI[Q[qh[k]], I_STATE] != WAIT:  # answered elsewhere or hung up
                 qh[k] += 1
@@ -267,17 +269,20 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
     CI[c, I_AGENT] = agent
     CF[c, F_ANS] = now
     talk = handle[c] * aht[k, ivl] * factor[g, k]
-    f = fixed_s[c]
-    if f == f:  # a check-in that does not reach the customer
-        talk = f
-        counts[k, ivl, C_UNREACHED] += 1
-    if chan[k] == 1:
+    ck = chan[k]
+    if ck == CH_CHAT:
         m = load[g, agent] + 1
         _set_load(g, agent, m, cap, load, gi)
         if m > 1:
             talk *= 1.0 + stretch * (m - 1)
-    elif has_chat:
-        _set_load(g, agent, cap[g], cap, load, gi)
+    else:
+        if ck == CH_OUTBOUND:
+            f = fixed_s[c]
+            if f == f:  # a check-in that does not reach the customer
+                talk = f
+                counts[k, ivl, C_UNREACHED] += 1
+        if has_chat:
+            _set_load(g, agent, cap[g], cap, load, gi)
     end = now + talk
     CF[c, F_END] = end
     return _push(ht, hs, hp, hn, end, seq, (c << 24) | (g << 3) | K_DEPART)
@@ -350,17 +355,17 @@ def run(
             CI[c, I_STATE] = GONE
             CI[c, I_OUT] = o_ans
             CF[c, F_WAIT] = CF[c, F_ANS] - CF[c, F_Q]
-            leg = next_leg[c]
-            if leg >= 0 and tu[c] < share[g, k]:  # passed on: the next leg arrives now, after the agent's next call
-                CI[c, I_OUT] = o_tr
+            sh = share[g, k]  # 0: no transfer (and no draw is below it)
+            if sh > 0.0 and next_leg[c] >= 0 and tu[c] < sh:  # passed on: the next leg arrives now, after the
+                CI[c, I_OUT] = o_tr  # agent's next call
                 counts[k, CI[c, I_IVL], C_TRANSFERRED] += 1
-                hn = _push(ht, hs, hp, hn, now + 0.0, seq, (leg << 24) | K_LEG)
+                hn = _push(ht, hs, hp, hn, now + 0.0, seq, (next_leg[c] << 24) | K_LEG)
                 seq += 1
-            elif next_out[c] >= 0:  # served: its check-in call is dialable after the delay
+            elif out_delay[k] >= 0.0 and next_out[c] >= 0:  # served: its check-in is dialable after the delay
                 hn = _push(ht, hs, hp, hn, now + out_delay[k], seq, (next_out[c] << 24) | K_LEG)
                 seq += 1
             agent = CI[c, I_AGENT]
-            if chan[k] == 1:
+            if chan[k] == CH_CHAT:
                 left = load[g, agent] - 1
                 _set_load(g, agent, left, cap, load, gi)
                 if left > 0:  # still holds chats: takes waiting ones while it has room
@@ -384,7 +389,7 @@ def run(
                 hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
                              ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                 seq += 1
-                if chan[ctype[nxt]] == 1:
+                if chan[ctype[nxt]] == CH_CHAT:
                     hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
                                     waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
                                     ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
@@ -408,8 +413,8 @@ def run(
                     CF[c, F_END] = now
                     continue
             CF[c, F_Q] = now
-            chat = chan[k] == 1
-            gg = _pick(k, ru[c], rand, first_ptr, first_g, gi, chat)
+            chat = chan[k] == CH_CHAT
+            gg = _pick(k, ru, c, rand, first_ptr, first_g, gi, chat)
             if gg >= 0:
                 agent = _agent_for(gg, chat, now, ci, gi, glast, group_s, idle, cap, load)
                 hn = _answer(c, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
@@ -444,7 +449,7 @@ def run(
             CF[c, F_WAIT] = now - CF[c, F_Q]
         elif kind == K_REROUTE:
             k = ctype[c]
-            chat = chan[k] == 1
+            chat = chan[k] == CH_CHAT
             if CI[c, I_STATE] == WAIT and _avail(g, chat, gi) > 0:
                 _touch_type(k, now, ci, waiting, wlast, waiting_s)
                 waiting[k] -= 1

@@ -30,6 +30,7 @@ __all__ = ["run_multiskill_fast"]
 
 _OUTCOMES = np.array([int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG,
                                         Outcome.TRANSFERRED)])  # fmt: skip
+_CHANNEL = {"chat": k.CH_CHAT, "outbound": k.CH_OUTBOUND}  # the kernel's channel codes (voice, email: CH_VOICE)
 _CAP = 256  # initial room of the event heap (it doubles when the kernel asks)
 _CENTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # scenario -> `_center`
 
@@ -97,12 +98,12 @@ def _center(sc: MultiSkillScenario) -> tuple:
             r.agent_choice == "random_free",
             _arr(transfer_arrays(sc)[1], np.float64),
             _OUTCOMES,
-            np.array([t.channel == "chat" for t in sc.types], dtype=np.int64),
+            np.array([_CHANNEL.get(t.channel, k.CH_VOICE) for t in sc.types], dtype=np.int64),
             np.array([sc.chat.of(g.name) for g in sc.groups], dtype=np.int64),
             float(sc.chat.stretch),
             any(t.channel == "chat" for t in sc.types),
             np.array([t.channel in DEFERRED for t in sc.types], dtype=np.int64),
-            _arr(outbound_arrays(sc)[2], np.float64),
+            np.where(outbound_arrays(sc)[0] >= 0, outbound_arrays(sc)[2], -1.0),  # -1: no check-ins
         ),
         max(1, int(staff.max(initial=0))),
         np.array([t.priority for t in sc.types], dtype=np.int64),
