@@ -26,7 +26,7 @@ The rules the engines follow (`cxqueue.sim.multiskill.engine`):
   agents (so every idle agent it may reach is equally likely to answer when each group's
   agents are chosen uniformly; within the group the longest-idle agent answers). With the
   caller's own uniform draw ``u`` (pre-sampled, `cxqueue.sim.multiskill.callers`, from the
-  ``"route"`` purpose stream of its type) and ``I_1, ..., I_m`` the idle agents of the
+  ``"route"`` stream of its type, `cxqueue._rng.skill_streams`) and ``I_1, ..., I_m`` the idle agents of the
   groups of ``type_groups[type]`` with delay 0, in that order, it takes the first group
   ``j`` with ``I_j > 0`` and ``u * (I_1 + ... + I_m) < I_1 + ... + I_j`` (the last group with
   an idle agent if rounding leaves none). Everything else (re-routing, a free agent taking

@@ -4,9 +4,11 @@ Call type ``k`` draws from its own purpose streams, ``_rng.purpose_streams(seed,
 substream=k)``: its arrivals (an exact non-homogeneous Poisson process with a constant
 rate per interval, `cxqueue.sim.arrivals.poisson_arrivals`), its unit handle times (the
 engine scales them by the type's AHT of the arrival interval and the serving group's
-factor), its patience and, from the ``"route"`` stream, one uniform per caller for the
-agent choice ``"random_free"`` (drawn whatever the routing, so that it changes no draw).
-The day factor is drawn once, from substream 0, and multiplies every type. So:
+factor), its patience and, from its ``"route"`` stream (`_rng.skill_streams`), one
+uniform per caller for the agent choice ``"random_free"`` (drawn whatever the routing, so
+that it changes no draw). The day factor is drawn once, from substream 0, and multiplies
+every type. The legs of transfers and check-in calls come last, from the ``"transfer"``
+skill stream of substream 0 (`_with_legs`). So:
 
 * two centers that differ only in agents, groups or routing see exactly the same callers
   (common random numbers);
@@ -117,11 +119,11 @@ def sample_skill_callers(scenario: MultiSkillScenario, seed) -> SkillCallers:
         h, p = _draws(t, streams["handle"], streams["patience"], n)
         handle.append(h)
         patience.append(p)
-        route.append(streams["route"].random(n))
+        route.append(_rng.skill_streams(seed, substream=k)["route"].random(n))
     arrival_s = np.concatenate(arrival)
     order = np.argsort(arrival_s, kind="stable")
     cols = [arrival_s[order]] + [np.concatenate(x)[order] for x in (ctype, handle, patience, route)]
-    return _with_legs(scenario, base["transfer"], *cols)
+    return _with_legs(scenario, _rng.skill_streams(seed)["transfer"], *cols)
 
 
 def _with_legs(sc: MultiSkillScenario, gen, arrival, ctype, handle, patience, route) -> SkillCallers:
