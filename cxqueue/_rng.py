@@ -12,8 +12,15 @@ import numpy as np
 
 from cxqueue.exceptions import ConfigError
 
-__all__ = ["PURPOSES", "SKILL_PURPOSES", "as_seed_sequence", "block_streams", "purpose_streams", "skill_streams",
-           "spawn"]
+__all__ = [
+    "PURPOSES",
+    "SKILL_PURPOSES",
+    "as_seed_sequence",
+    "block_streams",
+    "purpose_streams",
+    "skill_streams",
+    "spawn",
+]
 
 #: Stream purposes, in a fixed order: adding a purpose at the end keeps the others.
 PURPOSES = (
