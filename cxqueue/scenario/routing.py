@@ -30,7 +30,9 @@ The rules the engines follow (`cxqueue.sim.multiskill.engine`):
   groups of ``type_groups[type]`` with delay 0, in that order, it takes the first group
   ``j`` with ``I_j > 0`` and ``u * (I_1 + ... + I_m) < I_1 + ... + I_j`` (the last group with
   an idle agent if rounding leaves none). Everything else (re-routing, a free agent taking
-  calls, agents going home) is as under ``"longest_idle"``.
+  calls, agents going home) is as under ``"longest_idle"``. For a chat
+  (`cxqueue.scenario.Chat`) a group's free agents are its idle agents and those holding
+  chats with room for one more, and ``I_j`` counts both.
 
 Defaults, filled in by `Routing.resolve` (`MultiSkillScenario` stores the result):
 
