@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 import numpy as np
 import pytest
 
+from cxqueue.cli import EXIT_OK
 from cxqueue.config import load_scenario, loads_scenario
 from cxqueue.exceptions import ConfigError
+from cxqueue.plan.multiskill import simulate_multiskill_config
 from cxqueue.sim.multiskill import simulate_multiskill
-from tests.config.test_multiskill import SMALL
+from tests.config.test_multiskill import SMALL, run_cli
 from tests.conftest import REPO
 
 CHANNELS_EXAMPLE = REPO / "configs" / "multiskill-channels.toml"
@@ -168,3 +171,23 @@ def test_outbound_check_ins():
 ])  # fmt: skip
 def test_bad_outbound_config_names_the_key_and_value(text, message):
     fails(text, message)
+
+
+def test_the_cli_prints_the_channel_kpis_of_the_library():
+    code, text = run_cli(["simulate", str(CHANNELS_EXAMPLE), "--replications", "2", "--seed", "4", "--json"])
+    assert code == EXIT_OK
+    data = json.loads(text)
+    run = simulate_multiskill_config(load_scenario(CHANNELS_EXAMPLE), replications=2, seed=4)
+    for row, t in zip(run.types, data["types"], strict=True):
+        for kpi in ("transferred", "backlog", "missed", "reached"):
+            assert t[kpi]["mean"] == float(getattr(row, kpi).mean)
+    names = [t["name"] for t in data["types"]]
+    assert data["types"][names.index("retail")]["transferred"]["mean"] > 0
+    checkin = data["types"][names.index("checkin")]
+    assert 0 < checkin["reached"]["mean"] < checkin["answered"]["mean"]  # some dials missed the customer
+    code, text = run_cli(["simulate", str(CHANNELS_EXAMPLE), "--replications", "2", "--seed", "4"])
+    header = next(x for x in text.splitlines() if x.strip().startswith("call type "))
+    assert all(w in header for w in ("transferred", "backlog", "missed", "reached"))
+    line = next(x for x in text.splitlines() if x.strip().startswith("checkin "))
+    row = run.types[names.index("checkin")]
+    assert f"{row.reached.mean:.1f}" in line and f"{row.missed.mean:.1f}" in line
