@@ -12,7 +12,15 @@ import numpy as np
 
 from cxqueue.exceptions import ConfigError
 
-__all__ = ["PURPOSES", "as_seed_sequence", "block_streams", "purpose_streams", "spawn"]
+__all__ = [
+    "PURPOSES",
+    "SKILL_PURPOSES",
+    "as_seed_sequence",
+    "block_streams",
+    "purpose_streams",
+    "skill_streams",
+    "spawn",
+]
 
 #: Stream purposes, in a fixed order: adding a purpose at the end keeps the others.
 PURPOSES = (
@@ -24,6 +32,12 @@ PURPOSES = (
     "callback",
     "day_factor",
     "priority",
+)
+#: Purposes only a multi-skill center draws from (`skill_streams`), numbered after `PURPOSES`
+#: so that the single-queue streams (and their cost) stay as they are.
+SKILL_PURPOSES = (
+    "route",  # a caller's draw among the groups it may reach at once (agent_choice "random_free")
+    "transfer",  # transfers and check-in calls: whether a call gets a next leg, and the leg's draws
 )
 
 
@@ -97,3 +111,19 @@ def block_streams(seed: np.random.SeedSequence, block: int) -> dict[str, np.rand
     (True, False, False)
     """
     return {p: np.random.Generator(np.random.PCG64(_purpose_sequence(seed, i, block))) for i, p in enumerate(PURPOSES)}
+
+
+def skill_streams(seed, *, substream: int = 0) -> dict[str, np.random.Generator]:
+    """One generator per purpose in ``SKILL_PURPOSES``, numbered after ``PURPOSES`` (as if they
+    were its last entries), for call type ``substream`` of a multi-skill center.
+
+    >>> a = skill_streams(7, substream=1)["route"].random()
+    >>> a == skill_streams(7, substream=1)["route"].random(), a == skill_streams(7)["route"].random()
+    (True, False)
+    """
+    ss = as_seed_sequence(seed)
+    first = len(PURPOSES)
+    return {
+        p: np.random.Generator(np.random.PCG64(_purpose_sequence(ss, first + i, substream=int(substream))))
+        for i, p in enumerate(SKILL_PURPOSES)
+    }

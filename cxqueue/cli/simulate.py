@@ -75,13 +75,14 @@ def run_multiskill(args, out, cfg) -> int:
         f"simulated {run.name!r}: multi-skill center, {r.replications} replications, engine {run.engine}, "
         f"{len(run.types)} call types, {len(run.groups)} groups (95 % intervals)",
         f"  {'call type':12s} {'offered':>18s} {'service level':>17s} {'target':>12s} {'ASA s':>16s} "
-        f"{'abandoned':>17s}",
+        f"{'abandoned':>17s} {'transferred':>16s} {'backlog':>16s} {'missed':>16s} {'reached':>18s}",
     ]
     for t in (*run.types, run.overall):
         target = f"{t.target_level:.0%} in {t.answer_within_s:g}s" if t.target_level is not None else "own"
         text.append(
             f"  {t.name:12s} {_est(t.offered, '.1f'):>18s} {_est(t.service_level, '.1%'):>17s} {target:>12s} "
-            f"{_est(t.asa_s, '.1f'):>16s} {_est(t.abandon_fraction, '.1%'):>17s}"
+            f"{_est(t.asa_s, '.1f'):>16s} {_est(t.abandon_fraction, '.1%'):>17s} {_est(t.transferred, '.1f'):>16s} "
+            f"{_est(t.backlog, '.1f'):>16s} {_est(t.missed, '.1f'):>16s} {_est(t.reached, '.1f'):>18s}"
         )
     text.append(f"  {'group':12s} {'agent-hours':>16s} {'occupancy':>17s} {'answered':>18s}  skills")
     for g in run.groups:

@@ -56,6 +56,9 @@ class Builder(DemandReader, MultiSkillReader):
                 self.fail(f"{key} must be a table such as [{key}]; got {S.show(val)} ({S.type_word(val)})")
         if any(k in doc for k in MULTISKILL_TABLES):
             return self.build_multiskill(doc)
+        for key in ("channels", "outbound"):
+            if key in doc:
+                self.fail(f"[{key}] applies to a multi-skill center: give [call_types.NAME] and [groups.NAME] too")
         if "demand" not in doc:
             self.fail("the [demand] table is missing; give [demand] with profile, history, csv or calls")
         # every key is checked before the (slower) demand is read

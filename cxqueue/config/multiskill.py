@@ -32,7 +32,9 @@ from cxqueue.scenario import (
     OpeningHours,
     Routing,
     ServiceTarget,
+    Transfer,
 )
+from cxqueue.scenario.channels import DEFERRED, Chat, Dialer, Outbound
 
 __all__ = ["MULTISKILL_TABLES", "SINGLE_QUEUE_TABLES", "MultiSkillReader"]
 
@@ -41,6 +43,8 @@ MULTISKILL_TABLES = ("call_types", "groups", "routing")
 #: tables of the single-queue model that have no multi-skill counterpart yet
 SINGLE_QUEUE_TABLES = ("ivr", "lines", "redials", "callbacks", "reserve", "priority", "staffing", "hours_search",
                        "validation")  # fmt: skip
+#: the tables of [channels]
+CHANNEL_TABLES = ("chat", "email")
 # the [demand] keys that place the types' calls on the grid
 GRID = ("interval_s", "start", "weekday", "days")
 SOURCES = ("profile", "history", "csv", "calls", "forecast")
@@ -78,23 +82,26 @@ class MultiSkillReader:
                     f"[{name}] is missing: a multi-skill config gives its call types in [call_types.NAME] and its "
                     f"agent groups in [groups.NAME]; got {got or 'empty tables'} without [{name}.NAME]"
                 )
-        pairs = self.call_types(doc["call_types"], t.get("demand"), handle_t, patience, target, fit, demand)
+        pairs = self.call_types(doc["call_types"], t.get("demand"), handle_t, patience, target, fit, demand,
+                                channels=doc.get("channels"))  # fmt: skip
         types, targets = [p[0] for p in pairs], {p[0].name: p[1] for p in pairs}
         pooled = _pooled(types)
         is_open = hours.open_mask(pooled.interval_starts_s, pooled.interval_s)
         groups = self.groups(doc["groups"], types, is_open, t.get("demand") if demand is None else None)
         routing = self.routing(t.get("routing"), types, groups)
         cv = t["demand"].get("day_factor_cv", 0.0) if "demand" in t else 0.0
+        chat, dialer = self.chat(doc, groups), self.dialer(doc)
         try:
             ms = MultiSkillScenario(types, groups, routing, hours=hours, target=targets,
-                                    day_factor_cv=cv)  # fmt: skip
+                                    day_factor_cv=cv, chat=chat, dialer=dialer)  # fmt: skip
         except ConfigError as exc:
             self.fail(_config_keys(str(exc)))
         return ms, pooled
 
     # call types ------------------------------------------------------------------------
-    def call_types(self, raw, demand_t, handle_t, patience, target, fit, demand) -> list:
-        """``(CallType, ServiceTarget)`` per ``[call_types.NAME]``, in the config's order."""
+    def call_types(self, raw, demand_t, handle_t, patience, target, fit, demand, *, channels=None) -> list:
+        """``(CallType, ServiceTarget)`` per ``[call_types.NAME]``, in the config's order (``channels``:
+        the raw ``[channels]`` table, for the email types' default due time)."""
         out, shares = [], []
         for name, val in self._named("call_types", raw):
             tt = S.read_table(self.source, f"call_types.{name}", val, S.SCHEMA["call_types.<name>"])
@@ -126,10 +133,13 @@ class MultiSkillReader:
                     f"{tt.where(given[0])} must give one value per interval of the grid ({first.n_intervals}, as "
                     f"[call_types.{first.name}]); got {f.n_intervals}"
                 )
-            own_patience = self._patience(tt, patience)
+            deferred = tt.get("channel", "voice") in DEFERRED  # never abandoned: [patience] is not theirs
+            own_patience = self._patience(tt, Distribution.none() if deferred else patience)
+            due, transfer, outbound = self._due(channels, tt), self._transfer(tt), self._outbound(tt)
             try:
                 ct = CallType(name, f, handle=Distribution(kind, mean, cv), patience=own_patience,
-                              priority=tt.get("priority", 0))  # fmt: skip
+                              priority=tt.get("priority", 0), transfer=transfer,
+                              channel=tt.get("channel", "voice"), due_s=due, outbound=outbound)  # fmt: skip
             except ConfigError as exc:
                 self.fail(_config_keys(str(exc)))
             out.append((ct, t_target))
@@ -138,6 +148,80 @@ class MultiSkillReader:
             got = ", ".join(f"{w} = {s:g}" for w, s in shares)
             self.fail(f"the shares of [demand] must add up to at most 1; got {got} (sum {total:g})")
         return out
+
+    # channels and transfers (issue 13) ------------------------------------------------------
+    def chat(self, doc: dict, groups: list) -> Chat:
+        """`Chat` from ``[channels.chat]`` (the default concurrency, stretch) and each
+        ``[groups.NAME].concurrency`` (already checked by the schema when the groups were read)."""
+        raw = doc.get("channels") or {}
+        for name, _ in self._named("channels", raw):
+            if name not in CHANNEL_TABLES:
+                self.fail(S.unknown("table", f"[channels.{name}]", name, CHANNEL_TABLES))
+        ct = S.read_table(self.source, "channels.chat", raw.get("chat", {}), S.SCHEMA["channels.chat"])
+        default = ct.get("concurrency", 1)
+        own = {g: val["concurrency"] for g, val in doc["groups"].items() if "concurrency" in val}
+        return Chat({g.name: int(own.get(g.name, default)) for g in groups}, stretch=ct.get("stretch", 0.0))
+
+    def _due(self, raw_channels, tt: S.Table) -> float | None:
+        """An email type's ``due_s``: its own, else ``[channels.email].due_s``, else None (a day)."""
+        if "due_s" in tt.values or tt.get("channel", "voice") != "email":  # outbound: a day unless given
+            return tt.values.get("due_s")
+        et = S.read_table(self.source, "channels.email", (raw_channels or {}).get("email", {}),
+                          S.SCHEMA["channels.email"])  # fmt: skip
+        return et.values.get("due_s")
+
+    def dialer(self, doc: dict) -> Dialer:
+        """`Dialer` from ``[outbound]`` (reach, attempt_s)."""
+        ot = S.read_table(self.source, "outbound", doc.get("outbound") or {}, S.SCHEMA["outbound"])
+        return Dialer(reach=ot.get("reach", 1.0), attempt_s=ot.get("attempt_s", 30.0))
+
+    def _outbound(self, tt: S.Table) -> Outbound | None:
+        """``[call_types.NAME].outbound = { to = "type", share = 0.2, delay_h = 24 }`` as an `Outbound`."""
+        if "outbound" not in tt.values:
+            return None
+        raw, where = tt.values["outbound"], tt.where("outbound")
+        units = {"delay_s": 1.0, "delay_min": 60.0, "delay_h": 3600.0}
+        extra = sorted(set(raw) - {"to", "share", *units})
+        if extra:
+            self.fail(f"{where} has unknown key {S.show(extra[0])}: give `to`, `share` and `delay_s` (or _min, _h)")
+        for k in ("to", "share"):
+            if k not in raw:
+                self.fail(f'{where}.{k} is required: {where} = {{ to = "checkin", share = 0.2, delay_h = 24 }}')
+        if not isinstance(raw["to"], str) or not raw["to"]:
+            self.fail(f"{where}.to must be the name of a call type; got {S.show(raw['to'])}")
+        share = raw["share"]
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+            self.fail(f"{where}.share must be a fraction in [0, 1]; got {S.show(share)}")
+        delay = 0.0
+        for k, f in units.items():
+            if k in raw:
+                x = raw[k]
+                if isinstance(x, bool) or not isinstance(x, int | float) or not 0 <= x < float("inf"):
+                    self.fail(f"{where}.{k} must be a number >= 0; got {S.show(x)}")
+                delay = float(x) * f
+        return Outbound(raw["to"], float(share), delay_s=delay)
+
+    def _transfer(self, tt: S.Table) -> Transfer | None:
+        """``[call_types.NAME].transfer = { to = "type", share = 0.1 }`` (share: a number or a table
+        of group to number) as a `Transfer`; the center checks the names and the circles."""
+        if "transfer" not in tt.values:
+            return None
+        raw, where = tt.values["transfer"], tt.where("transfer")
+        extra = sorted(set(raw) - {"to", "share"})
+        if extra:
+            self.fail(f"{where} has unknown key {S.show(extra[0])}: give `to` and `share`")
+        for k in ("to", "share"):
+            if k not in raw:
+                self.fail(f'{where}.{k} is required: {where} = {{ to = "type", share = 0.1 }}')
+        to, share = raw["to"], raw["share"]
+        if not isinstance(to, str) or not to:
+            self.fail(f"{where}.to must be the name of a call type; got {S.show(to)}")
+        items = share.items() if isinstance(share, dict) else [(None, share)]
+        for g, x in items:
+            key = f"{where}.share" + ("" if g is None else f".{g}")
+            if isinstance(x, bool) or not isinstance(x, int | float) or not 0 <= x <= 1:
+                self.fail(f"{key} must be a fraction in [0, 1]; got {S.show(x)}")
+        return Transfer(to, dict(share) if isinstance(share, dict) else float(share))
 
     def _type_forecast(self, tt: S.Table, kind: str, demand_t) -> Forecast:
         if kind == "calls" and "aht_s" not in tt.values:

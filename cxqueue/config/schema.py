@@ -23,6 +23,7 @@ from cxqueue.config.keys import (
     type_word,
     unknown,
 )
+from cxqueue.scenario.channels import CHANNELS
 from cxqueue.scenario.routing import AGENT_CHOICES, CALL_CHOICES
 from cxqueue.scenario.settings import ENGINES, METHODS, MODELS, OBJECTIVES, ROUNDINGS, PlanSettings
 
@@ -273,6 +274,21 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             "level (unless `[routing]` says otherwise)", 0, low=0),
         Key("target", "table", "the type's own service target, keys of `[target]` (`{ level = 0.9, answer_within_s "
             "= 30 }`); keys left out come from `[target]`", "[target]"),
+        Key("transfer", "table", "a share of the type's answered calls passed on at the end of the talk to another "
+            'type (the same customer, a new call of that type then): `{ to = "loans", share = 0.1 }`, or per group '
+            '`{ to = "loans", share = { flex = 0.2 } }` (groups not named: none); a circle of types whose shares '
+            "are all 1 is an error", "none"),
+        Key("channel", "choice", "`voice` (calls: one per agent), `chat` (an agent holds several at once, "
+            "`[channels.chat]`), `email` (emails and tickets: never abandoned, open while the center is closed, "
+            "taken only when no other call waits for the agent, due within `due_s`) or `outbound` (check-in calls "
+            "agents dial after every inbound call and before emails, created by other types' `outbound`)", "voice",
+            choices=CHANNELS),
+        Key("due_s", "duration", "an email or outbound type's due time: its service level is the share answered "
+            "(dialed) within it, and what is not is `missed`", "[channels.email].due_s (email), 24 h", low=0.0),
+        Key("outbound", "table", "check-in calls after served calls: "
+            '`{ to = "checkin", share = 0.2, delay_h = 24 }`: that share of the type\'s served calls creates a task '
+            'of the type `to` (with `channel = \"outbound\"`), dialable `delay_s` (`delay_min`, `delay_h`) after the '
+            "call ends", "none"),
     )),
     ("groups", ()),
     ("groups.<name>", (
@@ -287,6 +303,26 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("cost", "float", "cost per agent-hour relative to the base rate of `[shifts]` (a multi-skilled agent "
             "may cost more): the group's shifts cost their template's cost times this", 1.0, low=0.0,
             low_open=True),
+        Key("concurrency", "int", "chats an agent of the group holds at once (types with `channel = \"chat\"`)",
+            "[channels.chat].concurrency", low=1),
+    )),
+    ("channels", ()),
+    ("outbound", (
+        Key("reach", "fraction", "the share of check-in dials that reach the customer (then the call takes the "
+            "outbound type's handle time)", 1.0),
+        Key("attempt_s", "duration", "how long a dial that does not reach the customer takes", 30.0, low=0.0,
+            low_open=True),
+    )),
+    ("channels.email", (
+        Key("due_s", "duration", "the due time of every email type without its own `due_s`", "24 h", low=0.0),
+    )),
+    ("channels.chat", (
+        Key("concurrency", "int", "chats an agent holds at once, for every group without its own "
+            "`[groups.NAME].concurrency`; an agent with a chat takes no voice call, and one on a call no chat", 1,
+            low=1),
+        Key("stretch", "float", "how a chat's handle time grows with its agent's load: a chat that starts when its "
+            "agent then holds m chats lasts its handle time x (1 + stretch x (m - 1)), fixed at its start", 0.0,
+            low=0.0),
     )),
     ("routing", (
         Key("type_groups", "table", "per call type, the groups its calls try, in order: "
@@ -296,7 +332,8 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
             'type or an array of types of equal priority): `{ universal = ["business", ["retail", "english"]] }`; '
             "a group not named takes its types by their `priority`", "by priority"),
         Key("agent_choice", "choice", "which idle agent of a group answers: the one idle longest, or the "
-            "lowest-numbered", "longest_idle", choices=AGENT_CHOICES),
+            "lowest-numbered; `random_free`: a new call that may reach several groups at once picks one at random "
+            "in proportion to their idle agents (then its longest idle)", "longest_idle", choices=AGENT_CHOICES),
         Key("call_choice", "choice", "which waiting call a free agent takes: by its `group_types` levels then the "
             "longest waiting (`priority`), or the longest waiting of all its types (`fifo`)", "priority",
             choices=CALL_CHOICES),
@@ -366,7 +403,19 @@ TABLE_DOCS: dict[str, str] = {
     "groups": "The agent groups of a multi-skill center, each a table `[groups.<name>]`; required with "
     "`[call_types]`. Every call type must be among some group's skills.",
     "groups.<name>": "One agent group: its skills, agents on duty (what `cxqueue simulate` runs; `cxqueue plan` "
-    "plans them), handle-time factors, and the shift templates and cost of its agents for `cxqueue plan`.",
+    "plans them), handle-time factors, chat concurrency, and the shift templates and cost of its agents for `cxqueue plan`.",
+    "channels": "The channels of a multi-skill center besides voice calls (`cxqueue.scenario.channels`), each a "
+    "table `[channels.<name>]`: `chat`, `email`.",
+    "outbound": "Check-in calls of a multi-skill center (`cxqueue.scenario.Dialer`): how often a dial reaches the "
+    "customer and how long one that does not takes. The tasks come from `[call_types.NAME].outbound`; `cxqueue "
+    "simulate` reports their attempts (answered), `reached` and the share dialed by the due time.",
+    "channels.email": 'Emails and tickets (call types with `channel = "email"`): deferrable work. They never hang '
+    "up (patience keys are errors), arrive while the center is closed too, and an agent takes one only when no call "
+    "of another channel it could take waits; what is open at the horizon is backlog. `cxqueue simulate` reports the "
+    "share answered by the due time (the service level), the backlog and the emails `missed`.",
+    "channels.chat": 'Chats (call types with `channel = "chat"`): how many an agent holds at once and how that '
+    "lengthens them (`cxqueue.scenario.Chat`). A chat goes to the agent with the most chats that has room, else an "
+    "idle one; with concurrency 1 a chat is a call.",
     "routing": "How calls and agents of a multi-skill center meet (`cxqueue.scenario.Routing`, whose docstring "
     "states the rules). Optional: by default a call tries every group with its skill and a free agent takes its "
     "types by priority, then the longest waiting.",

@@ -18,6 +18,7 @@ from cxqueue.config import PlanConfig
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import MultiSkillScenario
 from cxqueue.scenario._plain import PlainDict
+from cxqueue.scenario.channels import thresholds
 from cxqueue.sim.kpis import Estimate
 
 __all__ = ["GroupRow", "MultiSkillSimulation", "TypeRow", "simulate_multiskill_config"]
@@ -28,7 +29,13 @@ class TypeRow(PlainDict):
     """One call type over the horizon: calls ``offered``, ``service_level`` (answered within
     ``answer_within_s`` over offered minus closed), ``asa_s``, ``abandon_fraction`` and
     ``answered``, each an `Estimate` (mean and 95 % half-width over replications); the type's
-    target (``answer_within_s``, ``target_level``; None for the row of every type pooled)."""
+    target (``answer_within_s``, ``target_level``; None for the row of every type pooled);
+    ``transferred``: answered calls passed on to another type (part of ``answered``);
+    ``backlog``: calls still waiting at the horizon; ``missed``: calls not answered within the
+    threshold (an email type's: its due time, and its service level the share answered by
+    then), those still open counted only once past it; ``reached``: answered calls less the
+    check-in dials that did not reach the customer (an outbound type: attempts are its
+    ``answered``, its service level the share dialed by the due time)."""
 
     name: str
     answer_within_s: float | None
@@ -38,6 +45,10 @@ class TypeRow(PlainDict):
     service_level: Estimate
     asa_s: Estimate
     abandon_fraction: Estimate
+    transferred: Estimate
+    backlog: Estimate
+    missed: Estimate
+    reached: Estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,9 +94,10 @@ class MultiSkillSimulation:
         }
 
 
-def _type_row(name: str, k, target) -> TypeRow:
-    within, level = (None, None) if target is None else (float(target.answer_within_s), float(target.level))
-    return TypeRow(name, within, level, k.offered, k.answered, k.sl_offered, k.asa_s, k.abandon_fraction)
+def _type_row(name: str, k, target, within_s=None) -> TypeRow:
+    within, level = (None, None) if target is None else (float(within_s), float(target.level))
+    return TypeRow(name, within, level, k.offered, k.answered, k.sl_offered, k.asa_s, k.abandon_fraction,
+                   k.transferred, k.unresolved, k.missed, k.reached)  # fmt: skip
 
 
 def simulate_multiskill_config(
@@ -136,7 +148,8 @@ def simulate_multiskill_config(
         seed=s.seed if seed is None else seed,
         warmup_s=s.warmup_s,
     )
-    types = tuple(_type_row(n, res.type_totals.of(i), ms.target[i]) for i, n in enumerate(ms.type_names))
+    within = thresholds(ms)  # an email type's: its due time
+    types = tuple(_type_row(n, res.type_totals.of(i), ms.target[i], within[i]) for i, n in enumerate(ms.type_names))
     tot = res.group_totals
     served = Estimate(tot.served.mean.sum(axis=-1), tot.served.half_width.sum(axis=-1), tot.served.limits)
     hours = ms.interval_s * int(np.sum(ms.interval_s * np.arange(ms.n_intervals) >= s.warmup_s - 1e-9)) / 3600.0

@@ -10,8 +10,9 @@ read-only. Every class validates itself on construction with messages that name 
 * `IVR`, `Redials`, `Callbacks`, `PriorityClasses`, `Reserve` (``callers``);
 * `PlanSettings` (``settings``): how a plan is made (model, objective, lines, simulation);
 * `Scenario` (``center``): all of them, with the agents on duty per interval;
-* `CallType`, `AgentGroup`, `MultiSkillScenario` (``skills``) and `Routing` (``routing``): a
-  multi-skill center (several call types, agent groups with skills, routing);
+* `CallType`, `AgentGroup`, `MultiSkillScenario` (``skills``), `Routing` (``routing``) and
+  `Chat`, `Transfer` (``channels``): a multi-skill center (several call types, agent groups
+  with skills, routing, chats several at once, transfers between types);
 * `CALL_DTYPE`, `Outcome` (``calls``): the call log that history readers and both simulation engines write;
   `SKILL_CALL_DTYPE` adds the call type and the serving group of a multi-skill simulation;
 * `PlanWarning` (``advice``): what makes a plan doubtful, shown before the plan.
@@ -21,6 +22,7 @@ from cxqueue.scenario.advice import WARNING_CODES, PlanWarning
 from cxqueue.scenario.callers import IVR, Callbacks, PriorityClasses, Redials, Reserve
 from cxqueue.scenario.calls import CALL_DTYPE, SKILL_CALL_DTYPE, Outcome, empty_calls
 from cxqueue.scenario.center import Scenario
+from cxqueue.scenario.channels import CHANNELS, Chat, Dialer, Outbound, Transfer
 from cxqueue.scenario.demand import Forecast
 from cxqueue.scenario.distribution import DISTRIBUTION_KINDS, Distribution
 from cxqueue.scenario.hours import WEEKDAYS, OpeningHours
@@ -34,6 +36,7 @@ __all__ = [
     "AGENT_CHOICES",
     "CALL_CHOICES",
     "CALL_DTYPE",
+    "CHANNELS",
     "DISTRIBUTION_KINDS",
     "IVR",
     "SKILL_CALL_DTYPE",
@@ -43,10 +46,13 @@ __all__ = [
     "AgentGroup",
     "CallType",
     "Callbacks",
+    "Chat",
+    "Dialer",
     "Distribution",
     "Forecast",
     "MultiSkillScenario",
     "OpeningHours",
+    "Outbound",
     "Outcome",
     "PlanSettings",
     "PlanWarning",
@@ -57,5 +63,6 @@ __all__ = [
     "Scenario",
     "ServiceTarget",
     "ShiftTemplate",
+    "Transfer",
     "empty_calls",
 ]

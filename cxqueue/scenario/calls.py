@@ -18,6 +18,9 @@ the file for a history. A missing time is NaN.
 ``CALLBACK`` (5)          accepted a callback and was reached and served by an agent
 ``CALLBACK_FAILED`` (6)   accepted a callback; the customer was not reached (or no line was free)
 ``BACKLOG`` (7)           still in the IVR, the queue or waiting for a callback at the horizon
+``TRANSFERRED`` (8)       answered, then passed on to another call type at the end of the talk
+                          (a multi-skill simulation: the next leg is a call of its own, the
+                          same customer with the next ``attempt``)
 ========================  ====================================================================
 """
 
@@ -45,6 +48,7 @@ class Outcome(IntEnum):
     CALLBACK = 5
     CALLBACK_FAILED = 6
     BACKLOG = 7
+    TRANSFERRED = 8
 
 
 CALL_DTYPE = np.dtype(
@@ -80,7 +84,9 @@ CALL_DTYPE = np.dtype(
 
 #: A multi-skill simulation's call log: `CALL_DTYPE` and the call type and the group that
 #: served (indices into the scenario's ``types`` and ``groups``; -1: no group answered);
-#: ``server`` is the agent within that group.
+#: ``server`` is the agent within that group; ``call_id`` the call's row in the pre-sampled
+#: callers (`cxqueue.sim.multiskill.SkillCallers`), ``attempt`` its leg (1, then 2 after a
+#: transfer, ...), ``customer`` the same for every leg.
 SKILL_CALL_DTYPE = np.dtype([*CALL_DTYPE.descr, ("call_type", np.int16), ("group", np.int16)])
 
 _UNKNOWN = {

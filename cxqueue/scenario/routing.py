@@ -21,6 +21,18 @@ The rules the engines follow (`cxqueue.sim.multiskill.engine`):
 * **Idle agents** of a group are chosen by ``agent_choice``: ``"longest_idle"`` (the agent
   idle the longest) or ``"fixed_order"`` (the lowest-numbered agent). When a group's
   staffing falls, the idle agents that policy would choose last go home first.
+* ``"random_free"``: a new call that finds idle agents in several of the groups it may reach
+  at once picks one of those groups at random, with probability proportional to its idle
+  agents (so every idle agent it may reach is equally likely to answer when each group's
+  agents are chosen uniformly; within the group the longest-idle agent answers). With the
+  caller's own uniform draw ``u`` (pre-sampled, `cxqueue.sim.multiskill.callers`, from the
+  ``"route"`` stream of its type, `cxqueue._rng.skill_streams`) and ``I_1, ..., I_m`` the idle agents of the
+  groups of ``type_groups[type]`` with delay 0, in that order, it takes the first group
+  ``j`` with ``I_j > 0`` and ``u * (I_1 + ... + I_m) < I_1 + ... + I_j`` (the last group with
+  an idle agent if rounding leaves none). Everything else (re-routing, a free agent taking
+  calls, agents going home) is as under ``"longest_idle"``. For a chat
+  (`cxqueue.scenario.Chat`) a group's free agents are its idle agents and those holding
+  chats with room for one more, and ``I_j`` counts both.
 
 Defaults, filled in by `Routing.resolve` (`MultiSkillScenario` stores the result):
 
@@ -44,7 +56,7 @@ from cxqueue.scenario._plain import PlainDict
 
 __all__ = ["AGENT_CHOICES", "CALL_CHOICES", "Routing", "check_name"]
 
-AGENT_CHOICES = ("longest_idle", "fixed_order")
+AGENT_CHOICES = ("longest_idle", "fixed_order", "random_free")
 CALL_CHOICES = ("priority", "fifo")
 
 
@@ -112,8 +124,9 @@ class Routing(PlainDict):
     group_types : mapping of group name to a sequence of levels
         The types a free agent of the group takes, by priority: each item is a type name or a
         tuple of types of equal priority (served longest-waiting first).
-    agent_choice : {"longest_idle", "fixed_order"}
-        Which idle agent of a group answers.
+    agent_choice : {"longest_idle", "fixed_order", "random_free"}
+        Which idle agent of a group answers (``"random_free"``: and which group, at random in
+        proportion to its idle agents, for a new call that may reach several at once).
     call_choice : {"priority", "fifo"}
         Which waiting call a free agent takes (by ``group_types`` levels then the longest
         waiting, or the longest waiting of all its types).

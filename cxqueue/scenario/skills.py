@@ -29,6 +29,17 @@ from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict
 from cxqueue.scenario.center import Scenario
+from cxqueue.scenario.channels import (
+    CHANNELS,
+    DEFAULT_DUE_S,
+    DEFERRED,
+    Chat,
+    Dialer,
+    Outbound,
+    Transfer,
+    check_outbound,
+    check_transfers,
+)
 from cxqueue.scenario.demand import MAX_AHT_S, MAX_CALLS, Forecast
 from cxqueue.scenario.distribution import Distribution
 from cxqueue.scenario.hours import OpeningHours
@@ -65,6 +76,20 @@ class CallType(PlainDict):
     priority : int
         0 is served first; by default a free agent takes the waiting calls of its types by
         priority, then the longest waiting (`Routing`).
+    transfer : Transfer or None
+        A share of the answered calls passed on to another type at the end of the talk
+        (`cxqueue.scenario.channels.Transfer`); None (the default): none.
+    channel : {"voice", "chat", "email"}
+        ``"chat"``: an agent holds several at once (`cxqueue.scenario.channels.Chat`);
+        ``"email"``: deferrable work (emails, tickets) with a due time, never abandoned (its
+        patience must be none), taken only when no other call its agent could take waits.
+        ``"outbound"``: check-in calls agents dial (created by other types' ``outbound``),
+        after every inbound call and before emails.
+    due_s : float or None
+        An email or outbound type's due time in seconds (>= 0): its service level counts what
+        is answered (dialed) within it; 86400 (a day) when None.
+    outbound : Outbound or None
+        Check-in calls after this type's served calls (`cxqueue.scenario.channels.Outbound`).
 
     Examples
     --------
@@ -80,6 +105,10 @@ class CallType(PlainDict):
     handle: Distribution = field(default_factory=lambda: Distribution.exponential(1.0))
     patience: Distribution | None = field(default_factory=Distribution.none)
     priority: int = 0
+    transfer: Transfer | None = None
+    channel: str = "voice"
+    due_s: float | None = None
+    outbound: Outbound | None = None
     #: (interval_s, start_s) of the Forecast the calls came from; None for an array
     grid: tuple[float, float] | None = field(default=None, init=False, repr=False)
 
@@ -117,6 +146,23 @@ class CallType(PlainDict):
         if not isinstance(patience, Distribution):
             raise ConfigError(f"{key}.patience must be a Distribution or None (never hangs up); got {patience!r}")
         prio = v.integer_scalar(f"{key}.priority", self.priority, minimum=0)
+        v.choice(f"{key}.channel", self.channel, CHANNELS)
+        due = self.due_s
+        if self.channel in DEFERRED:
+            due = DEFAULT_DUE_S if due is None else float(v.nonneg_array(f"{key}.due_s", due))
+            if not patience.is_none:
+                raise ConfigError(
+                    f"{key}.patience must be none for an {self.channel} type (deferrable work is never abandoned); got "
+                    f"{patience!r}"
+                )
+        elif due is not None:
+            raise ConfigError(f'{key}.due_s applies to channel "email" or "outbound" only; got due_s={due!r} with '
+                              f"channel {self.channel!r}")  # fmt: skip
+        if self.outbound is not None and not isinstance(self.outbound, Outbound):
+            raise ConfigError(f"{key}.outbound must be an Outbound or None; got {self.outbound!r}")
+        object.__setattr__(self, "due_s", due)
+        if self.transfer is not None and not isinstance(self.transfer, Transfer):
+            raise ConfigError(f"{key}.transfer must be a Transfer or None; got {self.transfer!r}")
         for attr, value in (("name", name), ("calls", calls), ("aht_s", aht), ("patience", patience),
                             ("priority", prio)):  # fmt: skip
             object.__setattr__(self, attr, value)
@@ -218,6 +264,11 @@ class MultiSkillScenario(PlainDict):
         the order of ``types``; its ``answer_within_s`` is the type's service-level threshold.
     day_factor_cv : float
         A Gamma(mean 1) busyness factor per calendar day, shared by every type.
+    chat : Chat
+        Concurrency per group and the stretch of chats' handle times
+        (`cxqueue.scenario.channels.Chat`); used by types with ``channel="chat"``.
+    dialer : Dialer
+        Reach and attempt time of check-in calls (`cxqueue.scenario.channels.Dialer`).
 
     Examples
     --------
@@ -242,6 +293,8 @@ class MultiSkillScenario(PlainDict):
     hours: OpeningHours = field(default_factory=OpeningHours.always)
     target: tuple[ServiceTarget, ...] | ServiceTarget | Mapping = field(default_factory=ServiceTarget)
     day_factor_cv: float = 0.0
+    chat: Chat = field(default_factory=Chat)
+    dialer: Dialer = field(default_factory=Dialer)
     #: the routing complete for these types and groups (what the engines follow)
     resolved_routing: Routing = field(init=False, repr=False)
     #: agents on duty, shape (groups, intervals), float64
@@ -280,6 +333,13 @@ class MultiSkillScenario(PlainDict):
         if not isinstance(self.routing, Routing):
             raise ConfigError(f"routing must be a cxqueue.scenario.Routing; got {type(self.routing).__name__}")
         resolved = self.routing.resolve(types, groups)
+        check_transfers(types, resolved)
+        if not isinstance(self.chat, Chat):
+            raise ConfigError(f"chat must be a cxqueue.scenario.channels.Chat; got {type(self.chat).__name__}")
+        self.chat.check([g.name for g in groups])
+        check_outbound(types)
+        if not isinstance(self.dialer, Dialer):
+            raise ConfigError(f"dialer must be a cxqueue.scenario.channels.Dialer; got {type(self.dialer).__name__}")
         if not isinstance(self.hours, OpeningHours):
             raise ConfigError(f"hours must be an OpeningHours; got {type(self.hours).__name__}")
         target = _targets(self.target, types)

@@ -49,7 +49,7 @@ def no_data(monkeypatch, tmp_path):
 
 def test_the_examples_are_the_four_of_the_issue_and_the_multiskill_center():
     assert SINGLE == ["bank.toml", "default.toml", "evening-callers.toml", "utility-24x7.toml"]
-    assert EXAMPLES == sorted([*SINGLE, "multiskill-bank.toml"])
+    assert EXAMPLES == sorted([*SINGLE, "multiskill-bank.toml", "multiskill-channels.toml"])
     assert default_config_path() == CONFIGS / "default.toml"
 
 

@@ -553,7 +553,7 @@ def _schema_keys() -> list[tuple[str, str]]:
         skip = {"demand.forecast", "shifts.<name>.breaks"}
         # the multi-skill tables turn the base center into another kind of center, planned by its own
         # path: tests/config/test_multiskill*.py walk their errors, tests/plan/test_multiskill_plan.py its plan
-        multi = ("call_types", "groups", "routing")
+        multi = ("call_types", "groups", "routing", "channels", "outbound")
         _KEYS.extend((t, k) for t, keys in SCHEMA.items() if t not in skip and not t.startswith(multi) for k in keys)
     return _KEYS
 

@@ -147,7 +147,7 @@ G2 = AgentGroup("H", ("B",), 2)
          "routing.delays_s.A.G must be finite (not NaN or infinite); got nan"),
         (lambda: Routing(delays_s={"A": 3}), "routing.delays_s.A must be a mapping (a dict); got 3"),
         (lambda: Routing(agent_choice="random"),
-         "routing.agent_choice must be one of 'longest_idle', 'fixed_order'; got 'random'"),
+         "routing.agent_choice must be one of 'longest_idle', 'fixed_order', 'random_free'; got 'random'"),
         (lambda: Routing(call_choice="lifo"), "routing.call_choice must be one of 'priority', 'fifo'; got 'lifo'"),
         (lambda: Routing(type_groups={"A": ("G", "G")}),
          "routing.type_groups.A must not repeat a group; 'G' appears 2 times"),

@@ -26,7 +26,7 @@ from tests.sim import skill_centers
 from tests.sim.test_multiskill_conservation import _check_replication
 
 POLICIES = [("priority", "longest_idle"), ("fifo", "fixed_order"), ("priority", "fixed_order"),
-            ("fifo", "longest_idle")]  # fmt: skip
+            ("fifo", "longest_idle"), ("priority", "random_free")]  # fmt: skip
 OUTPUTS = ("counts", "waiting_s", "group_s", "served", "backlog")
 
 
@@ -43,6 +43,15 @@ def assert_same(ref, got):
 def both(sc, seed):
     callers = sample_skill_callers(sc, seed)
     return run_multiskill_simpy(sc, callers, record=True), run_multiskill_fast(sc, callers, record=True)
+
+
+def checked(sc, seed):
+    """Both engines on the same callers: the same log, the conservation laws; (callers, fast output)."""
+    callers = sample_skill_callers(sc, seed)
+    ref, got = run_multiskill_simpy(sc, callers, record=True), run_multiskill_fast(sc, callers, record=True)
+    assert_same(ref, got)
+    _check_replication(sc, got, callers)
+    return callers, got
 
 
 def levels_center(**routing) -> model.MultiSkillScenario:
@@ -200,6 +209,7 @@ def test_one_signature_whatever_the_inputs():
         call_type=callers.call_type.astype(np.int32),
         handle_unit=callers.handle_unit.astype(np.float64),
         patience_s=np.array(callers.patience_s),
+        route_u=np.asfortranarray(callers.route_u),
     )
     odd.patience_s.setflags(write=False)
     assert_same(ref, run_multiskill_fast(sc, odd, record=True))

@@ -23,6 +23,10 @@ State, all flat arrays allocated by the driver (`cxqueue.sim.multiskill.fast`):
   and the driver calls it again with a larger one.
 
 Event payloads are ``index << 24 | group << 3 | kind`` (shifts, not divisions: up to 2 ** 21 groups).
+
+The two helpers every call goes through, `_answer` and `_next_call`, are inlined into `run`
+(``inline="always"``, numba's own inlining): with the arguments the channels added, calling
+them cost about a tenth of the engine's speed.
 """
 
 from __future__ import annotations
@@ -43,14 +47,15 @@ N_I = 6
 # call float columns: arrival, queue entry, answer, end, wait
 F_ARR, F_Q, F_ANS, F_END, F_WAIT = range(5)
 N_F = 5
-# event kinds
-K_BOUNDARY, K_FIRST, K_ABANDON, K_REROUTE, K_DEPART = range(5)
-# group int state columns: busy, on duty, idle head, idle count
-G_BUSY, G_DUTY, G_HEAD, G_IDLE = range(4)
-N_G = 4
-# scalars that survive the returns of `run`: heap size, next event number, interval, hours window, started
-X_HN, X_SEQ, X_CI, X_WP, X_STARTED = range(5)
-N_X = 5
+# event kinds (a leg: a transferred customer arriving as a call of the next type)
+K_BOUNDARY, K_FIRST, K_ABANDON, K_REROUTE, K_DEPART, K_LEG = range(6)
+# group int state columns: busy, on duty, idle head, idle count, agents with chats and room for more
+G_BUSY, G_DUTY, G_HEAD, G_IDLE, G_ROOM = range(5)
+N_G = 5
+# scalars that survive the returns of `run`: heap size, next event number, interval, hours window, started,
+# next queue number
+X_HN, X_SEQ, X_CI, X_WP, X_STARTED, X_QSEQ = range(6)
+N_X = 6
 # why `run` returned
 DONE, GROW_HEAP = range(2)
 
@@ -59,19 +64,26 @@ _i1, _i2 = types.int64[::1], types.int64[:, ::1]
 _f8, _b = types.float64, types.boolean
 #: The one signature of `run`, argument by argument (the driver coerces to exactly these).
 SIGNATURE = (
-    # callers: arrival, type, unit handle time, patience
-    _f1, _i1, _f1, _f1,
+    # callers: arrival, type, unit handle time, patience, route draw, transfer draw, next leg, first calls,
+    # check-in row, fixed duration
+    _f1, _i1, _f1, _f1, _f1, _f1, _i1, types.int64, _i1, _f1,
     # center: aht (K, n), factor (G, K), staff (G, n), delay (G, K), first_ptr, first_g, later_ptr, later_g,
-    # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, outcome codes
-    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _i1,
-    # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp
-    _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _f1, _i1, _i1,
-    # outputs: counts (K, n, 8), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
+    # later_d, glv_ptr, lv_ptr, lv_types, sl_t, windows, interval_s, horizon_s, fixed_order, random_free,
+    # transfer share (G, K), outcome codes, channel per type (CH_*), concurrency per group, stretch, any chat,
+    # deferred per type, check-in delay per type (-1: none)
+    _f2, _f2, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i1, _i1, _i1, _f1, _f2, _f8, _f8, _b, _b, _f2, _i1, _i1, _i1, _f8,
+    _b, _i1, _f1,
+    # state: sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp
+    _i1, _i2, _f2, _i1, _i1, _i1, _i1, _f1, _i2, _f1, _i2, _i2, _i2, _f1, _i1, _i1,
+    # outputs: counts (K, n, 11), waiting_s (K, n), group_s (G, n, 2), served (G, K, n), backlog (K, 2)
     _f3, _f2, _f3, _f3, _i2,
 )  # fmt: skip
 
+# channels in `chan` (per type): voice and email, chat, outbound
+CH_VOICE, CH_CHAT, CH_OUTBOUND = range(3)
 # counter columns (as in records.py; repeated here so that numba's cache sees them in this file)
-C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG = range(8)
+(C_OFFERED, C_CLOSED, C_QUEUED, C_ABANDONED, C_ANSWERED, C_HITS, C_WAIT_SUM, C_BACKLOG, C_TRANSFERRED, C_OPEN,
+ C_UNREACHED) = range(11)  # fmt: skip
 
 
 @njit(**_JIT)
@@ -148,14 +160,82 @@ def _take(g, now, ci, gi, glast, group_s, idle):
 
 
 @njit(**_JIT)
-def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s):
-    """The waiting call a free agent of group ``g`` takes now (out of its queue), or -1."""
+def _set_load(g, a, new, cap, load, gi):
+    """Agent ``a`` of group ``g`` now holds ``new`` chats; G_ROOM counts those with 0 < chats < concurrency."""
+    c = cap[g]
+    old = load[g, a]
+    gi[g, G_ROOM] += (1 if 0 < new < c else 0) - (1 if 0 < old < c else 0)
+    load[g, a] = new
+
+
+@njit(**_JIT)
+def _avail(g, chat, gi):
+    """Agents of group ``g`` that may answer a call now (a chat: also those with room, unless the
+    group has more agents present than on duty)."""
+    n = gi[g, G_IDLE]
+    if chat and gi[g, G_ROOM] > 0 and gi[g, G_BUSY] + n <= gi[g, G_DUTY]:
+        return n + gi[g, G_ROOM]
+    return n
+
+
+@njit(**_JIT)
+def _agent_for(g, chat, now, ci, gi, glast, group_s, idle, cap, load):
+    """The agent of group ``g`` that answers a new call: for a chat the one with the most chats that
+    has room (lowest number at a tie), else the next idle one (now busy)."""
+    if chat and gi[g, G_ROOM] > 0 and gi[g, G_BUSY] + gi[g, G_IDLE] <= gi[g, G_DUTY]:
+        best = -1
+        most = 0
+        c = cap[g]
+        for a in range(load.shape[1]):
+            m = load[g, a]
+            if most < m < c:
+                best = a
+                most = m
+        return best
+    return _take(g, now, ci, gi, glast, group_s, idle)
+
+
+@njit(**_JIT)
+def _pick(k, ru, c, rand, first_ptr, first_g, gi, chat):
+    """The group a new call ``c`` of type ``k`` (route draw ``ru[c]``) is answered by now, or -1 (engine.py's
+    ``_pick_group``): the first of its at-once groups with a free agent (`_avail`), or under
+    ``random_free`` one drawn in proportion to their free agents."""
+    if not rand:
+        for j in range(first_ptr[k], first_ptr[k + 1]):
+            if _avail(first_g[j], chat, gi) > 0:
+                return first_g[j]
+        return -1
+    total = 0
+    for j in range(first_ptr[k], first_ptr[k + 1]):
+        total += _avail(first_g[j], chat, gi)
+    if total == 0:
+        return -1
+    x = ru[c] * total
+    cum = 0
+    last = -1
+    for j in range(first_ptr[k], first_ptr[k + 1]):
+        m = _avail(first_g[j], chat, gi)
+        if m > 0:
+            cum += m
+            last = first_g[j]
+            if x < cum:
+                return last
+    return last
+
+
+@njit(inline="always", **_JIT)
+def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
+               chat_only, chan):  # fmt: skip
+    """The waiting call a free agent of group ``g`` takes now (out of its queue), or -1; ``chat_only``:
+    a waiting chat (for an agent that holds chats and has room)."""
     for lv in range(glv_ptr[g], glv_ptr[g + 1]):
         best = -1
         best_q = 0.0
         best_s = 0
         for j in range(lv_ptr[lv], lv_ptr[lv + 1]):
             k = lv_types[j]
+            if chat_only and chan[k] != CH_CHAT:
+                continue
             while qh[k] < qt[k] and CI[Q[qh[k]], I_STATE] != WAIT:  # answered elsewhere or hung up
                 qh[k] += 1
             if qh[k] < qt[k]:
@@ -174,10 +254,12 @@ def _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, 
     return -1
 
 
-@njit(**_JIT)
-def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn, seq):
-    """Agent ``agent`` of group ``g`` (already counted busy) answers call ``c`` now; schedules
-    its departure with number ``seq``. Returns the heap's new size."""
+@njit(inline="always", **_JIT)
+def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn, seq,
+            chan, cap, stretch, has_chat, load, gi, fixed_s):  # fmt: skip
+    """Agent ``agent`` of group ``g`` (already counted busy) answers call ``c`` now (a chat: it holds
+    one more, and the talk stretches by the chats it then holds); schedules its departure with
+    number ``seq``. Returns the heap's new size."""
     k = ctype[c]
     ivl = CI[c, I_IVL]
     w = now - CF[c, F_Q]
@@ -191,33 +273,67 @@ def _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, 
     CI[c, I_AGENT] = agent
     CF[c, F_ANS] = now
     talk = handle[c] * aht[k, ivl] * factor[g, k]
+    ck = chan[k]
+    if ck == CH_CHAT:
+        m = load[g, agent] + 1
+        _set_load(g, agent, m, cap, load, gi)
+        if m > 1:
+            talk *= 1.0 + stretch * (m - 1)
+    else:
+        if ck == CH_OUTBOUND:
+            f = fixed_s[c]
+            if f == f:  # a check-in that does not reach the customer
+                talk = f
+                counts[k, ivl, C_UNREACHED] += 1
+        if has_chat:
+            _set_load(g, agent, cap[g], cap, load, gi)
     end = now + talk
     CF[c, F_END] = end
     return _push(ht, hs, hp, hn, end, seq, (c << 24) | (g << 3) | K_DEPART)
 
 
 @njit(**_JIT)
+def _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
+          ctype, handle, aht, factor, sl_t, counts, served, ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load,
+          gi, fixed_s):  # fmt: skip
+    """Agent ``agent`` of group ``g``, holding chats, takes waiting chats while it has room (engine.py's
+    ``_fill``). Returns the heap's size and the next event number."""
+    while load[g, agent] < cap[g]:
+        nxt = _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast, waiting_s,
+                         True, chan)  # fmt: skip
+        if nxt < 0:
+            break
+        hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served, ht, hs, hp, hn,
+                     seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
+        seq += 1
+    return hn, seq
+
+
+@njit(**_JIT)
 def run(
-    arr, ctype, handle, patience,
+    arr, ctype, handle, patience, ru, tu, next_leg, n_first, next_out, fixed_s,
     aht, factor, staff, delay, first_ptr, first_g, later_ptr, later_g, later_d, glv_ptr, lv_ptr, lv_types,
-    sl_t, windows, interval_s, horizon_s, fixed, oc,
-    sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, ht, hs, hp,
+    sl_t, windows, interval_s, horizon_s, fixed, rand, share, oc, chan, cap, stretch, has_chat, deferred, out_delay,
+    sti, CI, CF, Q, qh, qt, waiting, wlast, gi, glast, idle, used, load, ht, hs, hp,
     counts, waiting_s, group_s, served, backlog,
 ):  # fmt: skip
     """One replication: every event before the horizon, then the backlog (returns `DONE`); or,
     when the heap may run out of room for the next event, `GROW_HEAP` with its scalars saved
     in ``sti`` (the driver passes a larger heap with the same entries and calls again).
-    ``oc`` holds the outcome codes (answered, abandoned, closed, backlog)."""
-    n = arr.shape[0]
+    ``oc`` holds the outcome codes (answered, abandoned, closed, backlog, transferred)."""
+    n = n_first
     n_int = staff.shape[1]
     G = staff.shape[0]
     K = aht.shape[0]
     nwin = windows.shape[0]
-    o_ans, o_ab, o_closed, o_backlog = oc[0], oc[1], oc[2], oc[3]
+    o_ans, o_ab, o_closed, o_backlog, o_tr = oc[0], oc[1], oc[2], oc[3], oc[4]
     nan = math.nan
     inf = math.inf
-    room = 3 + later_g.shape[0] + G * idle.shape[1]  # the most one event can push
-    hn, seq, ci, wp = sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP]
+    most_cap = 1
+    for g in range(G):
+        most_cap = max(most_cap, cap[g])
+    room = 3 + later_g.shape[0] + G * idle.shape[1] * most_cap  # the most one event can push
+    hn, seq, ci, wp, qseq = sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP], sti[X_QSEQ]
     if sti[X_STARTED] == 0:
         sti[X_STARTED] = 1
         for i in range(1, n_int):  # scheduled first: boundaries go first at a tie
@@ -230,7 +346,7 @@ def run(
             seq += 1
     while hn > 0 and ht[0] < horizon_s:
         if hn + room > ht.shape[0]:
-            sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP] = hn, seq, ci, wp
+            sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP], sti[X_QSEQ] = hn, seq, ci, wp, qseq
             return GROW_HEAP
         now = ht[0]
         payload = hp[0]
@@ -243,53 +359,76 @@ def run(
             CI[c, I_STATE] = GONE
             CI[c, I_OUT] = o_ans
             CF[c, F_WAIT] = CF[c, F_ANS] - CF[c, F_Q]
+            sh = share[g, k]  # 0: no transfer (and no draw is below it)
+            if sh > 0.0 and next_leg[c] >= 0 and tu[c] < sh:  # passed on: the next leg arrives now, after the
+                CI[c, I_OUT] = o_tr  # agent's next call
+                counts[k, CI[c, I_IVL], C_TRANSFERRED] += 1
+                hn = _push(ht, hs, hp, hn, now + 0.0, seq, (next_leg[c] << 24) | K_LEG)
+                seq += 1
+            elif out_delay[k] >= 0.0 and next_out[c] >= 0:  # served: its check-in is dialable after the delay
+                hn = _push(ht, hs, hp, hn, now + out_delay[k], seq, (next_out[c] << 24) | K_LEG)
+                seq += 1
             agent = CI[c, I_AGENT]
+            if chan[k] == CH_CHAT:
+                left = load[g, agent] - 1
+                _set_load(g, agent, left, cap, load, gi)
+                if left > 0:  # still holds chats: takes waiting ones while it has room
+                    if gi[g, G_BUSY] + gi[g, G_IDLE] <= gi[g, G_DUTY]:
+                        hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                        waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi,
+                                        fixed_s)  # fmt: skip
+                    continue
+            elif has_chat:
+                _set_load(g, agent, 0, cap, load, gi)
             _touch(g, now, ci, gi, glast, group_s)
             gi[g, G_BUSY] -= 1
             if gi[g, G_BUSY] + gi[g, G_IDLE] >= gi[g, G_DUTY]:  # more present than on duty: goes home
                 used[g, agent] = 0
                 continue
             nxt = _next_call(g, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting, wlast,
-                             waiting_s)  # fmt: skip
+                             waiting_s, False, chan)  # fmt: skip
             if nxt >= 0:
                 gi[g, G_BUSY] += 1
                 hn = _answer(nxt, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                 seq += 1
+                if chan[ctype[nxt]] == CH_CHAT:
+                    hn, seq = _fill(g, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                    waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                    ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
             else:
                 _idle_put(g, agent, fixed, gi, idle)
-        elif kind == K_FIRST:
-            if c + 1 < n:
+        elif kind == K_FIRST or kind == K_LEG:  # a call arrives (a leg: never refused for the hours)
+            if kind == K_FIRST and c + 1 < n:
                 hn = _push(ht, hs, hp, hn, now + (arr[c + 1] - now), seq, ((c + 1) << 24) | K_FIRST)
                 seq += 1
             k = ctype[c]
             CI[c, I_IVL] = ci
             CF[c, F_ARR] = now
             counts[k, ci, C_OFFERED] += 1
-            while wp < nwin and windows[wp, 1] <= now:
-                wp += 1
-            if not (wp < nwin and windows[wp, 0] <= now):
-                counts[k, ci, C_CLOSED] += 1
-                CI[c, I_STATE] = GONE
-                CI[c, I_OUT] = o_closed
-                CF[c, F_END] = now
-                continue
+            if kind == K_FIRST and deferred[k] == 0:  # emails come in while the center is closed too
+                while wp < nwin and windows[wp, 1] <= now:
+                    wp += 1
+                if not (wp < nwin and windows[wp, 0] <= now):
+                    counts[k, ci, C_CLOSED] += 1
+                    CI[c, I_STATE] = GONE
+                    CI[c, I_OUT] = o_closed
+                    CF[c, F_END] = now
+                    continue
             CF[c, F_Q] = now
-            done = False
-            for j in range(first_ptr[k], first_ptr[k + 1]):
-                gg = first_g[j]
-                if gi[gg, G_IDLE] > 0:
-                    agent = _take(gg, now, ci, gi, glast, group_s, idle)
-                    hn = _answer(c, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                                 ht, hs, hp, hn, seq)  # fmt: skip
-                    seq += 1
-                    done = True
-                    break
-            if done:
+            chat = chan[k] == CH_CHAT
+            gg = _pick(k, ru, c, rand, first_ptr, first_g, gi, chat)
+            if gg >= 0:
+                agent = _agent_for(gg, chat, now, ci, gi, glast, group_s, idle, cap, load)
+                hn = _answer(c, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
+                seq += 1
                 continue
             counts[k, ci, C_QUEUED] += 1
             CI[c, I_STATE] = WAIT
-            CI[c, I_SEQ] = c  # calls queue in the order of their arrival, which is their number
+            CI[c, I_SEQ] = qseq  # calls queue in the order they join
+            qseq += 1
             _touch_type(k, now, ci, waiting, wlast, waiting_s)
             waiting[k] += 1
             Q[qt[k]] = c
@@ -313,13 +452,14 @@ def run(
             CF[c, F_END] = now
             CF[c, F_WAIT] = now - CF[c, F_Q]
         elif kind == K_REROUTE:
-            if CI[c, I_STATE] == WAIT and gi[g, G_IDLE] > 0:
-                k = ctype[c]
+            k = ctype[c]
+            chat = chan[k] == CH_CHAT
+            if CI[c, I_STATE] == WAIT and _avail(g, chat, gi) > 0:
                 _touch_type(k, now, ci, waiting, wlast, waiting_s)
                 waiting[k] -= 1
-                agent = _take(g, now, ci, gi, glast, group_s, idle)
+                agent = _agent_for(g, chat, now, ci, gi, glast, group_s, idle, cap, load)
                 hn = _answer(c, g, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                             ht, hs, hp, hn, seq)  # fmt: skip
+                             ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                 seq += 1
         else:  # K_BOUNDARY: new staffing, then idle agents take waiting calls
             for gg in range(G):
@@ -330,15 +470,27 @@ def run(
             for gg in range(G):
                 _staff(gg, staff[gg, ci], fixed, gi, idle, used)
             for gg in range(G):
+                if gi[gg, G_ROOM] > 0 and gi[gg, G_BUSY] + gi[gg, G_IDLE] <= gi[gg, G_DUTY]:
+                    for a in range(load.shape[1]):  # agents with room take waiting chats first
+                        if 0 < load[gg, a] < cap[gg]:
+                            hn, seq = _fill(gg, a, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                            waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts,
+                                            served, ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load,
+                                            gi, fixed_s)  # fmt: skip
                 while gi[gg, G_IDLE] > 0:
                     nxt = _next_call(gg, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types, waiting,
-                                     wlast, waiting_s)  # fmt: skip
+                                     wlast, waiting_s, False, chan)  # fmt: skip
                     if nxt < 0:
                         break
                     agent = _take(gg, now, ci, gi, glast, group_s, idle)
                     hn = _answer(nxt, gg, agent, now, ctype, handle, aht, factor, sl_t, CI, CF, counts, served,
-                                 ht, hs, hp, hn, seq)  # fmt: skip
+                                 ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi, fixed_s)  # fmt: skip
                     seq += 1
+                    if has_chat:  # a chat: it fills up (after a voice call the agent has no room)
+                        hn, seq = _fill(gg, agent, now, ci, CI, CF, Q, qh, qt, delay, glv_ptr, lv_ptr, lv_types,
+                                        waiting, wlast, waiting_s, ctype, handle, aht, factor, sl_t, counts, served,
+                                        ht, hs, hp, hn, seq, chan, cap, stretch, has_chat, load, gi,
+                                        fixed_s)  # fmt: skip
     # ---- the horizon: what is still waiting is backlog; calls in talk count as answered
     now = horizon_s
     for g in range(G):
@@ -351,16 +503,18 @@ def run(
             if CI[c, I_STATE] == WAIT:
                 backlog[k, 0] += 1
                 counts[k, CI[c, I_IVL], C_BACKLOG] += 1
+                if horizon_s - CF[c, F_Q] <= sl_t[k]:  # not yet late
+                    counts[k, CI[c, I_IVL], C_OPEN] += 1
                 CI[c, I_OUT] = o_backlog
                 CF[c, F_ANS] = nan
                 CF[c, F_END] = nan
                 CF[c, F_WAIT] = horizon_s - CF[c, F_Q]
-    for c in range(n):
+    for c in range(CI.shape[0]):
         if CI[c, I_STATE] == SERVICE:
             backlog[ctype[c], 1] += 1
             CI[c, I_OUT] = o_ans
             CF[c, F_WAIT] = CF[c, F_ANS] - CF[c, F_Q]
-    sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP] = hn, seq, ci, wp
+    sti[X_HN], sti[X_SEQ], sti[X_CI], sti[X_WP], sti[X_QSEQ] = hn, seq, ci, wp, qseq
     return DONE
 
 

@@ -19,15 +19,18 @@ import weakref
 import numpy as np
 
 from cxqueue.scenario import MultiSkillScenario, Outcome
+from cxqueue.scenario.channels import DEFERRED, outbound_arrays, thresholds, transfer_arrays
 from cxqueue.sim.arrivals import hours_windows
 from cxqueue.sim.multiskill import _kernels as k
 from cxqueue.sim.multiskill.callers import SkillCallers
-from cxqueue.sim.multiskill.engine import staffing
+from cxqueue.sim.multiskill.engine import pull_levels, staffing
 from cxqueue.sim.multiskill.records import N_COUNTS, SkillRepOutput, skill_call_columns
 
 __all__ = ["run_multiskill_fast"]
 
-_OUTCOMES = np.array([int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG)])
+_OUTCOMES = np.array([int(o) for o in (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.CLOSED, Outcome.BACKLOG,
+                                        Outcome.TRANSFERRED)])  # fmt: skip
+_CHANNEL = {"chat": k.CH_CHAT, "outbound": k.CH_OUTBOUND}  # the kernel's channel codes (voice, email: CH_VOICE)
 _CAP = 256  # initial room of the event heap (it doubles when the kernel asks)
 _CENTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # scenario -> `_center`
 
@@ -61,13 +64,10 @@ def _center(sc: MultiSkillScenario) -> tuple:
         return got
     tnames, gnames = sc.type_names, sc.group_names
     gi = {g: i for i, g in enumerate(gnames)}
-    ti = {t: i for i, t in enumerate(tnames)}
     r = sc.resolved_routing
     first = [[gi[g] for g in r.type_groups[t] if r.delay_s(t, g) == 0] for t in tnames]
     later = [[(r.delay_s(t, g), gi[g]) for g in r.type_groups[t] if r.delay_s(t, g) > 0] for t in tnames]
-    pull = [[[ti[t] for t in level] for level in r.group_types[g]] for g in gnames]
-    if r.call_choice == "fifo":
-        pull = [[[t for level in levels for t in level]] if levels else [] for levels in pull]
+    pull = pull_levels(sc)
     first_ptr, first_g = _ptr(first)
     later_ptr, later_g = _ptr([[g for _, g in lst] for lst in later])
     later_d = np.asarray([d for lst in later for d, _ in lst], dtype=np.float64).reshape(-1)
@@ -90,12 +90,20 @@ def _center(sc: MultiSkillScenario) -> tuple:
             glv_ptr,
             lv_ptr,
             lv_types,
-            np.array([t.answer_within_s for t in sc.target], dtype=np.float64),
+            np.array(thresholds(sc), dtype=np.float64),
             _arr(hours_windows(sc.hours, sc.start_s, sc.end_s).reshape(-1, 2), np.float64),
             float(sc.interval_s),
             float(sc.horizon_s),
             r.agent_choice == "fixed_order",
+            r.agent_choice == "random_free",
+            _arr(transfer_arrays(sc)[1], np.float64),
             _OUTCOMES,
+            np.array([_CHANNEL.get(t.channel, k.CH_VOICE) for t in sc.types], dtype=np.int64),
+            np.array([sc.chat.of(g.name) for g in sc.groups], dtype=np.int64),
+            float(sc.chat.stretch),
+            any(t.channel == "chat" for t in sc.types),
+            np.array([t.channel in DEFERRED for t in sc.types], dtype=np.int64),
+            np.where(outbound_arrays(sc)[0] >= 0, outbound_arrays(sc)[2], -1.0),  # -1: no check-ins
         ),
         max(1, int(staff.max(initial=0))),
         np.array([t.priority for t in sc.types], dtype=np.int64),
@@ -132,19 +140,23 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
     qh = np.zeros(K, dtype=np.int64)
     qh[1:] = np.cumsum(per_type)[:-1]
     cap = _CAP  # the boundaries, the next arrival, a departure per agent and the most one event adds
-    while cap < n_int + 2 * (3 + center[7].shape[0] + G * most):  # center[7]: every re-routing
+    conc = int(center[21].max(initial=1))  # center[21]: chats an agent holds at once, per group
+    while cap < n_int + 2 * (3 + center[7].shape[0] + G * most * conc):  # center[7]: every re-routing
         cap *= 2
     ht, hs, hp = np.empty(cap), np.empty(cap, np.int64), np.empty(cap, np.int64)
     sti = np.zeros(k.N_X, np.int64)
     state = (CI, CF, np.empty(max(n, 1), np.int64), qh, qh.copy(), np.zeros(K, np.int64), np.zeros(K),
              np.zeros((G, k.N_G), np.int64), np.zeros(G), np.zeros((G, most), np.int64),
-             np.zeros((G, most), np.int64))  # fmt: skip
+             np.zeros((G, most), np.int64), np.zeros((G, most), np.int64))  # fmt: skip
     counts, waiting_s = np.zeros((K, n_int, N_COUNTS)), np.zeros((K, n_int))
     group_s, served = np.zeros((G, n_int, 2)), np.zeros((G, K, n_int))
     backlog = np.zeros((K, 2), dtype=np.int64)
     handle, patience = _arr(callers.handle_unit, np.float64), _arr(callers.patience_s, np.float64)
-    while k.run(arr, ctype, handle, patience, *center, sti, *state, ht, hs, hp,
-                counts, waiting_s, group_s, served, backlog) == k.GROW_HEAP:  # fmt: skip
+    route, tu = _arr(callers.route_u, np.float64), _arr(callers.transfer_u, np.float64)
+    legs = _arr(callers.next_leg, np.int64)
+    outs, fixed_s = _arr(callers.next_out, np.int64), _arr(callers.fixed_s, np.float64)
+    while k.run(arr, ctype, handle, patience, route, tu, legs, callers.n_first, outs, fixed_s, *center, sti, *state,
+                ht, hs, hp, counts, waiting_s, group_s, served, backlog) == k.GROW_HEAP:  # fmt: skip
         ht, hs, hp = _grown(ht), _grown(hs), _grown(hp)
     calls = None
     if record:
@@ -163,6 +175,8 @@ def run_multiskill_fast(sc: MultiSkillScenario, callers: SkillCallers, *, record
             CI[rows, k.I_IVL],
             priority,
             clock_offset_s=sc.start_s,
+            customer=callers.customer,
+            attempt=callers.attempt,
         )
     return SkillRepOutput(
         counts=counts, waiting_s=waiting_s, group_s=group_s, served=served, backlog=backlog, calls=calls

@@ -14,7 +14,17 @@ Per call type (``TypeKPIs``; ``overall`` pools every type):
 - ``p_wait`` = calls that found no idle agent they could reach at once / (offered - closed);
 - ``asa_s`` = mean wait of answered calls; ``abandon_fraction`` = abandoned / (offered - closed);
 - ``queue_length`` = time-average number of calls of the type waiting;
-- ``unresolved`` = calls still waiting at the horizon.
+- ``unresolved`` = calls still waiting at the horizon;
+- ``transferred`` = answered calls passed on to another type at the end of the talk (part
+  of ``answered``; the next leg is offered to its own type);
+- ``missed`` = (offered - closed) - answered within the threshold - still waiting at the
+  horizon but not yet past it: calls not answered in time, those still open counted only
+  once late. For an email type (`cxqueue.scenario.CallType.due_s`) the threshold is its due
+  time: ``sl_offered`` is the share answered by the due time, ``unresolved`` the backlog at
+  the horizon, ``missed`` the emails not answered by their due time;
+- ``reached`` = answered calls less the check-in attempts that did not reach the customer:
+  for an outbound type ``answered`` is the attempts, ``reached`` those that reached, and
+  ``sl_offered`` the share dialed by the due time.
 
 Per group (``GroupKPIs``): ``agents`` and ``busy`` (time averages of agents present, which
 includes agents finishing a call after their shift, and of busy agents), ``occupancy`` =
@@ -35,7 +45,7 @@ from cxqueue.sim.multiskill import records as r
 __all__ = ["GroupKPIs", "GroupResult", "MultiSkillResult", "TypeKPIs", "TypeResult", "rep_summary", "summarize"]
 
 TYPE_KPIS = ("offered", "closed", "answered", "abandoned", "unresolved", "sl_offered", "sl_answered", "p_wait",
-             "asa_s", "abandon_fraction", "queue_length")  # fmt: skip
+             "asa_s", "abandon_fraction", "queue_length", "transferred", "missed", "reached")  # fmt: skip
 GROUP_KPIS = ("agents", "busy", "occupancy", "served")
 FRACTIONS = ("sl_offered", "sl_answered", "p_wait", "abandon_fraction", "occupancy")
 
@@ -72,6 +82,9 @@ class TypeKPIs(_Select):
     asa_s: Estimate
     abandon_fraction: Estimate
     queue_length: Estimate
+    transferred: Estimate
+    missed: Estimate
+    reached: Estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,6 +193,9 @@ def _type_values(counts: np.ndarray, waiting_s: np.ndarray, span_s) -> dict:
         "asa_s": _ratio(c[..., r.C_WAIT_SUM], answered),
         "abandon_fraction": _ratio(c[..., r.C_ABANDONED], reached),
         "queue_length": waiting_s / span_s,
+        "transferred": c[..., r.C_TRANSFERRED],
+        "missed": reached - c[..., r.C_HITS] - c[..., r.C_OPEN],
+        "reached": answered - c[..., r.C_UNREACHED],
     }
 
 

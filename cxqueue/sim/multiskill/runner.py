@@ -49,7 +49,7 @@ def run_multiskill_replication(
     >>> sc = MultiSkillScenario([CallType("A", [40.0], aht_s=60.0)], [AgentGroup("G", "A", 5)])
     >>> out = run_multiskill_replication(sc, seed=1, record_calls=True)
     >>> out.counts.shape, out.calls.size == int(out.counts[0, 0, 0])
-    ((1, 1, 8), True)
+    ((1, 1, 11), True)
     """
     record_calls = _iv(scenario, record_calls, engine)
     return _engine(engine)(scenario, sample_skill_callers(scenario, seed), record=record_calls)
