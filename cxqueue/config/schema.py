@@ -403,7 +403,8 @@ TABLE_DOCS: dict[str, str] = {
     "groups": "The agent groups of a multi-skill center, each a table `[groups.<name>]`; required with "
     "`[call_types]`. Every call type must be among some group's skills.",
     "groups.<name>": "One agent group: its skills, agents on duty (what `cxqueue simulate` runs; `cxqueue plan` "
-    "plans them), handle-time factors, chat concurrency, and the shift templates and cost of its agents for `cxqueue plan`.",
+    "plans them), handle-time factors, chat concurrency, and the shift templates and cost of its agents for "
+    "`cxqueue plan`.",
     "channels": "The channels of a multi-skill center besides voice calls (`cxqueue.scenario.channels`), each a "
     "table `[channels.<name>]`: `chat`, `email`.",
     "outbound": "Check-in calls of a multi-skill center (`cxqueue.scenario.Dialer`): how often a dial reaches the "
