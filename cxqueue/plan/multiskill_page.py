@@ -21,7 +21,7 @@ def _types(s: dict, figures, folder: Path, captions: dict) -> str:
         [
             _e(t["name"]),
             _num(t["calls"]),
-            _e(f"{_pct(t['target_level'], 0)} within {t['answer_within_s']:g} s"),
+            _e(f"{_pct(t['target_level'], 0)} {t['within']}"),
             _interval(t["service_level"], _pct),
             _interval(t["asa_s"], _sec),
             _interval(t["abandon_fraction"], _pct),

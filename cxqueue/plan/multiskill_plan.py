@@ -46,6 +46,7 @@ from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 from cxqueue.plan.checks import MAX_OCCUPANCY, check_demand, when
 from cxqueue.scenario import Forecast, MultiSkillScenario, PlanSettings, PlanWarning, Scenario
+from cxqueue.scenario.channels import thresholds
 from cxqueue.units import WEEK
 
 __all__ = ["MultiSkillPlan", "helper_groups", "optimize_multiskill_plan", "service_levels"]
@@ -329,18 +330,22 @@ def _message(ms, converged, failing, total_ok, tot, rounds) -> str:
 def _demand_warnings(ms: MultiSkillScenario) -> list[PlanWarning]:
     """`check_demand` per type, each message naming its type, and the targets no routing can reach."""
     out = []
+    within = thresholds(ms)
+    fed = {t.outbound.to for t in ms.types if t.outbound is not None}  # types whose work other types create
     for k, t in enumerate(ms.types):
         f = Forecast(t.calls, t.aht_s, interval_s=ms.interval_s, start_s=ms.start_s)
         for w in check_demand(Scenario(f, 0.0, hours=ms.hours)):
+            if w.code == "no_calls" and t.name in fed:
+                continue  # its tasks come from the calls of other types ([call_types.NAME].outbound)
             out.append(PlanWarning(w.code, f"call type {t.name}: {w.message}", f"[call_types.{t.name}]"))
         tgt = ms.target[k]
         delays = [ms.resolved_routing.delay_s(t.name, g) for g in ms.resolved_routing.type_groups[t.name]]
-        if min(delays) > tgt.answer_within_s and tgt.level > 0 and t.calls.sum() > 0:
+        if min(delays) > within[k] and tgt.level > 0 and t.calls.sum() > 0:
             out.append(
                 PlanWarning(
                     "unreachable_target",
                     f"call type {t.name}: every group that serves it waits {min(delays):g} s or longer before it may "
-                    f"take a call ([routing].delays_s), longer than its {tgt.answer_within_s:g} s threshold: its "
+                    f"take a call ([routing].delays_s), longer than its {within[k]:g} s threshold: its "
                     f"service level stays near 0 whatever the staffing. Shorten a delay or raise the threshold.",
                     f"[routing].delays_s.{t.name}",
                 )

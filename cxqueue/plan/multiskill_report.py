@@ -27,6 +27,7 @@ from cxqueue.plan.multiskill_plan import service_levels
 from cxqueue.plan.report import _write_csv, shift_table, write_summary
 from cxqueue.scenario import WEEKDAYS
 from cxqueue.scenario._plain import plain
+from cxqueue.scenario.channels import DEFERRED, thresholds
 from cxqueue.units import DAY
 
 __all__ = ["group_rows", "plan_summary", "type_rows", "write_multiskill_report"]
@@ -37,10 +38,32 @@ def _est(e, i=None) -> dict:
     return {"mean": pick(e.mean), "low": pick(e.low), "high": pick(e.high)}
 
 
+def within_text(channel: str, threshold_s: float) -> str:
+    """How a type's threshold reads: ``within 20 s``, or for deferrable work ``by its due time (8 h)``.
+
+    >>> within_text("voice", 20.0), within_text("email", 28800.0), within_text("outbound", 5400.0)
+    ('within 20 s', 'by its due time (8 h)', 'by its due time (90 min)')
+    """
+    s = float(threshold_s)
+    if s >= 3600.0 and s % 3600.0 == 0.0:
+        text = f"{s / 3600.0:g} h"
+    elif s >= 60.0 and s % 60.0 == 0.0 and s > 120.0:
+        text = f"{s / 60.0:g} min"
+    else:
+        text = f"{s:g} s"
+    return f"by its due time ({text})" if channel in DEFERRED else f"within {text}"
+
+
 def type_rows(plan) -> tuple[list[str], list[list]]:
-    """types.csv: one row per call type and interval (the simulation's numbers, unrounded)."""
+    """types.csv: one row per call type and interval (the simulation's numbers, unrounded).
+
+    ``answer_within_s`` is the threshold of "answered in time": the target's, or for an email
+    or check-in type its due time.
+    """
     ms, k = plan.scenario, plan.simulation.types
-    head = ["type", "interval", "start_s", "when", "calls", "target_level", "answer_within_s", "basis", "sim_offered",
+    within = thresholds(ms)
+    head = ["type", "channel", "interval", "start_s", "when", "calls", "target_level", "answer_within_s", "basis",
+            "sim_offered",
             "sim_answered", "sim_sl", "sim_sl_low", "sim_sl_high", "sim_asa_s", "sim_asa_s_halfwidth",
             "sim_abandon_fraction", "sim_abandon_halfwidth", "below_target"]  # fmt: skip
     failing = {(int(a), int(b)) for a, b in plan.failing}
@@ -53,8 +76,8 @@ def type_rows(plan) -> tuple[list[str], list[list]]:
         tgt = ms.target[t]
         for i, start in enumerate(ms.interval_starts_s):
             values = [float(c[t, i]) for c in cols]
-            rows.append([name, i, float(start), when(start), float(ms.types[t].calls[i]), tgt.level,
-                         tgt.answer_within_s, tgt.basis, *values, (t, i) in failing])  # fmt: skip
+            rows.append([name, ms.types[t].channel, i, float(start), when(start), float(ms.types[t].calls[i]),
+                         tgt.level, within[t], tgt.basis, *values, (t, i) in failing])  # fmt: skip
     return head, rows
 
 
@@ -104,12 +127,13 @@ def plan_summary(plan, *, cost_unit: str = "paid hours") -> dict:
     hours = ms.interval_s / 3600.0
     failing = np.zeros((ms.n_types, ms.n_intervals), dtype=bool)
     failing[tuple(plan.failing.T)] = True
-    types, levels = [], service_levels(ms, tot)
+    types, levels, within = [], service_levels(ms, tot), thresholds(ms)
     for k, name in enumerate(ms.type_names):
-        tgt = ms.target[k]
+        tgt, channel = ms.target[k], ms.types[k].channel
         sl = _est(levels, k)
-        types.append({"name": name, "calls": float(ms.types[k].calls.sum()), "target_level": tgt.level,
-                      "answer_within_s": tgt.answer_within_s, "basis": tgt.basis, "service_level": sl,
+        types.append({"name": name, "channel": channel, "calls": float(ms.types[k].calls.sum()),
+                      "target_level": tgt.level, "answer_within_s": within[k],
+                      "within": within_text(channel, within[k]), "basis": tgt.basis, "service_level": sl,
                       "asa_s": _est(tot.asa_s, k), "abandon_fraction": _est(tot.abandon_fraction, k),
                       "failing_intervals": int(failing[k].sum()),
                       "met": bool(not failing[k].any() and not sl["high"] < tgt.level)})  # fmt: skip
@@ -126,8 +150,7 @@ def plan_summary(plan, *, cost_unit: str = "paid hours") -> dict:
     recommendation = (f"Roster {sched.n_agents} shifts in {ms.n_groups} groups ({per}) at a cost of "
                       f"{sched.cost:,.1f} {cost_unit}.")  # fmt: skip
     levels = "; ".join(
-        f"{t['name']} {100 * t['service_level']['mean']:.1f} % within {t['answer_within_s']:g} s "
-        f"(target {100 * t['target_level']:g} %)"
+        f"{t['name']} {100 * t['service_level']['mean']:.1f} % {t['within']} (target {100 * t['target_level']:g} %)"
         for t in types
     )
     promise = (

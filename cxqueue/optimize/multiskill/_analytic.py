@@ -22,6 +22,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from cxqueue.analytic import _core as core
 from cxqueue.scenario import MultiSkillScenario
+from cxqueue.scenario.channels import thresholds
 from cxqueue.sim.arrivals import hours_windows
 
 __all__ = [
@@ -58,10 +59,13 @@ def type_needs(sc: MultiSkillScenario, *, patience: bool) -> np.ndarray:
 
     Erlang A with the type's mean patience when ``patience`` (Erlang C when the type never
     hangs up), else Erlang C; the load of the open part of each interval, at the handle
-    factor of the type's first group; the type's target (level, threshold, basis).
+    factor of the type's first group; the type's target (level, threshold, basis), the
+    threshold of an email or check-in type being its due time. A chat type's need is in
+    chat slots, divided by its first group's concurrency (rounded up).
     """
     first = [g[0] for g in serving(sc)]
     factors = sc.handle_factors
+    within = thresholds(sc)
     out = np.zeros((sc.n_types, sc.n_intervals), dtype=np.int64)
     share = open_fraction(sc)
     for k, t in enumerate(sc.types):
@@ -69,10 +73,15 @@ def type_needs(sc: MultiSkillScenario, *, patience: bool) -> np.ndarray:
         load = t.calls * aht / sc.interval_s * share
         mean_patience = t.patience.mean_s if patience else np.inf
         tg = sc.target[k]
-        need = core.queue_agents([(core.SL[tg.basis], tg.level)], load, np.inf, aht, mean_patience,
-                                 tg.answer_within_s)  # fmt: skip
-        out[k] = np.where(load > 0, np.where(need < 0, np.ceil(load) + 1, need), 0)
+        need = core.queue_agents([(core.SL[tg.basis], tg.level)], load, np.inf, aht, mean_patience, within[k])
+        need = np.where(load > 0, np.where(need < 0, np.ceil(load) + 1, need), 0)
+        out[k] = -(-need // _slots(sc, k, first[k]))
     return out
+
+
+def _slots(sc: MultiSkillScenario, k: int, g: int) -> int:
+    """Calls of type ``k`` an agent of group ``g`` holds at once (its chat concurrency for a chat type)."""
+    return sc.chat.of(sc.group_names[g]) if sc.types[k].channel == "chat" else 1
 
 
 def pooled_needs(sc: MultiSkillScenario) -> np.ndarray:
@@ -84,7 +93,8 @@ def pooled_needs(sc: MultiSkillScenario) -> np.ndarray:
     the skills chain the types together (Wallace & Whitt 2005).
     """
     first = [g[0] for g in serving(sc)]
-    f = sc.handle_factors[first, np.arange(sc.n_types)][:, None]
+    slots = np.array([_slots(sc, k, g) for k, g in enumerate(first)], dtype=float)
+    f = (sc.handle_factors[first, np.arange(sc.n_types)] / slots)[:, None]  # agent-seconds per call
     calls = sc.calls * open_fraction(sc)[None, :]
     total = calls.sum(axis=0)
     work = (calls * sc.aht_s * f).sum(axis=0)
@@ -95,7 +105,7 @@ def pooled_needs(sc: MultiSkillScenario) -> np.ndarray:
         mean_pat = np.divide((calls * pat[:, None]).sum(axis=0), total, out=np.full(total.shape, float(pat.mean())),
                              where=total > 0)  # fmt: skip
     level = max(t.level for t in sc.target)
-    within = min(t.answer_within_s for t in sc.target)
+    within = min(thresholds(sc))
     need = core.queue_agents([(core.SL["offered"], level)], work / sc.interval_s, np.inf, aht, mean_pat, within)
     return np.where(total > 0, np.where(need < 0, np.ceil(work / sc.interval_s) + 1, need), 0).astype(np.int64)
 

@@ -12,7 +12,9 @@ On the sample, per type ``k`` and interval ``t``:
   type's threshold over calls reached (offered minus closed; over calls answered on the
   ``"answered"`` basis);
 * a cell is *constrained* where the calls reached average at least ``min_calls`` per
-  replication; it is *short* where its service level is below the type's level;
+  replication, except for deferrable work (emails and check-ins: their target is the share
+  done by the due time over the horizon, whichever interval the work is done in); it is
+  *short* where its service level is below the type's level;
 * over the horizon, each replication gives one service level per type (answered within the
   threshold over reached, every interval pooled); the type is short where the mean of those
   is below the level plus the half-width of the Student-t 95 % interval that an independent
@@ -30,6 +32,7 @@ import numpy as np
 
 from cxqueue import _rng
 from cxqueue.scenario import MultiSkillScenario
+from cxqueue.scenario.channels import DEFERRED
 from cxqueue.sim.kpis import _estimate, _t975
 from cxqueue.sim.multiskill import records as r
 from cxqueue.sim.multiskill.callers import sample_skill_callers
@@ -117,7 +120,10 @@ class Sample:
         reached = (c[..., r.C_OFFERED] - c[..., r.C_CLOSED]).mean(axis=0)
         if self.reached is None:  # calls reached do not depend on the staffing: the first evaluation fixes them
             self.reached = reached
-            self.cells = (reached >= self._min_calls) & (reached > 0) & self._interval_targets
+            # deferrable work (emails, check-ins) is judged over the horizon only: its share done by
+            # the due time, whichever interval the work is done in
+            per_interval = np.array([self._interval_targets and t.channel not in DEFERRED for t in self.sc.types])
+            self.cells = (reached >= self._min_calls) & (reached > 0) & per_interval[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
             sl = np.where(den.sum(axis=0) > 0, hits.sum(axis=0) / den.sum(axis=0), np.nan)
             per_rep = np.where(den.sum(axis=2) > 0, hits.sum(axis=2) / den.sum(axis=2), np.nan)

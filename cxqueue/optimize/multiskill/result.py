@@ -25,6 +25,7 @@ from cxqueue import _validation as v
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario import MultiSkillScenario
 from cxqueue.scenario._plain import PlainDict
+from cxqueue.scenario.channels import DEFERRED
 from cxqueue.sim.multiskill import MultiSkillResult, simulate_multiskill
 from cxqueue.sim.runner import ENGINES
 
@@ -154,7 +155,8 @@ def check_staffing(sc: MultiSkillScenario, agents: np.ndarray, *, replications: 
     mean = np.stack([np.asarray(per[p].mean)[k] for k, p in enumerate(pick)])
     half = np.stack([np.nan_to_num(np.asarray(per[p].half_width)[k]) for k, p in enumerate(pick)])
     reached = np.asarray(kpis.types.offered.mean) - np.asarray(kpis.types.closed.mean)
-    cells = (reached >= max(min_calls, 1e-9)) & np.isfinite(mean)
+    per_interval = np.array([t.channel not in DEFERRED for t in sc.types])  # as the search judges them
+    cells = (reached >= max(min_calls, 1e-9)) & np.isfinite(mean) & per_interval[:, None]
     short = cells & (np.nan_to_num(mean, nan=1.0) < level[:, None] - 1e-12)
     significant = cells & (np.nan_to_num(mean + half, nan=1.0) < level[:, None] - 1e-12)
     return kpis, type_met, short, significant
