@@ -189,3 +189,33 @@ def test_horizon_only_targets():
     res = staff_multiskill(sc, interval_targets=False, replications=4, seed=4, engine=ENGINE, check_replications=8)
     assert res.met and res.converged
     assert np.all(_lower_ends(res) >= 0.8)
+
+
+def test_a_chat_types_need_is_in_its_groups_chat_slots_and_an_emails_threshold_is_its_due_time():
+    from cxqueue.analytic import erlang_c
+    from cxqueue.scenario import Chat
+
+    calls, aht_s = np.array([60.0, 120.0]), 300.0  # per half hour: 10 and 20 Erlangs
+    chat = CallType("web", calls, aht_s=aht_s, channel="chat")
+    mail = CallType("mail", calls, aht_s=aht_s, channel="email", due_s=4 * 3600.0)
+    sc = MultiSkillScenario([chat, mail], [AgentGroup("desk", ("web", "mail"), 0.0)], interval_s=1800.0,
+                            chat=Chat(3))  # fmt: skip
+    needs = an.type_needs(sc, patience=False)
+    # Erlang C's agents for 80 % within 20 s, counted in slots of three chats per agent (rounded up)
+    slots = erlang_c.agents_for_service_level(calls * aht_s / 1800.0, aht_s=aht_s, answer_within_s=20.0, level=0.8)
+    assert needs[0].tolist() == (-(-slots // 3)).tolist() == [5, 9]
+    # within a 4-hour due time, the load rounded up is enough (no queueing margin for seconds)
+    assert needs[1].tolist() == [11, 21]
+
+
+def test_deferrable_work_is_judged_over_the_horizon_not_per_interval():
+    from cxqueue.optimize.multiskill._evaluate import Sample
+
+    calls = np.full(4, 40.0)
+    phone = CallType("phone", calls, aht_s=180.0)
+    mail = CallType("mail", calls, aht_s=180.0, channel="email", due_s=7200.0)
+    sc = MultiSkillScenario([phone, mail], [AgentGroup("desk", ("phone", "mail"), 6.0)], interval_s=1800.0)
+    sample = Sample(sc, replications=2, seed=3, engine=ENGINE, min_calls=1.0, interval_targets=True,
+                    check_replications=2)  # fmt: skip
+    sample.evaluate(np.full((1, 4), 6))
+    assert sample.cells[0].all() and not sample.cells[1].any()
