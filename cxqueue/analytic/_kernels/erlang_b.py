@@ -212,7 +212,11 @@ def inv_erlang_b(x, A):
         # (the fraction's terms would be subnormal)
         if x <= 0.5 * A:
             return _inv_b_down(x, A), (_inv_b_down(x - 1.0, A) if x >= 1.0 else 0.0)
-        return inv_b_temme(x, A)
+        # between half the load and 3 sqrt(A) below it Temme's terms overflow near the largest
+        # float; there 1/B = A / (A - x) (the fluid limit) holds to the last bit: its error is
+        # of order 1 / (A (1 - x/A)^2) < 1e-290, and 1/B(x - 1) differs from 1/B(x) by less
+        y = A / (A - x)
+        return y, y
     if x > 2.0 * A + 1500.0:  # beyond A + 40 sqrt(A) + 1000: 1/B > 1e300 (and the step count overflows)
         return np.inf, np.inf
     frac = x - math.floor(x)
