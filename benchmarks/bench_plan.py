@@ -7,14 +7,15 @@
    - cold: ``--runs`` runs (3), each with its own new, empty ``NUMBA_CACHE_DIR``, so
      every numba kernel is compiled; median and min-max;
    - warm: ``--warm-runs`` runs (5) on the cache the first cold run filled;
-   - "wired": the same, with `cxqueue.sim.warm_up` called where the plan starts
-     (`cxqueue.plan.optimize.optimize_plan`; the launcher adds the call until plan/
-     makes it), so that the simulation kernel compiles in a child process while the
-     plan computes its analytic requirements and shifts;
+   - "plain" is ``python -m cxqueue plan`` as shipped: `cxqueue.plan.optimize.optimize_plan`
+     calls `cxqueue.sim.warm_up` where it starts, so that the simulation kernel compiles in
+     a child process while this one compiles the analytic kernels and computes the
+     requirements and shifts;
    - "early": `warm_up` called before the plan modules are imported (where the CLI's
      ``plan`` command could call it), a second earlier.
-   The variants take turns in rotated order (plain wired early, wired early plain, ...)
-   so that all see the same load.
+   The variants take turns in rotated order (plain early, early plain, ...) so that both
+   see the same load. On this 2-core machine shared with other sessions, compare the CPU
+   seconds too (``/usr/bin/time``): a child process gains wall time only on an idle core.
 
    ``--compile-profile`` runs one more cold plan with numba's compile events recorded
    and prints the seconds per compiled function (`cxqueue.sim` and `cxqueue.analytic`
@@ -31,6 +32,9 @@ and its simulated service level over the week (lower end of the 95 % interval) m
 target. The load average (1, 5, 15 min) is printed before and after each block: the
 machine is shared.
 
+Each run's CPU seconds (user + system of the run and of its child processes) are printed
+beside its wall time, and their medians beside the wall medians.
+
 Run: ``python benchmarks/bench_plan.py [--runs 3] [--warm-runs 5] [--compile-profile] [--no-optimize]
 [--no-isa]``.
 """
@@ -40,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -54,22 +59,7 @@ from _paired import load_average
 REPO = Path(__file__).resolve().parents[1]
 PLAN_LIMIT_S = 120.0
 COLD_TARGET_S, WARM_TARGET_S = 8.0, 4.0
-
-# `cxqueue plan` with warm_up() at the start of optimize_plan, as plan/ would call it
-WIRED = """
-import sys
-import cxqueue.plan.optimize as o
-import cxqueue.plan.run as r
-from cxqueue.sim import warm_up
-plain = o.optimize_plan
-def optimize_plan(*args, **kwargs):
-    if (kwargs.get("settings") or o.PlanSettings()).engine == "fast":
-        warm_up()
-    return plain(*args, **kwargs)
-o.optimize_plan = r.optimize_plan = optimize_plan
-from cxqueue.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
+CPU: list[float] = []  # CPU seconds of each `run_cli`, in order
 
 PROFILED = """
 import sys, json
@@ -98,7 +88,7 @@ from cxqueue.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
-VARIANTS = {"plain": ["-m", "cxqueue"], "wired": ["-c", WIRED], "early": ["-c", EARLY]}
+VARIANTS = {"plain": ["-m", "cxqueue"], "early": ["-c", EARLY]}
 
 
 def _env(cache: str | None) -> dict:
@@ -109,13 +99,20 @@ def _env(cache: str | None) -> dict:
     return env
 
 
+def _cpu_of_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_cli(prefix: list[str], args: list[str], cache: str | None) -> tuple[float, bool, str]:
-    """One ``cxqueue`` in a fresh folder: wall seconds, and whether its plan meets its target."""
+    """One ``cxqueue`` in a fresh folder: wall seconds, and whether its plan meets its target.
+    Its CPU seconds (user + system, its own child processes included) go to `CPU`."""
     cwd = Path(tempfile.mkdtemp(prefix="bench_plan_"))
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_of_children()
         p = subprocess.run([sys.executable, *prefix, *args], cwd=cwd, env=_env(cache), capture_output=True, text=True)
         wall = time.perf_counter() - t0
+        CPU.append(_cpu_of_children() - c0)
         ok, what = check_cli(p.returncode, p.stderr, cwd)
     finally:
         shutil.rmtree(cwd, ignore_errors=True)
@@ -144,6 +141,8 @@ def bench_cli(runs: int, warm_runs: int, analytic_cached: bool) -> list[bool]:
     oks, caches = [], []
     seed = None  # a cache holding only the analytic kernels
     cold: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    cold_cpu: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    warm_cpu: dict[str, list[float]] = {v: [] for v in VARIANTS}
     names = list(VARIANTS)
     order = [names[(i + j) % len(names)] for i in range(runs) for j in range(len(names))]  # rotated
     print(f"cxqueue plan, cold: each run a fresh empty NUMBA_CACHE_DIR; {load_average()}")
@@ -156,7 +155,11 @@ def bench_cli(runs: int, warm_runs: int, analytic_cached: bool) -> list[bool]:
         oks.append(ok)
         cold[variant].append(wall)
         n = sum(1 for _ in Path(cache).rglob("*.nbi"))
-        print(f"  {variant:5s} {wall:6.2f} s ({n} functions cached); check {'ok' if ok else 'FAILED'}: {what}")
+        cold_cpu[variant].append(CPU[-1])
+        print(
+            f"  {variant:5s} {wall:6.2f} s, {CPU[-1]:5.2f} s CPU ({n} functions cached); "
+            f"check {'ok' if ok else 'FAILED'}: {what}"
+        )
         if analytic_cached and seed is None:
             seed = tempfile.mkdtemp(prefix="bench_plan_seed_")
             caches.append(seed)
@@ -171,13 +174,15 @@ def bench_cli(runs: int, warm_runs: int, analytic_cached: bool) -> list[bool]:
             wall, ok, what = run_cli(VARIANTS[variant], ["plan"], warm_cache)
             oks.append(ok)
             warm[variant].append(wall)
+            warm_cpu[variant].append(CPU[-1])
     version, _, _ = run_cli(["-m", "cxqueue"], ["--version"], warm_cache)
     for variant in VARIANTS:
         c, w = statistics.median(cold[variant]), statistics.median(warm[variant])
         print(
             f"cxqueue plan, {variant}: cold {_stats(cold[variant])} [target {COLD_TARGET_S:g} s: "
             f"{'met' if c <= COLD_TARGET_S else 'MISSED'}]; warm {_stats(warm[variant])} [target "
-            f"{WARM_TARGET_S:g} s: {'met' if w <= WARM_TARGET_S else 'MISSED'}]"
+            f"{WARM_TARGET_S:g} s: {'met' if w <= WARM_TARGET_S else 'MISSED'}]; CPU seconds: cold median "
+            f"{statistics.median(cold_cpu[variant]):.2f}, warm median {statistics.median(warm_cpu[variant]):.2f}"
         )
     print(f"  `cxqueue --version` {version:.2f} s; last warm check: {what}; {load_average()}")
     for d in caches:

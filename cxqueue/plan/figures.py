@@ -67,6 +67,15 @@ def _by_day(starts_s, day_of):
     return [(np.flatnonzero(day_of == k), hour) for k in range(int(day_of.max(initial=-1)) + 1)]
 
 
+def _bars(ax, left, heights, width, **style):
+    """Bars of one ``width`` from ``left``: one filled step outline where they touch (one artist
+    instead of one rectangle per interval, drawn several times faster and looking the same),
+    else `Axes.bar`."""
+    if left.size > 1 and np.allclose(np.diff(left), width):
+        return ax.stairs(heights, np.append(left, left[-1] + width), fill=True, baseline=0.0, **style)
+    return ax.bar(left, heights, width=width, align="edge", **style)
+
+
 def demand_by_day(fig, starts_s, calls, *, required, scheduled, on_duty, interval_s, day_of, labels):
     """One panel per day: calls per interval (grey, left axis) and agents (lines, right axis).
 
@@ -86,7 +95,7 @@ def demand_by_day(fig, starts_s, calls, *, required, scheduled, on_duty, interva
     top = max(float(np.max([s.max(initial=0) for s in series])), 1.0) * 1.08
     twins = []
     for ax, (idx, hour), label in zip(axes, _by_day(starts_s, np.asarray(day_of)), labels, strict=True):
-        ax.bar(hour[idx], calls[idx], width=w, align="edge", color="0.82", label="calls per interval")
+        _bars(ax, hour[idx], calls[idx], w, color="0.82", label="calls per interval")
         ax.set_title(label, fontsize="medium")
         ax2 = ax.twinx()
         twins.append(ax2)

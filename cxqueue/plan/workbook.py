@@ -209,10 +209,12 @@ def _check_sheets(sheets: dict) -> None:
                 )
 
 
-def _put(ws, row: int, col: int, value, fmt: str | None, bold: bool = False):
+def _cell(ws, value, fmt: str | None, bold: bool = False):
+    """One cell of a write-only sheet: its number format, bold, wrapped when it holds lines."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a formula
     if fmt is not None and not isinstance(value, str):
@@ -243,40 +245,33 @@ def _shown_width(value, fmt: str | None) -> int:
     return len(f"{value:.0f}")
 
 
-def _header(ws, names) -> None:
-    for j, name in enumerate(names, start=1):
-        _put(ws, 1, j, str(name), None, bold=True)
-    ws.freeze_panes = "A2"
-
-
-def _widths(ws, widths: list[int]) -> None:
+def _sheet(ws, header, rows: list[list[tuple]]) -> None:
+    """Write a sheet at once (openpyxl's write-only mode: row by row, each row written as it
+    comes, so the column widths and the frozen header go first): a bold header, then the
+    rows of (value, number format)."""
     from openpyxl.utils import get_column_letter
 
+    widths = [len(str(name)) for name in header]
+    for row in rows:
+        for j, (v, fmt) in enumerate(row):
+            widths[j] = max(widths[j], _shown_width(v, fmt))
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(max(w, 4) + 2, MAX_WIDTH)
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, str(name), None, bold=True) for name in header])
+    for row in rows:
+        ws.append([_cell(ws, v, fmt) for v, fmt in row])
 
 
 def _summary_sheet(ws, summary: dict) -> None:
-    _header(ws, ("key", "value", "unit"))
-    widths = [3, 5, 4]
-    for i, (label, value, unit, fmt) in enumerate(summary_rows(summary), start=2):
-        for j, (v, f) in enumerate(((label, None), (value, fmt), (unit, None))):
-            _put(ws, i, j + 1, v, f)
-            widths[j] = max(widths[j], _shown_width(v, f))
-    _widths(ws, widths)
+    rows = [[(label, None), (value, fmt), (unit, None)] for label, value, unit, fmt in summary_rows(summary)]
+    _sheet(ws, ("key", "value", "unit"), rows)
 
 
 def _table_sheet(ws, header: list, rows: list) -> None:
-    _header(ws, header)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
     formats = [column_format(name, col) for name, col in zip(header, columns, strict=True)]
-    widths = [len(str(name)) for name in header]
-    for i, row in enumerate(rows, start=2):
-        for j, (v, fmt) in enumerate(zip(row, formats, strict=True)):
-            value = _cell_value(v, fmt)
-            _put(ws, i, j + 1, value, fmt)
-            widths[j] = max(widths[j], _shown_width(value, fmt))
-    _widths(ws, widths)
+    _sheet(ws, header, [[(_cell_value(v, f), f) for v, f in zip(row, formats, strict=True)] for row in rows])
 
 
 def write_workbook(path, summary: dict, sheets: dict[str, tuple[list[str], list[list]]]) -> Path:
@@ -314,10 +309,8 @@ def write_workbook(path, summary: dict, sheets: dict[str, tuple[list[str], list[
     if not isinstance(summary, dict):
         raise ValueError(f"summary must be a dict (a plan's summary.json); got {type(summary).__name__}")
     _check_sheets(sheets)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "summary"
-    _summary_sheet(ws, summary)
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb.create_sheet("summary"), summary)
     for name, (header, rows) in sheets.items():
         _table_sheet(wb.create_sheet(name), list(header), list(rows))
     wb.properties.creator = "cxqueue"
