@@ -22,7 +22,7 @@ from cxqueue import __version__
 from cxqueue.exceptions import ConfigError
 from cxqueue.scenario._plain import PlainDict, plain_dict
 
-__all__ = ["ROWS", "ComparisonRow", "PlanComparison", "compare_plans", "read_plan_summary"]
+__all__ = ["NESTED", "ROWS", "ComparisonRow", "PlanComparison", "compare_plans", "read_plan_summary"]
 
 MISSING = "—"
 
@@ -216,6 +216,48 @@ def _names(summaries: list[dict], folders: list[Path]) -> tuple[str, ...]:
     return tuple(names)
 
 
+#: rows per call type and per agent group of multi-skill plans (``summary.json`` ``types`` and
+#: ``groups``): (list key, item key, label, unit, kind, digits); a number given as
+#: ``{"mean", "low", "high"}`` brings its 95 % interval
+NESTED = (
+    ("types", "service_level", "service level (simulated, 95 % interval)", "%", "fraction", 1),
+    ("types", "asa_s", "ASA (simulated)", "s", "number", 1),
+    ("types", "abandon_fraction", "abandonment (simulated)", "%", "fraction", 2),
+    ("groups", "shifts", "shifts", "", "number", 0),
+    ("groups", "occupancy", "occupancy (simulated, 95 % interval)", "%", "fraction", 1),
+)
+
+
+def _item(summary: dict, part: str, name: str, key: str):
+    """(value, interval or None) of ``summary[part][<item named name>][key]``; (None, None) if absent."""
+    items = summary.get(part)
+    found = [x for x in items if isinstance(x, dict) and x.get("name") == name] if isinstance(items, list) else []
+    v = found[0].get(key) if found else None
+    if isinstance(v, dict):
+        return _number(v.get("mean")), (_number(v.get("low")), _number(v.get("high")))
+    return _number(v), None
+
+
+def _nested_rows(summaries: list[dict]) -> list[ComparisonRow]:
+    """The per-type and per-group rows of multi-skill plans, for every name any plan has."""
+    rows = []
+    for part, key, label, unit, kind, digits in NESTED:
+        names = []
+        for s in summaries:
+            items = s.get(part) if isinstance(s.get(part), list) else []
+            names += [x["name"] for x in items if isinstance(x, dict) and x.get("name") not in names]
+        for name in names:
+            got = [_item(s, part, name, key) for s in summaries]
+            values = tuple(v for v, _ in got)
+            diffs = tuple(None if k == 0 or v is None or values[0] is None else v - values[0]
+                          for k, v in enumerate(values))  # fmt: skip
+            intervals = tuple(ci for _, ci in got) if any(ci for _, ci in got) else None
+            what = "type" if part == "types" else "group"
+            rows.append(ComparisonRow(f"{part}.{name}.{key}", f"{label}: {what} {name}", unit, kind, digits, values,
+                                      diffs, intervals))  # fmt: skip
+    return rows
+
+
 def compare_plans(folders) -> PlanComparison:
     """Compare plan folders (written by `run_plan`) side by side, the first as the baseline.
 
@@ -229,7 +271,8 @@ def compare_plans(folders) -> PlanComparison:
     PlanComparison
         One row per entry of `ROWS`: each plan's value and its difference against the
         first plan (the simulated service level with its 95 % interval; a summary without
-        ``warnings`` counts none).
+        ``warnings`` counts none); for multi-skill plans then one row per call type and
+        per agent group of `NESTED` (a value a plan lacks is shown as missing).
     """
     folders = [Path(f) for f in folders]
     if not folders:
@@ -245,4 +288,5 @@ def compare_plans(folders) -> PlanComparison:
         )
         intervals = tuple(_interval(spec, s) for s in summaries) if spec.interval else None
         rows.append(ComparisonRow(spec.key, spec.label, spec.unit, spec.kind, spec.digits, values, diffs, intervals))
+    rows += _nested_rows(summaries)
     return PlanComparison(_names(summaries, folders), tuple(str(f) for f in folders), tuple(rows))

@@ -140,3 +140,32 @@ def test_a_folder_without_summary_json_is_an_error_naming_it(bank_plan_folders, 
         compare_plans([tmp_path / "bad"])
     with pytest.raises(ConfigError, match="folders: compare needs at least one plan folder; got none"):
         compare_plans([])
+
+
+def test_multiskill_plans_get_a_row_per_type_and_group_with_their_numbers(tmp_path):
+    def folder(name, retail_sl, groups):
+        f = tmp_path / name
+        f.mkdir()
+        types = [{"name": "retail", "service_level": {"mean": retail_sl, "low": retail_sl - 0.02, "high": 0.99},
+                  "asa_s": {"mean": 3.0, "low": 2.0, "high": 4.0}, "abandon_fraction": {"mean": 0.01}}]  # fmt: skip
+        if name == "b":
+            types.append({"name": "mail", "service_level": {"mean": 1.0, "low": 1.0, "high": 1.0}})
+        summary = {"kind": "multiskill", "name": name, "cost": 10.0, "types": types,
+                   "groups": [{"name": g, "shifts": n, "occupancy": {"mean": 0.7, "low": 0.6, "high": 0.8}}
+                              for g, n in groups.items()]}  # fmt: skip
+        (f / "summary.json").write_text(json.dumps(summary))
+        return f
+
+    c = compare_plans([folder("a", 0.9, {"retail": 5}), folder("b", 0.85, {"retail": 4, "loans": 2})])
+    rows = {r.key: r for r in c.rows}
+    sl = rows["types.retail.service_level"]
+    assert sl.values == (0.9, 0.85) and sl.differences[1] == pytest.approx(-0.05)
+    assert sl.intervals == ((0.88, 0.99), (0.83, 0.99))
+    assert rows["types.mail.service_level"].values == (None, 1.0)  # a type only the second plan has
+    assert rows["types.mail.service_level"].differences == (None, None)
+    assert rows["groups.retail.shifts"].values == (5, 4) and rows["groups.retail.shifts"].differences == (None, -1)
+    assert rows["groups.loans.shifts"].values == (None, 2)
+    assert rows["types.retail.abandon_fraction"].intervals == ((None, None), (None, None))
+    text = c.text()
+    assert "service level (simulated, 95 % interval): type retail" in text and "90.0 (88.0–99.0)" in text
+    assert "shifts: group loans" in text
