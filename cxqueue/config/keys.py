@@ -41,6 +41,7 @@ _DURATION_KINDS = ("duration", "durations", "delays")
 _WORDS = (
     UNLIMITED,
     "required",
+    "required by cxqueue simulate",
     "file stem",
     "from the demand",
     "all",

@@ -274,18 +274,17 @@ class MultiSkillReader:
         out = []
         for name, val in self._named("groups", raw):
             gt = S.read_table(self.source, f"groups.{name}", val, S.SCHEMA["groups.<name>"])
-            for k in ("skills", "agents"):
-                if k not in gt.values:
-                    what = 'the call types its agents answer, e.g. skills = ["retail"]' if k == "skills" else (
-                        "agents on duty, one number or one per interval")  # fmt: skip
-                    self.fail(f"[groups.{name}].{k} is required: {what}")
+            if "skills" not in gt.values:
+                self.fail(
+                    f'[groups.{name}].skills is required: the call types its agents answer, e.g. skills = ["retail"]'
+                )
             skills = gt.values["skills"]
             if not skills:
                 self.fail(f"{gt.where('skills')} must name at least one call type; got [] (a group with no skills)")
             for s in skills:
                 if s not in names:
                     self.fail(f"{gt.where('skills')} names {S.show(s)}, which is not a call type {_suggest(s, names)}")
-            agents = gt.values["agents"]
+            agents = gt.values.get("agents", 0.0)  # none given: cxqueue plan plans them, cxqueue simulate refuses
             if isinstance(agents, tuple) and grid_t is not None and agents:
                 td = _TypeDemand(gt.label, {"calls": agents, "aht_s": 1.0}, {"calls": "agents"}, {"calls": agents})
                 td.kinds["calls"] = "numbers"
@@ -332,7 +331,7 @@ class MultiSkillReader:
         all of them) and ``cost`` factor (default 1), for `cxqueue.plan.multiskill_plan`."""
         known = [t.name for t in templates]
         by_name = {t.name: t for t in templates}
-        own, cost = {}, {}
+        own, cost, unstaffed = {}, {}, []
         for name, val in self._named("groups", raw):
             gt = S.read_table(self.source, f"groups.{name}", val, S.SCHEMA["groups.<name>"])
             names = gt.values.get("shifts", tuple(known))
@@ -344,7 +343,9 @@ class MultiSkillReader:
                     self.fail(f"{where} {_suggest(k, known)}" if known else f"{where}: the config has no [shifts]")
             own[name] = tuple(by_name[k] for k in dict.fromkeys(names))
             cost[name] = float(gt.values.get("cost", 1.0))
-        return GroupPlanning(own, cost)
+            if "agents" not in gt.values:
+                unstaffed.append(name)
+        return GroupPlanning(own, cost, tuple(unstaffed))
 
     # routing ------------------------------------------------------------------------------
     def routing(self, rt, types: list, groups: list) -> Routing:

@@ -295,7 +295,8 @@ _SCHEMA_LIST: tuple[tuple[str, tuple[Key, ...]], ...] = (
         Key("skills", "names", "the call types the group's agents answer", "required"),
         Key("agents", "amount", "agents on duty: one number for every interval the center is open (none while "
             "closed), or one value per interval, placed on the grid as a type's `calls` are (with `[demand].days`: one "
-            "day's pattern, none on other days)", "required", low=0.0),
+            "day's pattern, none on other days); `cxqueue plan` plans them, so a config only planned may leave it "
+            "out", "required by cxqueue simulate", low=0.0),
         Key("handle_factor", "table", "per skill, the group's handle time relative to the type's AHT: "
             "`{ business = 1.25 }` takes 25 % longer (1 for a skill not named)", "{}"),
         Key("shifts", "names", "the `[shifts.<name>]` templates `cxqueue plan` may roster for this group",

@@ -105,13 +105,16 @@ class OutputSettings:
 class GroupPlanning:
     """What ``cxqueue plan`` needs per group of a multi-skill center: the shift ``templates`` each group
     may roster (``[groups.NAME].shifts``, default every ``[shifts]`` template) and its ``cost`` per
-    agent-hour relative to the base rate (``[groups.NAME].cost``, default 1)."""
+    agent-hour relative to the base rate (``[groups.NAME].cost``, default 1); ``without_agents`` names the
+    groups whose ``[groups.NAME].agents`` the config leaves to the plan (`cxqueue simulate` needs them)."""
 
     templates: dict[str, tuple[sc.ShiftTemplate, ...]]
     cost: dict[str, float]
+    without_agents: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"templates": {g: [t.name for t in ts] for g, ts in self.templates.items()}, "cost": dict(self.cost)}
+        return {"templates": {g: [t.name for t in ts] for g, ts in self.templates.items()}, "cost": dict(self.cost),
+                "without_agents": list(self.without_agents)}  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)

@@ -141,6 +141,12 @@ def simulate_multiskill_config(
                 f"{cfg.source}: --{opt} applies to a single-queue config; a multi-skill center takes its agents "
                 f"from [groups.NAME].agents and has unlimited lines; got {opt}={value!r}"
             )
+    missing = cfg.group_planning.without_agents if cfg.group_planning is not None else ()
+    if missing:
+        raise ConfigError(
+            f"{cfg.source}: [groups.{missing[0]}].agents is required to simulate: agents on duty, one number or one "
+            f"per interval (groups without it: {', '.join(missing)}; `cxqueue plan` plans them)"
+        )
     s = cfg.settings
     res = simulate_multiskill(
         ms,

@@ -91,3 +91,16 @@ def test_cxqueue_plan_without_shifts_says_what_to_add(tmp_path):
     with pytest.raises(ConfigError, match=re.escape("[shifts] holds no shift template; a multi-skill plan rosters")):
         run_plan(loads_scenario(text), out=tmp_path / "x")
     assert not (tmp_path / "x").exists()
+
+
+def test_a_group_without_agents_is_planned_and_not_simulated():
+    from cxqueue.plan.multiskill import simulate_multiskill_config
+
+    text = CENTER.replace("[groups.g1]\nagents = 3\n", "[groups.g1]\n")
+    assert text != CENTER
+    cfg = loads_scenario(text)
+    assert cfg.group_planning.without_agents == ("g1",)
+    assert cfg.multiskill.groups[0].agents.tolist() == [0.0] * cfg.multiskill.n_intervals
+    with pytest.raises(ConfigError, match=re.escape("[groups.g1].agents is required to simulate")):
+        simulate_multiskill_config(cfg, replications=2, seed=1)
+    assert loads_scenario(CENTER).group_planning.without_agents == ()
