@@ -81,6 +81,19 @@ class Paired:
             f"A {self.a_median_s * scale:.4g} {unit}, B {self.b_median_s * scale:.4g} {unit})"
         )
 
+    def rate_ratio(self, n_a: float, n_b: float) -> dict:
+        """Throughput of A over B (``n_a`` items per A run, ``n_b`` per B run), pair by pair:
+        median, min, max, and each side's items per second at its median time (``a_per_s``, ``b_per_s``)."""
+        r = sorted((n_a / a) / (n_b / b) for a, b in zip(self.a_s, self.b_s, strict=True))
+        return {
+            "median": statistics.median(r),
+            "min": r[0],
+            "max": r[-1],
+            "pairs": len(r),
+            "a_per_s": n_a / self.a_median_s,
+            "b_per_s": n_b / self.b_median_s,
+        }
+
     def to_dict(self) -> dict:
         return {
             "median": self.median,

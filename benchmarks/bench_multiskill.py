@@ -32,11 +32,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 
 import numpy as np
-from _paired import Paired, load_average, paired
+from _paired import load_average, paired
 from _simpy_minimal import run_minimal
 
 from cxqueue import scenario as model
@@ -122,23 +121,10 @@ def check_minimal(hours: float = 10.0, seed: int = 12) -> str:
     )
 
 
-def speed_ratio(p: Paired, calls_a: float, calls_b: float) -> dict:
-    """Calls per second of A over those of B, pair by pair: median, min, max."""
-    r = sorted((calls_a / a) / (calls_b / b) for a, b in zip(p.a_s, p.b_s, strict=True))
-    return {
-        "median": statistics.median(r),
-        "min": r[0],
-        "max": r[-1],
-        "pairs": len(r),
-        "a_calls_per_s": calls_a / p.a_median_s,
-        "b_calls_per_s": calls_b / p.b_median_s,
-    }
-
-
 def line(label: str, r: dict) -> str:
     return (
         f"{label}: {r['median']:.3g}x (min-max {r['min']:.3g}-{r['max']:.3g} over {r['pairs']} pairs; "
-        f"A {r['a_calls_per_s']:,.0f} calls/s, B {r['b_calls_per_s']:,.0f} calls/s)"
+        f"A {r['a_per_s']:,.0f} calls/s, B {r['b_per_s']:,.0f} calls/s)"
     )
 
 
@@ -165,7 +151,7 @@ def main() -> None:
           f"{n_multi:,} calls (pooled single queue: {n_single:,})")  # fmt: skip
     res = {}
     p = paired(lambda: run_multiskill_fast(sc, callers), lambda: run_fast(single, single_callers), pairs=args.pairs)
-    res["fast_multi_vs_fast_single"] = speed_ratio(p, n_multi, n_single)
+    res["fast_multi_vs_fast_single"] = p.rate_ratio(n_multi, n_single)
     print(line("multi-skill fast / single-queue fast (pooled)", res["fast_multi_vs_fast_single"]))
     small = wallace_whitt(args.simpy_hours)
     small_callers = sample_skill_callers(small, 2)
@@ -174,11 +160,11 @@ def main() -> None:
         lambda: run_multiskill_simpy(small, small_callers),
         pairs=max(3, args.pairs // 2),
     )
-    res["fast_multi_vs_simpy_multi"] = speed_ratio(p, n_multi, small_callers.arrival_s.size)
+    res["fast_multi_vs_simpy_multi"] = p.rate_ratio(n_multi, small_callers.arrival_s.size)
     print(line("multi-skill fast / multi-skill simpy", res["fast_multi_vs_simpy_multi"]))
     p = paired(lambda: run_multiskill_fast(sc, callers), lambda: minimal(small, small_callers),
                pairs=max(3, args.pairs // 2))  # fmt: skip
-    res["fast_multi_vs_minimal_simpy"] = speed_ratio(p, n_multi, small_callers.arrival_s.size)
+    res["fast_multi_vs_minimal_simpy"] = p.rate_ratio(n_multi, small_callers.arrival_s.size)
     print(line("multi-skill fast / minimal simpy model", res["fast_multi_vs_minimal_simpy"]))
     t0, c0 = time.perf_counter(), time.process_time()
     reps = 5

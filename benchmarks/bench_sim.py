@@ -97,19 +97,6 @@ def simpy_day(sc: Scenario, seed: int) -> float:
     return float(simulate(sc, replications=1, seed=seed, engine="simpy").totals.offered.mean)
 
 
-def speed_ratio(p: Paired, customers_a: float, customers_b: float) -> dict:
-    """Customers per second of A over those of B, pair by pair: median, min, max."""
-    r = sorted((customers_a / a) / (customers_b / b) for a, b in zip(p.a_s, p.b_s, strict=True))
-    return {
-        "median": statistics.median(r),
-        "min": r[0],
-        "max": r[-1],
-        "pairs": len(r),
-        "a_per_s": customers_a / p.a_median_s,
-        "b_per_s": customers_b / p.b_median_s,
-    }
-
-
 def compare_with_ciw(calls_per_min: float, agents: int, pairs: int) -> dict:
     """Speed ratios of the fast engine (one and ten days per call) and of the simpy engine
     against ciw, each measured in interleaved pairs on a fixed seed per side."""
@@ -126,9 +113,9 @@ def compare_with_ciw(calls_per_min: float, agents: int, pairs: int) -> dict:
     return {
         "agents": agents,
         "calls_per_min": calls_per_min,
-        "fast_vs_ciw": speed_ratio(fast, n_fast, n_ciw),
-        "fast10_vs_ciw": speed_ratio(fast10, n_fast10, n_ciw),
-        "simpy_vs_ciw": speed_ratio(simpy, n_simpy, n_ciw),
+        "fast_vs_ciw": fast.rate_ratio(n_fast, n_ciw),
+        "fast10_vs_ciw": fast10.rate_ratio(n_fast10, n_ciw),
+        "simpy_vs_ciw": simpy.rate_ratio(n_simpy, n_ciw),
         "load": load_average(),
     }
 
@@ -270,8 +257,8 @@ def against(other: Path, reps: int, pairs: int) -> dict:
             w.stdin.close()
             w.wait()
     return {
-        "wall": speed_ratio(Paired(tuple(wall[0]), tuple(wall[1])), calls, calls),
-        "cpu": speed_ratio(Paired(tuple(cpu[0]), tuple(cpu[1])), calls, calls),
+        "wall": Paired(tuple(wall[0]), tuple(wall[1])).rate_ratio(calls, calls),
+        "cpu": Paired(tuple(cpu[0]), tuple(cpu[1])).rate_ratio(calls, calls),
         "calls": calls,
     }
 

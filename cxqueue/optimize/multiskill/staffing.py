@@ -235,10 +235,11 @@ def staff_multiskill(
 
 def _starts(sc, costs, caps) -> list[np.ndarray]:
     """The search's starting staffings (step 1): the partition scaled to the pooled need, and the set cover."""
-    x, _ = an.partition_staffing(sc, an.type_needs(sc, patience=True), costs, caps)
+    needs = an.type_needs(sc, patience=True)
+    x, _ = an.partition_staffing(sc, needs, costs, caps)
     part = x.sum(axis=0)  # scaled down to the pooled need: the search adds where that is too few
     scale = np.divide(an.pooled_needs(sc), part, out=np.ones(part.shape), where=part > 0)
-    cover, _ = an.cover_staffing(sc, an.type_needs(sc, patience=True), costs, caps)
+    cover, _ = an.cover_staffing(sc, needs, costs, caps)
     return [np.minimum(np.floor(x * scale), x).astype(np.int64), cover]
 
 
